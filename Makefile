@@ -1,0 +1,56 @@
+# vss-portal: two commands on a fresh machine — `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate seed messages worker beat lint format bench clean check-deploy
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+messages: $(STAMP)
+	$(MANAGE) compile_translations
+
+migrate: $(STAMP)
+	$(MANAGE) migrate --noinput -v 1
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+run: install messages seed
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install messages lint
+	$(MANAGE) makemigrations --check --dry-run -v 1
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+worker: install
+	$(BIN)/celery -A vss_portal worker -l info
+
+beat: install
+	$(BIN)/celery -A vss_portal beat -l info
+
+bench: install
+	$(PY) bench/run.py
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=vss_portal.settings.production SECRET_KEY=$${SECRET_KEY:-check-deploy-only-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz} ALLOWED_HOSTS=portal.example.vn $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,73 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from .constants import OFFICE_ROLES, STAFF_ROLES, Gender, Role
+
+
+class PortalUserManager(UserManager):
+    def get_by_natural_key(self, username: str):
+        return self.get(username=username)
+
+
+class User(AbstractUser):
+    """A portal account. Citizens sign in with their CCCD or e-mail, staff with a username."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CITIZEN)
+    office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    national_id = models.CharField(
+        _("personal ID number (CCCD)"), max_length=12, null=True, blank=True, unique=True
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=[("vi", "Tiếng Việt"), ("en", "English")],
+        default="vi",
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                condition=~models.Q(email=""),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.role == Role.CITIZEN
+
+    @property
+    def is_portal_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def works_at_office(self) -> bool:
+        return self.role in OFFICE_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username

@@ -1,0 +1,65 @@
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .constants import Role
+from .models import User
+
+
+@dataclass(frozen=True)
+class LandingLink:
+    url: str
+    label: str
+    description: str
+
+
+# Each role's tasks, as (url name, label, description). Missing routes are skipped so an
+# app can be switched off without breaking the landing page.
+_ROLE_LINKS = {
+    Role.CITIZEN: [
+        ("dossiers:mine", _("My dossiers"), _("Drafts, dossiers in progress and results.")),
+        ("procedures:list", _("File a new dossier"), _("Choose a procedure and file online.")),
+        ("core:track", _("Track a dossier"), _("Follow a dossier by its code.")),
+    ],
+    Role.COUNTER_OFFICER: [
+        (
+            "dossiers:counter_intake",
+            _("Receive a walk-in dossier"),
+            _("Any procedure, any province."),
+        ),
+        ("dossiers:worklist", _("Office worklist"), _("Dossiers of your office.")),
+    ],
+    Role.PROCESSING_OFFICER: [
+        ("dossiers:worklist", _("My worklist"), _("Dossiers assigned to you and waiting.")),
+    ],
+    Role.OFFICE_LEADER: [
+        ("dossiers:worklist", _("Office worklist"), _("Assign, sign and return results.")),
+    ],
+    Role.SUPERVISOR: [
+        ("dossiers:worklist", _("Dossiers"), _("Dossiers across offices.")),
+    ],
+    Role.ADMINISTRATOR: [
+        ("admin:index", _("Administration"), _("Catalogue, offices, calendar and accounts.")),
+    ],
+}
+
+ROLE_HEADINGS = {
+    Role.CITIZEN: _("Citizen page"),
+    Role.COUNTER_OFFICER: _("Counter officer page"),
+    Role.PROCESSING_OFFICER: _("Processing officer page"),
+    Role.OFFICE_LEADER: _("Office leader page"),
+    Role.SUPERVISOR: _("Supervisor page"),
+    Role.ADMINISTRATOR: _("Administrator page"),
+}
+
+
+def landing_links(user: User) -> list[LandingLink]:
+    links = []
+    for url_name, label, description in _ROLE_LINKS.get(user.role, []):
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        links.append(LandingLink(url=url, label=str(label), description=str(description)))
+    return links

@@ -1,0 +1,36 @@
+import datetime as dt
+
+from django.db import transaction
+
+from .constants import Role
+from .models import User
+
+
+@transaction.atomic
+def citizen_register(
+    *,
+    national_id: str,
+    full_name: str,
+    date_of_birth: dt.date,
+    gender: str,
+    password: str,
+    email: str = "",
+    phone: str = "",
+    preferred_language: str = "vi",
+) -> User:
+    """Create a citizen account; the username is derived from the CCCD."""
+    user = User(
+        username=f"cd{national_id}",
+        role=Role.CITIZEN,
+        national_id=national_id,
+        full_name=full_name,
+        date_of_birth=date_of_birth,
+        gender=gender,
+        email=email,
+        phone=phone,
+        preferred_language=preferred_language,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user

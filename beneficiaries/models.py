@@ -1,0 +1,1 @@
+# The beneficiary registry (persons, employers, cards) is built by its own issue.

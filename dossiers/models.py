@@ -1,0 +1,339 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from .constants import (
+    PORTAL_CODES,
+    Channel,
+    DigitisationStatus,
+    DocumentSource,
+    DossierState,
+    EventKind,
+    Outcome,
+    ReturnMethod,
+    SlipKind,
+    Timeliness,
+)
+
+
+class Dossier(ConcurrentTransitionMixin, models.Model):
+    """An administrative dossier (hồ sơ), from draft to returned result.
+
+    Transitions only change fields; services in `dossiers.services` lock the row, run
+    them, save, write the audit event and schedule side effects.
+    """
+
+    reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    version = models.ForeignKey(
+        "procedures.ProcedureVersion",
+        verbose_name=_("procedure version"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    state = FSMField(
+        _("state"),
+        max_length=32,
+        choices=DossierState.choices,
+        default=DossierState.DRAFT,
+        protected=True,
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    # Applicant snapshot at filing (the person may have no account: walk-in at the counter).
+    applicant_name = models.CharField(_("applicant name"), max_length=150, blank=True)
+    applicant_national_id = models.CharField(_("applicant ID number"), max_length=12, blank=True)
+    applicant_phone = models.CharField(_("applicant phone"), max_length=16, blank=True)
+    applicant_email = models.EmailField(_("applicant e-mail"), blank=True)
+    applicant_address = models.CharField(_("applicant address"), max_length=300, blank=True)
+    applicant_province_code = models.PositiveSmallIntegerField(
+        _("applicant province"), null=True, blank=True
+    )
+    data = models.JSONField(_("form data"), default=dict, blank=True)
+    return_method = models.CharField(
+        _("result returned"), max_length=16, choices=ReturnMethod.choices, blank=True
+    )
+
+    receiving_office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("receiving office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    competent_office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("competent office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="competent_dossiers",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    draft_step = models.PositiveSmallIntegerField(_("draft step"), default=1)
+    draft_expires_at = models.DateTimeField(_("draft expires at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("appointed return time"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("first appointed time"), null=True, blank=True)
+    clock_paused_at = models.DateTimeField(_("clock stopped at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    fully_digitised_at = models.DateTimeField(_("fully digitised at"), null=True, blank=True)
+
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    timeliness = models.CharField(
+        _("timeliness"), max_length=16, choices=Timeliness.choices, blank=True
+    )
+    paper_sets = models.PositiveSmallIntegerField(_("number of sets"), default=1)
+    # Client-supplied key of the submission request: a retried submit finds the same dossier.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Optimistic concurrency for edits (ETag / If-Match) and stale-form detection.
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["competent_office", "state", "due_at"], name="dossier_worklist_idx"
+            ),
+            models.Index(fields=["assigned_to", "state", "due_at"], name="dossier_assigned_idx"),
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
+            models.Index(fields=["state", "due_at"], name="dossier_state_due_idx"),
+            models.Index(fields=["applicant_national_id"], name="dossier_national_id_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=DossierState.values), name="dossier_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=DossierState.DRAFT) | Q(code__isnull=False),
+                name="dossier_code_after_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="dossier_channel_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"draft {self.reference}"
+
+    @property
+    def portal_code(self) -> int | None:
+        return PORTAL_CODES.get(self.state)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == DossierState.DRAFT
+
+    # --- intake transitions (workflow transitions live beside them as the workflow grows)
+
+    @transition(field=state, source=DossierState.DRAFT, target=DossierState.SUBMITTED)
+    def submit_online(self, *, at, due_at, code) -> None:
+        self.code = code
+        self.submitted_at = at
+        self.due_at = due_at
+        self.original_due_at = due_at
+        self.draft_expires_at = None
+
+    @transition(field=state, source=DossierState.DRAFT, target=DossierState.RECEIVED)
+    def receive_at_counter(self, *, at, due_at, code, officer) -> None:
+        self.code = code
+        self.submitted_at = at
+        self.received_at = at
+        self.received_by = officer
+        self.due_at = due_at
+        self.original_due_at = due_at
+        self.draft_expires_at = None
+
+
+class DailySequence(models.Model):
+    """The last dossier number an office gave on a day (gap-free, row-locked per office-day)."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day"], name="daily_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day} #{self.last_number}"
+
+
+class DossierDocument(models.Model):
+    """A file in a dossier: an upload, a counter scan or a generated slip."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    component = models.ForeignKey(
+        "procedures.DocumentComponent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=16, choices=DocumentSource.choices)
+    file = models.FileField(_("file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    digitisation_status = models.CharField(
+        _("digitisation"),
+        max_length=16,
+        choices=DigitisationStatus.choices,
+        default=DigitisationStatus.PENDING,
+    )
+    digitisation_error = models.CharField(_("digitisation error"), max_length=300, blank=True)
+    ocr_text = models.TextField(_("recognised text"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+        ordering = ["component__position", "created_at"]
+        indexes = [models.Index(fields=["dossier", "component"], name="document_component_idx")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PaperReceipt(models.Model):
+    """What the counter officer ticked as received on paper, per component."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="paper_receipts")
+    component = models.ForeignKey(
+        "procedures.DocumentComponent", on_delete=models.PROTECT, related_name="+"
+    )
+    original_or_copy = models.CharField(max_length=16)
+    quantity = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "component"], name="paper_receipt_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.original_or_copy}"
+
+
+class Slip(models.Model):
+    """A generated legal form (reception slip, refusal, apology ...), stored as a PDF."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="slips")
+    kind = models.CharField(_("kind"), max_length=32, choices=SlipKind.choices)
+    file = models.FileField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["dossier", "kind"], name="slip_dossier_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class DossierEvent(models.Model):
+    """Append-only audit trail. The database refuses UPDATE and DELETE on this table."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(max_length=32, blank=True)
+    office = models.ForeignKey(
+        "offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_state = models.CharField(max_length=32, blank=True)
+    to_state = models.CharField(max_length=32, blank=True)
+    reason = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    citizen_visible = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["dossier", "created_at"], name="event_dossier_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_state}->{self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Dossier events are append-only.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Dossier events are append-only.")
+
+
+class IdempotencyRecord(models.Model):
+    """The response to a request that carried an Idempotency-Key, replayed on retries."""
+
+    key = models.CharField(max_length=128)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request_fingerprint = models.CharField(max_length=64)
+    dossier = models.ForeignKey(Dossier, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

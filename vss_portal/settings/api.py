@@ -1,0 +1,23 @@
+"""Django REST framework and the OpenAPI contract."""
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.problem_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "600/minute", "tracking": "10/minute"},
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "vss-portal API",
+    "DESCRIPTION": (
+        "API của Cổng dịch vụ công Bảo hiểm xã hội Việt Nam / "
+        "API of the Vietnam Social Security one-stop-shop portal."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
