@@ -20,7 +20,7 @@ _ROLE_LINKS = {
     Role.CITIZEN: [
         ("dossiers:mine", _("My dossiers"), _("Drafts, dossiers in progress and results.")),
         ("procedures:list", _("File a new dossier"), _("Choose a procedure and file online.")),
-        ("core:track", _("Track a dossier"), _("Follow a dossier by its code.")),
+        ("tracking:track", _("Track a dossier"), _("Follow a dossier by its code.")),
     ],
     Role.COUNTER_OFFICER: [
         (

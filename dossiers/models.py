@@ -281,6 +281,13 @@ class Slip(models.Model):
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["dossier", "kind"], name="slip_dossier_kind_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(kind="reception"),
+                name="slip_one_reception_slip_per_dossier",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()

@@ -193,6 +193,15 @@ class DocumentComponent(BilingualMixin, models.Model):
     prefill_source = models.CharField(
         _("VSS already holds it"), max_length=16, choices=PrefillSource.choices, blank=True
     )
+    one_of_group = models.SlugField(
+        _("one-of group"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Conditional documents sharing a group: at least one of them must be provided "
+            "(e.g. a medical-leave certificate or a hospital discharge paper)."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -155,6 +155,7 @@ def procedure_version_create(
                 file_types=component.get("file_types") or ["pdf", "jpeg", "png"],
                 max_size_mb=component.get("max_size_mb") or 10,
                 prefill_source=component.get("prefill_source") or "",
+                one_of_group=component.get("one_of_group") or "",
             )
     return version
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/", include("vss_portal.api_urls")),
     path("accounts/", include("accounts.urls")),
     path("procedures/", include("procedures.urls")),
+    path("dossiers/", include("dossiers.urls")),
+    path("track/", include("dossiers.urls_tracking")),
     path("", include("core.urls")),
 ]
 

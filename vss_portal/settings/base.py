@@ -106,3 +106,5 @@ OFFICE_DAY_END = env.str("OFFICE_DAY_END", default="17:00")
 # Portal targets from VSS plans (Plan 4777/KH-BHXH 2025, Decision 38/QD-TTg).
 DRAFT_EXPIRY_DAYS = env.int("DRAFT_EXPIRY_DAYS", default=30)
 DRAFT_EXPIRY_WARNING_DAYS = env.int("DRAFT_EXPIRY_WARNING_DAYS", default=5)
+DOSSIER_MAX_TOTAL_MB = env.int("DOSSIER_MAX_TOTAL_MB", default=100)
+AUDIT_PURGE_ALLOWED = False

@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierError(Exception):
+    """A request on a dossier that cannot be carried out; `message` is shown to the user."""
+
+    code = "dossier_error"
+    status = 400
+    message = _("The dossier could not be changed.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class DossierConflict(DossierError):
+    code = "conflict"
+    status = 409
+    message = _(
+        "This dossier was changed by someone else. Reload it to see the latest version, "
+        "then try again."
+    )
+
+
+class DossierIncomplete(DossierError):
+    code = "incomplete"
+    status = 422
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(_("The dossier is not complete yet. Still missing:"))
+
+
+class IntakeRefused(DossierError):
+    code = "intake_refused"
+    status = 422
+
+
+class NotAllowed(DossierError):
+    code = "not_allowed"
+    status = 403
+    message = _("You are not allowed to do this on this dossier.")

@@ -1,0 +1,134 @@
+"""Forms rendered from a procedure version's field schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.validators import (
+    validate_bank_account,
+    validate_hi_card_number,
+    validate_national_id,
+    validate_si_code,
+    validate_vn_phone,
+)
+from offices.geography import province_choices
+from procedures.constants import FieldType
+from procedures.schema import localized
+
+
+class _NormalisingCharField(forms.CharField):
+    """A CharField whose validator also normalises (strips spaces, upper-cases codes)."""
+
+    def __init__(self, *args, normaliser=None, **kwargs):
+        self.normaliser = normaliser
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.normaliser(value) if value and self.normaliser else value
+
+
+_NORMALISERS = {
+    FieldType.CCCD: validate_national_id,
+    FieldType.SI_CODE: validate_si_code,
+    FieldType.HI_CARD: validate_hi_card_number,
+    FieldType.BANK_ACCOUNT: validate_bank_account,
+    FieldType.PHONE: validate_vn_phone,
+}
+
+
+def build_field(definition: dict, *, required: bool | None = None) -> forms.Field:
+    kind = definition["type"]
+    options: dict[str, Any] = {
+        "label": localized(definition, "label"),
+        "required": definition.get("required", False) if required is None else required,
+        "help_text": localized(definition, "help"),
+    }
+    if kind == FieldType.TEXTAREA:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, **options)
+    if kind == FieldType.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **options)
+    if kind in (FieldType.MONEY, FieldType.INTEGER):
+        field = forms.IntegerField(
+            validators=[MinValueValidator(0), MaxValueValidator(10**13)],
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            **options,
+        )
+        if kind == FieldType.MONEY:
+            field.help_text = field.help_text or _("Amount in Vietnamese đồng (VND).")
+        return field
+    if kind == FieldType.CHOICE:
+        choices = [(c["value"], localized(c, "label")) for c in definition.get("choices") or []]
+        if not options["required"]:
+            choices = [("", "—"), *choices]
+        return forms.ChoiceField(choices=choices, **options)
+    if kind == FieldType.EMAIL:
+        return forms.EmailField(**options)
+    if kind in _NORMALISERS:
+        attrs = {"autocomplete": "off"}
+        if kind in (FieldType.CCCD, FieldType.SI_CODE, FieldType.BANK_ACCOUNT, FieldType.PHONE):
+            attrs["inputmode"] = "numeric"
+        return _NormalisingCharField(
+            normaliser=_NORMALISERS[kind],
+            max_length=32,
+            widget=forms.TextInput(attrs=attrs),
+            **options,
+        )
+    return forms.CharField(max_length=300, **options)
+
+
+def to_storable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class StepForm(forms.Form):
+    """One wizard step: the schema fields of that step not already known to VSS."""
+
+    def __init__(self, *args, definitions: list[dict], known: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.definitions = definitions
+        self.known_fields = []
+        for definition in definitions:
+            name = definition["name"]
+            prefill_key = definition.get("prefill")
+            if prefill_key and known.get(prefill_key):
+                self.known_fields.append(
+                    {
+                        "name": name,
+                        "label": localized(definition, "label"),
+                        "value": known[prefill_key],
+                    }
+                )
+                continue
+            self.fields[name] = build_field(definition)
+
+    def storable_data(self) -> dict[str, Any]:
+        return {name: to_storable(value) for name, value in self.cleaned_data.items()}
+
+
+class ApplicantPlaceForm(forms.Form):
+    """Which province's office is competent (the applicant's or the employer's)."""
+
+    province = forms.TypedChoiceField(coerce=int, label=_("Province or city"))
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+
+    def __init__(self, *args, employer: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["province"]
+        field.choices = [("", "—"), *province_choices()]
+        field.label = (
+            _("Province or city of your employer")
+            if employer
+            else _("Province or city where you live")
+        )
+        field.help_text = _(
+            "The social security office of this province handles the dossier. You can file "
+            "online or at any office, wherever you are."
+        )

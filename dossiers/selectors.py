@@ -1,0 +1,95 @@
+"""Reads of dossiers, built for the pages and APIs that use them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from accounts.constants import Role
+from accounts.models import User
+from procedures.models import DocumentComponent
+
+from .constants import DossierState
+from .models import Dossier, DossierDocument
+
+
+def visible_dossiers(user: User) -> QuerySet[Dossier]:
+    """The dossiers a user may open. Anything else is answered with 404, not 403."""
+    qs = Dossier.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role == Role.CITIZEN:
+        return qs.filter(applicant=user)
+    if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return qs
+    if user.office_id is None:
+        return qs.none()
+    return qs.filter(Q(receiving_office_id=user.office_id) | Q(competent_office_id=user.office_id))
+
+
+def dossier_for_user(*, user: User, reference) -> Dossier:
+    """One dossier with what its pages show; raises Dossier.DoesNotExist when not visible."""
+    return (
+        visible_dossiers(user)
+        .select_related(
+            "procedure",
+            "version",
+            "receiving_office",
+            "competent_office",
+            "received_by",
+            "applicant",
+        )
+        .prefetch_related(
+            Prefetch(
+                "version__components",
+                queryset=DocumentComponent.objects.order_by("position", "id"),
+            ),
+            Prefetch("documents", queryset=DossierDocument.objects.order_by("created_at")),
+            "paper_receipts",
+            "slips",
+        )
+        .get(reference=reference)
+    )
+
+
+def citizen_dossiers(*, user: User) -> QuerySet[Dossier]:
+    return (
+        Dossier.objects.filter(applicant=user)
+        .select_related("procedure", "competent_office")
+        .order_by("-created_at")
+    )
+
+
+def citizen_online_drafts(*, national_id: str) -> QuerySet[Dossier]:
+    """A citizen's online drafts, for a counter officer to take over at the counter."""
+    return (
+        Dossier.objects.filter(
+            state=DossierState.DRAFT, channel="online", applicant__national_id=national_id
+        )
+        .select_related("procedure")
+        .order_by("-updated_at")
+    )
+
+
+def tracking_url(dossier: Dossier) -> str:
+    from .tracking import tracking_token
+
+    path = reverse("tracking:track_code", args=[dossier.code])
+    return f"{settings.SITE_URL.rstrip('/')}{path}?t={tracking_token(dossier.code)}"
+
+
+def documents_by_component(dossier: Dossier) -> list[dict]:
+    """Each component of the dossier's version with the files given for it."""
+    documents = list(dossier.documents.all())
+    receipts = {r.component_id: r for r in dossier.paper_receipts.all()}
+    rows = []
+    for component in dossier.version.components.all():
+        rows.append(
+            {
+                "component": component,
+                "documents": [d for d in documents if d.component_id == component.pk],
+                "receipt": receipts.get(component.pk),
+            }
+        )
+    return rows

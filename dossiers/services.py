@@ -1,0 +1,563 @@
+"""Writes to dossiers: drafts, documents, submission and counter reception.
+
+Every write locks the dossier row, changes it, saves only the changed fields and appends
+its audit event in the same transaction; side effects (slips, notifications) are scheduled
+on commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.constants import Role
+from accounts.models import User
+from offices.models import Office
+from offices.selectors import provincial_office_for
+from procedures.models import DocumentComponent, Procedure
+from procedures.schema import localized
+from procedures.selectors import NoVersionInForce, version_in_force
+from workdays.services import add_time_limit
+
+from .codes import dossier_code_next
+from .constants import Channel, DocumentSource, DossierState, EventKind
+from .exceptions import DossierConflict, DossierError, DossierIncomplete, IntakeRefused, NotAllowed
+from .models import Dossier, DossierDocument, DossierEvent, PaperReceipt
+from .prefill import known_values
+from .uploads import inspect_upload
+
+logger = structlog.get_logger(__name__)
+
+EDITABLE_DOCUMENT_STATES = frozenset({DossierState.DRAFT})
+
+
+def event_append(
+    *,
+    dossier: Dossier,
+    kind: str,
+    actor: User | None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    citizen_visible: bool = False,
+) -> DossierEvent:
+    """Append one immutable audit event (call inside the writing transaction)."""
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        kind=kind,
+        actor=actor,
+        actor_role=getattr(actor, "role", "") or "",
+        office=getattr(actor, "office", None),
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        payload=payload or {},
+        citizen_visible=citizen_visible,
+    )
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().get(pk=dossier.pk)
+
+
+def can_edit_draft(user: User, dossier: Dossier) -> bool:
+    if dossier.state != DossierState.DRAFT:
+        return False
+    if dossier.channel == Channel.ONLINE:
+        return dossier.applicant_id is not None and dossier.applicant_id == user.pk
+    if dossier.channel == Channel.COUNTER:
+        return (
+            user.role == Role.COUNTER_OFFICER
+            and user.office_id is not None
+            and dossier.receiving_office_id == user.office_id
+        )
+    return False
+
+
+def _draft_expiry(now: dt.datetime) -> dt.datetime:
+    return now + dt.timedelta(days=settings.DRAFT_EXPIRY_DAYS)
+
+
+def dossier_draft_create(
+    *,
+    procedure: Procedure,
+    actor: User,
+    channel: str,
+    applicant: User | None = None,
+    applicant_details: dict[str, Any] | None = None,
+) -> Dossier:
+    """Start a draft under the version in force today, prefilled with what VSS knows."""
+    if channel not in procedure.channels:
+        raise IntakeRefused(_("This procedure cannot be filed through this channel."))
+    office = None
+    if channel == Channel.COUNTER:
+        if actor.role != Role.COUNTER_OFFICER or actor.office_id is None:
+            raise NotAllowed()
+        office = actor.office
+    elif actor.role != Role.CITIZEN:
+        raise NotAllowed()
+    try:
+        version = version_in_force(procedure=procedure)
+    except NoVersionInForce as exc:
+        raise IntakeRefused(_("This procedure is not open for filing today.")) from exc
+    known = known_values(applicant)
+    data = {
+        field["name"]: known[field["prefill"]]
+        for field in version.field_definitions()
+        if field.get("prefill") and known.get(field["prefill"])
+    }
+    details = applicant_details or {}
+    now = timezone.now()
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            procedure=procedure,
+            version=version,
+            channel=channel,
+            applicant=applicant,
+            applicant_name=details.get("name") or (applicant.full_name if applicant else ""),
+            applicant_national_id=details.get("national_id")
+            or (applicant.national_id if applicant else "")
+            or "",
+            applicant_phone=details.get("phone") or (applicant.phone if applicant else ""),
+            applicant_email=details.get("email") or (applicant.email if applicant else ""),
+            applicant_address=details.get("address", ""),
+            applicant_province_code=details.get("province_code"),
+            data=data,
+            receiving_office=office,
+            created_by=actor,
+            draft_expires_at=_draft_expiry(now),
+        )
+        event_append(
+            dossier=dossier,
+            kind=EventKind.CREATED,
+            actor=actor,
+            to_state=DossierState.DRAFT,
+            payload={"channel": channel},
+        )
+    logger.info(
+        "dossier_draft_created", dossier_id=dossier.pk, procedure=procedure.code, channel=channel
+    )
+    return dossier
+
+
+def dossier_draft_save(
+    *,
+    dossier: Dossier,
+    actor: User,
+    values: dict[str, Any],
+    next_step: int,
+    revision: int | None = None,
+    province_code: int | None = None,
+    address: str | None = None,
+) -> Dossier:
+    """Save one wizard step. A stale `revision` (edited elsewhere meanwhile) is refused."""
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if not can_edit_draft(actor, locked):
+            raise NotAllowed()
+        if revision is not None and revision != locked.revision:
+            raise DossierConflict()
+        locked.data = {**locked.data, **values}
+        fields = ["data", "draft_step", "revision", "draft_expires_at", "updated_at"]
+        if province_code is not None:
+            locked.applicant_province_code = province_code
+            fields.append("applicant_province_code")
+        if address is not None:
+            locked.applicant_address = address
+            fields.append("applicant_address")
+        _snapshot_applicant_from_data(locked, fields)
+        locked.draft_step = next_step
+        locked.revision = F("revision") + 1
+        locked.draft_expires_at = _draft_expiry(timezone.now())
+        locked.save(update_fields=fields)
+        event_append(
+            dossier=locked,
+            kind=EventKind.SAVED,
+            actor=actor,
+            payload={"fields": sorted(values), "next_step": next_step},
+        )
+    locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
+    return locked
+
+
+def _snapshot_applicant_from_data(dossier: Dossier, fields: list[str]) -> None:
+    """Keep the applicant columns in step with the form fields that carry them."""
+    mapping = {
+        "full_name": "applicant_name",
+        "national_id": "applicant_national_id",
+        "phone": "applicant_phone",
+        "email": "applicant_email",
+    }
+    by_prefill = {
+        f.get("prefill"): f["name"] for f in dossier.version.field_definitions() if f.get("prefill")
+    }
+    for prefill_key, column in mapping.items():
+        field_name = by_prefill.get(prefill_key)
+        value = dossier.data.get(field_name) if field_name else None
+        if value and getattr(dossier, column) != value:
+            setattr(dossier, column, value)
+            fields.append(column)
+    return_method = dossier.data.get("return_method")
+    if return_method and return_method != dossier.return_method:
+        dossier.return_method = return_method
+        fields.append("return_method")
+
+
+def _sha256_of(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def dossier_document_add(
+    *,
+    dossier: Dossier,
+    component: DocumentComponent,
+    uploaded,
+    actor: User,
+    source: str = DocumentSource.UPLOAD,
+) -> DossierDocument:
+    """Validate a file by its content, store it under an unguessable name and record it."""
+    from core.storage import unguessable_name
+
+    if component.version_id != dossier.version_id:
+        raise DossierError(_("This document does not belong to the dossier's procedure."))
+    name = getattr(uploaded, "name", "") or "document"
+    info = inspect_upload(
+        uploaded,
+        name=name,
+        allowed_kinds=component.file_types or ["pdf", "jpeg", "png"],
+        max_bytes=component.max_size_bytes,
+    )
+    stored_name = default_storage.save(
+        unguessable_name(name, prefix=f"dossiers/{dossier.reference}"), uploaded
+    )
+    try:
+        with transaction.atomic():
+            locked = _lock(dossier)
+            if not can_edit_draft(actor, locked):
+                raise NotAllowed()
+            used = locked.documents.aggregate(total=Sum("size"))["total"] or 0
+            if used + info.size > settings.DOSSIER_MAX_TOTAL_MB * 1024 * 1024:
+                raise DossierError(
+                    _("The dossier may hold at most %(mb)s MB of files in total.")
+                    % {"mb": settings.DOSSIER_MAX_TOTAL_MB}
+                )
+            document = DossierDocument.objects.create(
+                dossier=locked,
+                component=component,
+                source=source,
+                file=stored_name,
+                original_name=name[:255],
+                content_type=info.content_type,
+                size=info.size,
+                sha256=info.sha256,
+                page_count=info.page_count,
+                uploaded_by=actor,
+            )
+            Dossier.objects.filter(pk=locked.pk).update(revision=F("revision") + 1)
+            event_append(
+                dossier=locked,
+                kind=EventKind.DOCUMENT_ADDED,
+                actor=actor,
+                payload={
+                    "document_id": document.pk,
+                    "component": component.code,
+                    "sha256": info.sha256,
+                    "source": source,
+                },
+            )
+    except BaseException:
+        default_storage.delete(stored_name)
+        raise
+    return document
+
+
+def dossier_document_remove(*, document: DossierDocument, actor: User) -> None:
+    with transaction.atomic():
+        locked = _lock(document.dossier)
+        if not can_edit_draft(actor, locked):
+            raise NotAllowed()
+        name = document.file.name
+        event_append(
+            dossier=locked,
+            kind=EventKind.DOCUMENT_REMOVED,
+            actor=actor,
+            payload={"document_id": document.pk, "sha256": document.sha256},
+        )
+        document.delete()
+        Dossier.objects.filter(pk=locked.pk).update(revision=F("revision") + 1)
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def dossier_missing_items(dossier: Dossier) -> list[str]:
+    """Everything mandatory that is still missing, named for the person filling the form."""
+    missing: list[str] = []
+    for field in dossier.version.field_definitions():
+        if field.get("required") and dossier.data.get(field["name"]) in (None, ""):
+            missing.append(localized(field, "label") or field["name"])
+    if dossier.applicant_province_code is None:
+        missing.append(str(_("Province or city of the competent office")))
+    if not dossier.applicant_name:
+        missing.append(str(_("Applicant's full name")))
+    present = set(dossier.documents.values_list("component_id", flat=True))
+    present |= set(dossier.paper_receipts.values_list("component_id", flat=True))
+    groups: dict[str, list[DocumentComponent]] = {}
+    for component in dossier.version.components.all():
+        if component.prefill_source:
+            continue
+        if component.is_mandatory and component.pk not in present:
+            missing.append(str(component.name))
+        elif component.one_of_group:
+            groups.setdefault(component.one_of_group, []).append(component)
+    for members in groups.values():
+        if not any(member.pk in present for member in members):
+            names = " / ".join(str(member.name) for member in members)
+            missing.append(str(_("One of: %(documents)s") % {"documents": names}))
+    return missing
+
+
+def _competent_office(dossier: Dossier) -> Office:
+    try:
+        return provincial_office_for(province_code=dossier.applicant_province_code)
+    except Office.DoesNotExist as exc:
+        raise IntakeRefused(_("No social security office serves the chosen province.")) from exc
+
+
+def _reception_side_effects(dossier_id: int) -> None:
+    from .tasks import reception_slip_generate
+
+    reception_slip_generate.delay_on_commit(dossier_id)
+
+
+def dossier_submit(*, dossier: Dossier, actor: User, submission_key: str | None = None) -> Dossier:
+    """Submit an online draft. Repeating the call (double click, retry) changes nothing."""
+    if submission_key:
+        existing = Dossier.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            if existing.applicant_id != actor.pk:
+                raise NotAllowed()
+            return existing
+    try:
+        with transaction.atomic():
+            locked = _lock(dossier)
+            if locked.applicant_id != actor.pk:
+                raise NotAllowed()
+            if locked.state != DossierState.DRAFT:
+                return locked  # already submitted: the first submission stands
+            if locked.channel != Channel.ONLINE:
+                raise NotAllowed()
+            missing = dossier_missing_items(locked)
+            if missing:
+                raise DossierIncomplete(missing)
+            office = _competent_office(locked)
+            now = timezone.now()
+            locked.receiving_office = office
+            locked.competent_office = office
+            locked.submission_key = submission_key
+            locked.submit_online(
+                at=now,
+                due_at=add_time_limit(
+                    now, locked.version.time_limit, locked.version.time_limit_unit
+                ),
+                code=dossier_code_next(office=office, day=timezone.localdate(now)),
+            )
+            locked.revision = F("revision") + 1
+            locked.save(
+                update_fields=[
+                    "state",
+                    "code",
+                    "submitted_at",
+                    "due_at",
+                    "original_due_at",
+                    "draft_expires_at",
+                    "receiving_office",
+                    "competent_office",
+                    "submission_key",
+                    "revision",
+                    "updated_at",
+                ]
+            )
+            event_append(
+                dossier=locked,
+                kind=EventKind.SUBMITTED,
+                actor=actor,
+                from_state=DossierState.DRAFT,
+                to_state=DossierState.SUBMITTED,
+                citizen_visible=True,
+            )
+            _reception_side_effects(locked.pk)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: return its dossier.
+        if submission_key:
+            return Dossier.objects.get(submission_key=submission_key)
+        raise
+    locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
+    logger.info("dossier_submitted", dossier_id=locked.pk, channel=locked.channel)
+    return locked
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    component: DocumentComponent
+    original_or_copy: str
+    quantity: int
+
+
+def dossier_counter_receive(
+    *, dossier: Dossier, officer: User, receipts: list[ReceiptLine], paper_sets: int = 1
+) -> Dossier:
+    """Receive a walk-in dossier at the officer's office, for any province.
+
+    Procedures that need a field inspection are the exception: only the competent
+    province's office may receive them.
+    """
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if not can_edit_draft(officer, locked):
+            if locked.state != DossierState.DRAFT and locked.received_by_id == officer.pk:
+                return locked  # the same officer pressed "receive" twice
+            raise NotAllowed()
+        competent = _competent_office(locked)
+        office = officer.office
+        if locked.procedure.field_inspection and competent.province_code != office.province_code:
+            raise IntakeRefused(
+                _(
+                    "This procedure needs a field inspection, so only %(office)s can receive "
+                    "it. Please direct the applicant there."
+                )
+                % {"office": competent.name}
+            )
+        PaperReceipt.objects.filter(dossier=locked).delete()
+        PaperReceipt.objects.bulk_create(
+            PaperReceipt(
+                dossier=locked,
+                component=line.component,
+                original_or_copy=line.original_or_copy,
+                quantity=line.quantity,
+            )
+            for line in receipts
+            if line.quantity > 0 and line.component.version_id == locked.version_id
+        )
+        missing = dossier_missing_items(locked)
+        if missing:
+            raise DossierIncomplete(missing)
+        now = timezone.now()
+        locked.competent_office = competent
+        locked.paper_sets = max(1, paper_sets)
+        locked.receive_at_counter(
+            at=now,
+            due_at=add_time_limit(now, locked.version.time_limit, locked.version.time_limit_unit),
+            code=dossier_code_next(office=office, day=timezone.localdate(now)),
+            officer=officer,
+        )
+        locked.revision = F("revision") + 1
+        locked.save(
+            update_fields=[
+                "state",
+                "code",
+                "submitted_at",
+                "received_at",
+                "received_by",
+                "due_at",
+                "original_due_at",
+                "draft_expires_at",
+                "competent_office",
+                "paper_sets",
+                "revision",
+                "updated_at",
+            ]
+        )
+        event_append(
+            dossier=locked,
+            kind=EventKind.RECEIVED,
+            actor=officer,
+            from_state=DossierState.DRAFT,
+            to_state=DossierState.RECEIVED,
+            citizen_visible=True,
+            payload={
+                "receiving_office": office.agency_code,
+                "competent_office": competent.agency_code,
+                "across_boundaries": competent.pk != office.pk,
+            },
+        )
+        _reception_side_effects(locked.pk)
+    locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
+    logger.info("dossier_received_at_counter", dossier_id=locked.pk, office=office.agency_code)
+    return locked
+
+
+def dossier_hand_to_counter(*, dossier: Dossier, officer: User) -> Dossier:
+    """A counter officer takes over a citizen's online draft to finish it at the counter."""
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if locked.state != DossierState.DRAFT or locked.channel != Channel.ONLINE:
+            raise NotAllowed()
+        if officer.role != Role.COUNTER_OFFICER or officer.office_id is None:
+            raise NotAllowed()
+        if Channel.COUNTER not in locked.procedure.channels:
+            raise IntakeRefused(_("This procedure cannot be filed at the counter."))
+        locked.channel = Channel.COUNTER
+        locked.receiving_office = officer.office
+        locked.revision = F("revision") + 1
+        locked.save(update_fields=["channel", "receiving_office", "revision", "updated_at"])
+        event_append(
+            dossier=locked,
+            kind=EventKind.HANDED_OVER,
+            actor=officer,
+            payload={
+                "from": Channel.ONLINE,
+                "to": Channel.COUNTER,
+                "citizen_id": locked.applicant_id,
+            },
+            citizen_visible=True,
+        )
+    locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
+    return locked
+
+
+def dossier_hand_to_citizen(*, dossier: Dossier, officer: User) -> Dossier:
+    """A counter officer hands a counter draft to the citizen's account to finish online."""
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if not can_edit_draft(officer, locked) or locked.channel != Channel.COUNTER:
+            raise NotAllowed()
+        citizen = User.objects.filter(
+            role=Role.CITIZEN, national_id=locked.applicant_national_id
+        ).first()
+        if citizen is None or not locked.applicant_national_id:
+            raise IntakeRefused(
+                _("The applicant has no portal account yet, so the draft cannot be handed over.")
+            )
+        if Channel.ONLINE not in locked.procedure.channels:
+            raise IntakeRefused(_("This procedure cannot be filed online."))
+        locked.channel = Channel.ONLINE
+        locked.applicant = citizen
+        locked.receiving_office = None
+        locked.revision = F("revision") + 1
+        locked.save(
+            update_fields=["channel", "applicant", "receiving_office", "revision", "updated_at"]
+        )
+        event_append(
+            dossier=locked,
+            kind=EventKind.HANDED_OVER,
+            actor=officer,
+            payload={"from": Channel.COUNTER, "to": Channel.ONLINE, "citizen_id": citizen.pk},
+            citizen_visible=True,
+        )
+    locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
+    return locked

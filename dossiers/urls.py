@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import counter, files, filing
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("", filing.mine, name="mine"),
+    path("new/<slug:slug>/", filing.start, name="start"),
+    path("d/<uuid:reference>/", filing.detail, name="detail"),
+    path("d/<uuid:reference>/resume/", filing.resume, name="resume"),
+    path("d/<uuid:reference>/step/<str:key>/", filing.step, name="step"),
+    path(
+        "d/<uuid:reference>/documents/<int:document_id>/remove/",
+        filing.remove_document,
+        name="remove_document",
+    ),
+    path(
+        "d/<uuid:reference>/documents/<int:document_id>/",
+        files.document_download,
+        name="document",
+    ),
+    path("d/<uuid:reference>/slip/", files.reception_slip_download, name="reception_slip"),
+    path("counter/", counter.counter_home, name="counter_intake"),
+    path("counter/take-over/<uuid:reference>/", counter.take_over, name="take_over"),
+    path(
+        "counter/hand-to-citizen/<uuid:reference>/", counter.hand_to_citizen, name="hand_to_citizen"
+    ),
+]

@@ -1,0 +1,178 @@
+"""The one-stop-shop counter: walk-in dossiers for any procedure and any province."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.constants import Gender, Role
+from accounts.models import User
+from beneficiaries.validators import validate_national_id, validate_vn_phone
+from offices.geography import province_choices
+from procedures.models import Procedure
+
+from ..constants import Channel, DossierState
+from ..exceptions import DossierError
+from ..models import Dossier
+from ..selectors import citizen_online_drafts
+from ..services import dossier_draft_create, dossier_hand_to_citizen, dossier_hand_to_counter
+from ..wizard import wizard_steps
+from .common import get_visible_dossier
+
+
+def _counter_officer_required(request):
+    if request.user.role != Role.COUNTER_OFFICER or request.user.office_id is None:
+        raise Http404
+
+
+class CounterStartForm(forms.Form):
+    procedure = forms.ModelChoiceField(
+        label=gettext_lazy("Procedure"),
+        queryset=Procedure.objects.none(),
+    )
+    national_id = forms.CharField(
+        label=gettext_lazy("Applicant's personal ID number (CCCD)"),
+        max_length=12,
+        validators=[validate_national_id],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(
+        label=gettext_lazy("Full name"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy("Needed when the person has no portal account yet."),
+    )
+    gender = forms.ChoiceField(
+        label=gettext_lazy("Gender"), choices=[("", "—"), *Gender.choices], required=False
+    )
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=16, required=False)
+    province = forms.TypedChoiceField(
+        label=gettext_lazy("Province of the competent office"),
+        coerce=int,
+        required=False,
+        help_text=gettext_lazy("Where the person lives (or the employer, as the procedure says)."),
+    )
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", "—"), *province_choices()]
+        # SQLite has no JSON contains lookup: filter the channel list in Python there.
+        self.fields["procedure"].queryset = Procedure.objects.filter(
+            pk__in=[
+                p.pk
+                for p in Procedure.objects.filter(is_published=True)
+                if Channel.COUNTER in p.channels
+            ]
+        )
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        return validate_vn_phone(value) if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        national_id = cleaned.get("national_id")
+        self.citizen = (
+            User.objects.filter(role=Role.CITIZEN, national_id=national_id).first()
+            if national_id
+            else None
+        )
+        if national_id and self.citizen is None and not cleaned.get("full_name"):
+            self.add_error(
+                "full_name",
+                _("No account has this ID number: enter the person's full name to register them."),
+            )
+        if self.citizen is not None and cleaned.get("gender") == "":
+            cleaned["gender"] = self.citizen.gender
+        if national_id and cleaned.get("gender"):
+            try:
+                validate_national_id(national_id, gender=cleaned["gender"])
+            except forms.ValidationError as error:
+                self.add_error("national_id", error)
+        return cleaned
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counter_home(request):
+    _counter_officer_required(request)
+    form = CounterStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        citizen = form.citizen
+        try:
+            dossier = dossier_draft_create(
+                procedure=data["procedure"],
+                actor=request.user,
+                channel=Channel.COUNTER,
+                applicant=citizen,
+                applicant_details={
+                    "name": data["full_name"] or (citizen.full_name if citizen else ""),
+                    "national_id": data["national_id"],
+                    "phone": data["phone"] or (citizen.phone if citizen else ""),
+                    "email": citizen.email if citizen else "",
+                    "address": data["address"],
+                    "province_code": data["province"] or None,
+                },
+            )
+        except DossierError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect(wizard_steps(dossier)[0].url)
+    lookup_id = request.GET.get("national_id", "").strip()
+    online_drafts = citizen_online_drafts(national_id=lookup_id) if len(lookup_id) == 12 else []
+    in_progress = (
+        Dossier.objects.filter(
+            state=DossierState.DRAFT,
+            channel=Channel.COUNTER,
+            receiving_office=request.user.office,
+        )
+        .select_related("procedure")
+        .order_by("-updated_at")[:20]
+    )
+    return render(
+        request,
+        "dossiers/counter.html",
+        {
+            "form": form,
+            "lookup_id": lookup_id,
+            "online_drafts": online_drafts,
+            "in_progress": in_progress,
+        },
+    )
+
+
+@login_required
+@require_POST
+def take_over(request, reference):
+    """Take a citizen's online draft to finish it at the counter."""
+    _counter_officer_required(request)
+    dossier = Dossier.objects.filter(reference=reference, state=DossierState.DRAFT).first()
+    if dossier is None:
+        raise Http404
+    try:
+        dossier = dossier_hand_to_counter(dossier=dossier, officer=request.user)
+    except DossierError as error:
+        messages.error(request, error.message)
+        return redirect("dossiers:counter_intake")
+    messages.success(request, _("The draft is now at your counter."))
+    return redirect(wizard_steps(dossier)[0].url)
+
+
+@login_required
+@require_POST
+def hand_to_citizen(request, reference):
+    _counter_officer_required(request)
+    dossier = get_visible_dossier(request, reference)
+    try:
+        dossier_hand_to_citizen(dossier=dossier, officer=request.user)
+    except DossierError as error:
+        messages.error(request, error.message)
+        return redirect("dossiers:resume", reference=dossier.reference)
+    messages.success(request, _("The draft was handed to the citizen's account to finish online."))
+    return redirect("dossiers:counter_intake")

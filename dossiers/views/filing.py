@@ -1,0 +1,316 @@
+"""The filing wizard, shared by citizens (online) and counter officers (walk-in)."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.constants import Role
+from procedures.models import DocumentComponent, Procedure
+from procedures.selectors import NoVersionInForce, version_in_force
+
+from ..constants import Channel, DocumentSource, DossierState
+from ..exceptions import DossierConflict, DossierError, DossierIncomplete
+from ..forms import ApplicantPlaceForm, StepForm
+from ..models import DossierDocument
+from ..prefill import known_values
+from ..selectors import citizen_dossiers, documents_by_component
+from ..services import (
+    ReceiptLine,
+    can_edit_draft,
+    dossier_counter_receive,
+    dossier_document_add,
+    dossier_document_remove,
+    dossier_draft_create,
+    dossier_draft_save,
+    dossier_missing_items,
+    dossier_submit,
+)
+from ..uploads import UploadRejected
+from ..wizard import DOCUMENTS, REVIEW, resume_step, step_after, wizard_steps
+from .common import get_visible_dossier
+
+
+def _citizen_required(request):
+    if request.user.role != Role.CITIZEN:
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, slug):
+    """Explain what the procedure needs, then start a draft (POST)."""
+    _citizen_required(request)
+    procedure = get_object_or_404(Procedure, slug=slug, is_published=True)
+    try:
+        version = version_in_force(procedure=procedure)
+    except NoVersionInForce as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        try:
+            dossier = dossier_draft_create(
+                procedure=procedure,
+                actor=request.user,
+                channel=Channel.ONLINE,
+                applicant=request.user,
+            )
+        except DossierError as error:
+            messages.error(request, error.message)
+            return redirect("procedures:detail", slug=slug)
+        return redirect(wizard_steps(dossier)[0].url)
+    return render(
+        request,
+        "dossiers/start.html",
+        {"procedure": procedure, "version": version, "components": version.components.all()},
+    )
+
+
+@login_required
+def mine(request):
+    _citizen_required(request)
+    dossiers = list(citizen_dossiers(user=request.user))
+    return render(
+        request,
+        "dossiers/mine.html",
+        {
+            "drafts": [d for d in dossiers if d.state == DossierState.DRAFT],
+            "filed": [d for d in dossiers if d.state != DossierState.DRAFT],
+        },
+    )
+
+
+@login_required
+def resume(request, reference):
+    dossier = get_visible_dossier(request, reference)
+    if not can_edit_draft(request.user, dossier):
+        return redirect("dossiers:detail", reference=dossier.reference)
+    return redirect(resume_step(dossier).url)
+
+
+def _wizard_context(dossier, current_key, **extra):
+    steps = wizard_steps(dossier)
+    current = next(s for s in steps if s.key == current_key)
+    return {"dossier": dossier, "steps": steps, "current": current, **extra}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request, reference, key):
+    dossier = get_visible_dossier(request, reference)
+    if not can_edit_draft(request.user, dossier):
+        return redirect("dossiers:detail", reference=dossier.reference)
+    if key not in {s.key for s in wizard_steps(dossier)}:
+        raise Http404
+    if key == DOCUMENTS:
+        return _documents_step(request, dossier)
+    if key == REVIEW:
+        return _review_step(request, dossier)
+    number = int(key)
+    definitions = [
+        f for f in dossier.version.field_definitions() if int(f.get("step") or 1) == number
+    ]
+    known = known_values(dossier.applicant)
+    initial = dict(dossier.data)
+    place_form = None
+    employer = dossier.procedure.competent_office == "employer_province"
+    if request.method == "POST":
+        form = StepForm(request.POST, definitions=definitions, known=known)
+        if number == 1:
+            place_form = ApplicantPlaceForm(request.POST, prefix="place", employer=employer)
+        forms_valid = form.is_valid() & (place_form is None or place_form.is_valid())
+        if forms_valid:
+            try:
+                dossier_draft_save(
+                    dossier=dossier,
+                    actor=request.user,
+                    values=form.storable_data(),
+                    next_step=step_after(dossier, key).number,
+                    revision=int(request.POST.get("revision", "0")) or None,
+                    province_code=place_form.cleaned_data["province"] if place_form else None,
+                    address=place_form.cleaned_data["address"] if place_form else None,
+                )
+            except DossierConflict as error:
+                messages.error(request, error.message)
+                return redirect(request.path)
+            if "save_and_leave" in request.POST:
+                messages.success(
+                    request, _("Your draft is saved. You can resume it from My dossiers.")
+                )
+                return redirect(
+                    "dossiers:mine" if request.user.is_citizen else "dossiers:counter_intake"
+                )
+            return redirect(step_after(dossier, key).url)
+    else:
+        form = StepForm(initial=initial, definitions=definitions, known=known)
+        if number == 1:
+            place_form = ApplicantPlaceForm(
+                prefix="place",
+                employer=employer,
+                initial={
+                    "province": dossier.applicant_province_code,
+                    "address": dossier.applicant_address,
+                },
+            )
+    return render(
+        request,
+        "dossiers/step_fields.html",
+        _wizard_context(dossier, key, form=form, place_form=place_form),
+    )
+
+
+def _documents_step(request, dossier):
+    if request.method == "POST":
+        component = get_object_or_404(
+            DocumentComponent, pk=request.POST.get("component"), version=dossier.version
+        )
+        files = request.FILES.getlist("files")
+        if not files:
+            messages.error(request, _("Choose at least one file to upload."))
+        source = (
+            DocumentSource.SCAN
+            if request.user.role == Role.COUNTER_OFFICER
+            else DocumentSource.UPLOAD
+        )
+        for uploaded in files:
+            try:
+                dossier_document_add(
+                    dossier=dossier,
+                    component=component,
+                    uploaded=uploaded,
+                    actor=request.user,
+                    source=source,
+                )
+            except UploadRejected as error:
+                messages.error(request, error.message)
+            except DossierError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("“%(name)s” was added.") % {"name": uploaded.name})
+        if request.headers.get("HX-Request"):
+            dossier = get_visible_dossier(request, dossier.reference)
+            return render(
+                request,
+                "dossiers/partials/documents.html",
+                _wizard_context(dossier, DOCUMENTS, rows=documents_by_component(dossier)),
+            )
+        return redirect(request.path)
+    return render(
+        request,
+        "dossiers/step_documents.html",
+        _wizard_context(dossier, DOCUMENTS, rows=documents_by_component(dossier)),
+    )
+
+
+@login_required
+@require_POST
+def remove_document(request, reference, document_id):
+    dossier = get_visible_dossier(request, reference)
+    document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
+    try:
+        dossier_document_remove(document=document, actor=request.user)
+    except DossierError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("“%(name)s” was removed.") % {"name": document.original_name})
+    return redirect("dossiers:step", reference=dossier.reference, key=DOCUMENTS)
+
+
+def _review_step(request, dossier):
+    missing = dossier_missing_items(dossier)
+    is_counter = dossier.channel == Channel.COUNTER
+    if request.method == "POST":
+        try:
+            if is_counter:
+                dossier = dossier_counter_receive(
+                    dossier=dossier,
+                    officer=request.user,
+                    receipts=_receipt_lines(request, dossier),
+                    paper_sets=_int(request.POST.get("paper_sets"), 1),
+                )
+                messages.success(
+                    request, _("The dossier was received. Print the slip for the applicant.")
+                )
+            else:
+                dossier = dossier_submit(
+                    dossier=dossier,
+                    actor=request.user,
+                    submission_key=request.POST.get("submission_key") or None,
+                )
+                messages.success(request, _("Your dossier was submitted. Keep the reception slip."))
+        except DossierIncomplete as error:
+            return render(
+                request,
+                "dossiers/step_review.html",
+                _wizard_context(
+                    dossier,
+                    REVIEW,
+                    missing=error.missing,
+                    error=error.message,
+                    rows=documents_by_component(dossier),
+                    submission_key=secrets.token_urlsafe(24),
+                ),
+                status=422,
+            )
+        except DossierError as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+        return redirect("dossiers:detail", reference=dossier.reference)
+    return render(
+        request,
+        "dossiers/step_review.html",
+        _wizard_context(
+            dossier,
+            REVIEW,
+            missing=missing,
+            rows=documents_by_component(dossier),
+            submission_key=secrets.token_urlsafe(24),
+        ),
+    )
+
+
+def _int(value, default: int) -> int:
+    try:
+        return max(0, min(int(value), 99))
+    except (TypeError, ValueError):
+        return default
+
+
+def _receipt_lines(request, dossier) -> list[ReceiptLine]:
+    lines = []
+    for component in dossier.version.components.all():
+        if request.POST.get(f"paper_{component.pk}") != "on":
+            continue
+        kind = request.POST.get(f"paper_{component.pk}_kind") or component.original_or_copy
+        if kind not in {"original", "copy", "either"}:
+            raise ValidationError(_("Unknown document form."))
+        lines.append(
+            ReceiptLine(
+                component=component,
+                original_or_copy=kind,
+                quantity=_int(request.POST.get(f"paper_{component.pk}_qty"), 1) or 1,
+            )
+        )
+    return lines
+
+
+@login_required
+def detail(request, reference):
+    dossier = get_visible_dossier(request, reference)
+    if can_edit_draft(request.user, dossier):
+        return redirect(resume_step(dossier).url)
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "rows": documents_by_component(dossier),
+            "events": dossier.events.filter(citizen_visible=True).order_by("created_at")
+            if request.user.is_citizen
+            else dossier.events.select_related("actor"),
+        },
+    )

@@ -1,0 +1,138 @@
+"""Serializers of the public catalogue API: query input and read-only output."""
+
+from rest_framework import serializers
+
+from procedures.constants import (
+    BenefitGroup,
+    Channel,
+    CompetentOffice,
+    FieldType,
+    Filer,
+    FileType,
+    OriginalOrCopy,
+    PrefillKey,
+    PrefillSource,
+    Requirement,
+)
+from workdays.constants import TimeLimitUnit
+
+
+class ProcedureListInputSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Từ khóa, có hoặc không dấu / Search words, with or without diacritics.",
+    )
+    group = serializers.ChoiceField(
+        choices=BenefitGroup.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Nhóm chế độ / Benefit group.",
+    )
+
+
+class ProcedureListOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    slug = serializers.SlugField()
+    name_vi = serializers.CharField()
+    name_en = serializers.CharField()
+    summary_vi = serializers.CharField()
+    summary_en = serializers.CharField()
+    group = serializers.ChoiceField(choices=BenefitGroup.choices)
+    group_label = serializers.CharField(
+        source="get_group_display", help_text="In the language of the request."
+    )
+    filer = serializers.ChoiceField(choices=Filer.choices)
+    channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices))
+    field_inspection = serializers.BooleanField(
+        help_text=(
+            "Chỉ tiếp nhận tại cơ quan có thẩm quyền / "
+            "Only received by the competent office (needs a field inspection)."
+        )
+    )
+    url = serializers.HyperlinkedIdentityField(
+        view_name="procedures_api:detail", lookup_field="slug"
+    )
+
+
+class FieldChoiceOutputSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label_vi = serializers.CharField()
+    label_en = serializers.CharField(required=False, allow_null=True)
+
+
+class FieldDefinitionOutputSerializer(serializers.Serializer):
+    """One field of the applicant form (a JSON object stored on the version)."""
+
+    name = serializers.CharField()
+    type = serializers.ChoiceField(choices=FieldType.choices)
+    label_vi = serializers.CharField()
+    label_en = serializers.CharField(required=False, allow_null=True)
+    help_vi = serializers.CharField(required=False, allow_null=True)
+    help_en = serializers.CharField(required=False, allow_null=True)
+    required = serializers.BooleanField(required=False)
+    step = serializers.IntegerField(required=False, help_text="Wizard step (1, 2 or 3).")
+    choices = FieldChoiceOutputSerializer(many=True, required=False, allow_null=True)
+    prefill = serializers.ChoiceField(choices=PrefillKey.choices, required=False, allow_null=True)
+
+
+class DocumentComponentOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_vi = serializers.CharField()
+    name_en = serializers.CharField()
+    original_or_copy = serializers.ChoiceField(choices=OriginalOrCopy.choices)
+    quantity = serializers.IntegerField()
+    requirement = serializers.ChoiceField(choices=Requirement.choices)
+    condition_vi = serializers.CharField()
+    condition_en = serializers.CharField()
+    file_types = serializers.ListField(child=serializers.ChoiceField(choices=FileType.choices))
+    max_size_mb = serializers.IntegerField()
+    prefill_source = serializers.ChoiceField(
+        choices=PrefillSource.choices,
+        allow_blank=True,
+        help_text="Set when VSS already holds the document: the applicant need not provide it.",
+    )
+
+
+class WorkflowOutputSerializer(serializers.Serializer):
+    appraisal = serializers.BooleanField(source="step_appraisal")
+    leader_signature = serializers.BooleanField(source="step_leader_signature")
+    payment_request = serializers.BooleanField(source="step_payment_request")
+
+
+class ProcedureVersionOutputSerializer(serializers.Serializer):
+    effective_from = serializers.DateField()
+    effective_to = serializers.DateField(allow_null=True)
+    legal_basis_vi = serializers.CharField()
+    legal_basis_en = serializers.CharField()
+    time_limit = serializers.IntegerField(help_text="Statutory time limit, in `time_limit_unit`.")
+    time_limit_unit = serializers.ChoiceField(choices=TimeLimitUnit.choices)
+    time_limit_unit_label = serializers.CharField(source="get_time_limit_unit_display")
+    internal_target = serializers.IntegerField(
+        allow_null=True, help_text="Shorter VSS target in the same unit, if any."
+    )
+    workflow = WorkflowOutputSerializer(source="*")
+    components = DocumentComponentOutputSerializer(many=True)
+    fields = FieldDefinitionOutputSerializer(many=True, source="field_definitions")
+
+
+class ProcedureDetailOutputSerializer(ProcedureListOutputSerializer):
+    result_type_vi = serializers.CharField()
+    result_type_en = serializers.CharField()
+    fee_vnd = serializers.IntegerField()
+    competent_office = serializers.ChoiceField(choices=CompetentOffice.choices)
+    current_version = ProcedureVersionOutputSerializer(
+        help_text="The version in force today: legal basis, time limit, workflow, documents."
+    )
+
+
+class ProblemOutputSerializer(serializers.Serializer):
+    """RFC 9457 problem details, as written by `core.api.problem_response`."""
+
+    type = serializers.URLField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.ListField(child=serializers.DictField(), required=False)

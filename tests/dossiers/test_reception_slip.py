@@ -1,0 +1,193 @@
+import datetime as dt
+import shutil
+import subprocess
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from dossiers.documents.reception_slip import reception_slip_context, render_reception_slip
+from dossiers.documents.rendering import format_vn_moment, qr_svg_data_uri, render_html
+from dossiers.models import Dossier, DossierDocument, PaperReceipt
+from dossiers.tracking import code_from_token
+from tests.factories import UserFactory
+
+UTC = dt.UTC
+CODE = "000.00.01.G12-261124-0001"
+SITE_URL = "https://dichvucong.example.vn"
+
+
+def _pdf_text(pdf: bytes) -> str:
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages)
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def counter_dossier(catalogue, offices, settings):
+    settings.SITE_URL = SITE_URL
+    office = offices[1]
+    procedure = catalogue["sickness-benefit"]
+    version = procedure.versions.order_by("-effective_from").first()
+    officer = UserFactory(counter_officer=True, full_name="Trần Văn Bình", office=office)
+    dossier = Dossier.objects.create(
+        procedure=procedure,
+        version=version,
+        channel="counter",
+        applicant_name="Nguyễn Thị Hồng Nhung",
+        applicant_address="Số 12 phố Hàng Bài, phường Hoàn Kiếm, Hà Nội",
+        applicant_phone="0912345678",
+        applicant_email="nhung.nguyen@example.vn",
+        return_method="counter",
+        receiving_office=office,
+        competent_office=office,
+        created_by=officer,
+        paper_sets=1,
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        state="received",
+        code=CODE,
+        received_by=officer,
+        submitted_at=dt.datetime(2026, 2, 24, 2, 30, tzinfo=UTC),
+        received_at=dt.datetime(2026, 2, 24, 2, 30, tzinfo=UTC),  # 09:30 in Hà Nội
+        due_at=dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC),  # 10:00 in Hà Nội
+    )
+    components = list(version.components.order_by("position")[:2])
+    PaperReceipt.objects.create(
+        dossier=dossier, component=components[0], original_or_copy="original", quantity=1
+    )
+    PaperReceipt.objects.create(
+        dossier=dossier, component=components[1], original_or_copy="copy", quantity=2
+    )
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_format_vn_moment_converts_utc_to_vietnam_time():
+    moment = dt.datetime(2026, 11, 24, 7, 5, tzinfo=UTC)
+
+    assert format_vn_moment(moment) == "14 giờ 05 phút, ngày 24/11/2026"
+
+
+def test_format_vn_moment_crosses_midnight_into_the_next_vietnamese_day():
+    moment = dt.datetime(2026, 3, 1, 18, 30, tzinfo=UTC)
+
+    assert format_vn_moment(moment) == "01 giờ 30 phút, ngày 02/03/2026"
+
+
+@pytest.mark.django_db
+def test_reception_slip_pdf_shows_the_legal_content(counter_dossier):
+    pdf = render_reception_slip(counter_dossier)
+
+    assert pdf.startswith(b"%PDF")
+    reader = PdfReader(BytesIO(pdf))
+    assert len(reader.pages) == 1
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (420, 595)  # A5 portrait in points
+    text = _pdf_text(pdf)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "BẢO HIỂM XÃ HỘI THÀNH PHỐ HÀ NỘI" in text
+    assert CODE in text
+    assert "Nguyễn Thị Hồng Nhung" in text
+    assert counter_dossier.procedure.name_vi in text
+    assert "09 giờ 30 phút, ngày 24/02/2026" in text
+    assert "10 giờ 00 phút, ngày 02/03/2026" in text
+    assert f"{counter_dossier.version.time_limit} ngày làm việc" in text
+    assert "Tại Bộ phận Một cửa" in text
+    assert "Không thu phí" in text
+    assert "Trần Văn Bình" in text
+    assert "NGƯỜI NỘP HỒ SƠ" in text
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.django_db
+def test_reception_slip_text_matches_poppler_extraction(counter_dossier):
+    pdf = render_reception_slip(counter_dossier)
+
+    result = subprocess.run(  # noqa: S603
+        ["pdftotext", "-enc", "UTF-8", "-", "-"],  # noqa: S607
+        input=pdf,
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
+    text = " ".join(result.stdout.decode("utf-8").split())
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert "Nguyễn Thị Hồng Nhung" in text
+    assert "10 giờ 00 phút, ngày 02/03/2026" in text
+
+
+@pytest.mark.django_db
+def test_reception_slip_carries_a_qr_code_for_the_tracking_url(counter_dossier):
+    context = reception_slip_context(counter_dossier)
+
+    # The public tracking page of this very dossier, with its signed tracking token.
+    url = context["tracking_url"]
+    path, _, query = url.partition("?t=")
+    assert path == f"{SITE_URL}/track/{CODE}/"
+    assert code_from_token(query) == CODE
+    assert context["qr_data_uri"] == qr_svg_data_uri(url)
+    assert context["qr_data_uri"].startswith("data:image/svg+xml,")
+    html = render_html("dossiers/slips/reception.html", context)
+    assert context["qr_data_uri"] in html
+
+
+@pytest.mark.django_db
+def test_reception_slip_lists_paper_received_at_the_counter(counter_dossier):
+    context = reception_slip_context(counter_dossier)
+
+    receipts = PaperReceipt.objects.filter(dossier=counter_dossier).select_related("component")
+    by_name = {r.component.name_vi: r for r in receipts}
+    assert [row["name"] for row in context["documents"]] == list(by_name)
+    assert [(row["form"], row["quantity"]) for row in context["documents"]] == [
+        ("Bản chính", 1),
+        ("Bản sao", 2),
+    ]
+    assert context["paper_sets"] == "01"
+    assert context["officer_name"] == "Trần Văn Bình"
+
+
+@pytest.mark.django_db
+def test_online_dossier_lists_uploads_by_component(catalogue, offices, settings):
+    settings.SITE_URL = SITE_URL
+    procedure = catalogue["sickness-benefit"]
+    version = procedure.versions.order_by("-effective_from").first()
+    dossier = Dossier.objects.create(
+        procedure=procedure,
+        version=version,
+        channel="online",
+        applicant_name="Lê Minh Đức",
+        return_method="electronic",
+        competent_office=offices[1],
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        state="submitted",
+        code="000.00.01.G12-261124-0002",
+        submitted_at=dt.datetime(2026, 11, 24, 7, 5, tzinfo=UTC),
+        due_at=dt.datetime(2026, 12, 3, 7, 5, tzinfo=UTC),
+    )
+    component = version.components.order_by("position").first()
+    for name, source in [("a.pdf", "upload"), ("b.jpg", "upload"), ("slip.pdf", "generated")]:
+        DossierDocument.objects.create(
+            dossier=dossier,
+            component=None if source == "generated" else component,
+            source=source,
+            file=f"dossiers/{name}",
+            original_name=name,
+            content_type="application/pdf",
+            size=100,
+            sha256="0" * 64,
+        )
+    dossier.refresh_from_db()
+
+    context = reception_slip_context(dossier)
+
+    assert context["documents"] == [
+        {"name": component.name_vi, "form": "Bản điện tử", "quantity": 2}
+    ]
+    assert context["officer_name"] == "Tiếp nhận trực tuyến"
+    assert context["received_moment"] == "14 giờ 05 phút, ngày 24/11/2026"
+    assert context["return_method"] == "Trực tuyến trên tài khoản Cổng dịch vụ công"
+    assert context["agency_name"] == "BẢO HIỂM XÃ HỘI THÀNH PHỐ HÀ NỘI"
+    assert render_reception_slip(dossier).startswith(b"%PDF")
