@@ -37,7 +37,8 @@ class CitizenSignupForm(forms.Form):
         label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    # 254 as on the model: the form field alone allows 320, which crashed the save.
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=16, required=False)
     password1 = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -86,8 +87,13 @@ class CitizenSignupForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords are different."))
         elif password1:
+            full_name = cleaned.get("full_name", "")
+            # UserAttributeSimilarityValidator compares first_name and email, not full_name.
             candidate = get_user_model()(
-                username=national_id or "", full_name=cleaned.get("full_name", "")
+                username=national_id or "",
+                full_name=full_name,
+                first_name=full_name,
+                email=cleaned.get("email") or "",
             )
             try:
                 password_validation.validate_password(password1, candidate)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,10 +37,12 @@ def signup(request):
                 password=data["password1"],
                 preferred_language=request.LANGUAGE_CODE,
             )
-        except IntegrityError:
-            form.add_error(
-                "national_id", _("An account with this ID number already exists. Log in instead.")
-            )
+        except (IntegrityError, ValidationError):
+            # Another request took this CCCD or e-mail after the form checked: check again
+            # so the person sees which field is taken.
+            form = CitizenSignupForm(request.POST)
+            if form.is_valid():
+                raise
         else:
             login(request, user, backend="accounts.backends.PortalLoginBackend")
             messages.success(request, _("Your account has been created."))

@@ -64,8 +64,8 @@ def build_field(definition: dict, *, required: bool | None = None) -> forms.Fiel
         return field
     if kind == FieldType.CHOICE:
         choices = [(c["value"], localized(c, "label")) for c in definition.get("choices") or []]
-        if not options["required"]:
-            choices = [("", "—"), *choices]
+        # An empty first option: nothing is chosen for the person.
+        choices = [("", _("— choose —")), *choices]
         return forms.ChoiceField(choices=choices, **options)
     if kind == FieldType.EMAIL:
         return forms.EmailField(**options)
@@ -80,6 +80,22 @@ def build_field(definition: dict, *, required: bool | None = None) -> forms.Fiel
             **options,
         )
     return forms.CharField(max_length=300, **options)
+
+
+def display_value(definition: dict, value: Any) -> str:
+    """A stored value as a person reads it (dates dd/mm/yyyy, choices by label)."""
+    if definition.get("type") == FieldType.DATE and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if definition.get("type") == FieldType.CHOICE:
+        for choice in definition.get("choices") or []:
+            if choice["value"] == value:
+                return localized(choice, "label")
+    if definition.get("type") == FieldType.MONEY and isinstance(value, int):
+        return f"{value:,}".replace(",", ".") + " ₫"
+    return "" if value is None else str(value)
 
 
 def to_storable(value: Any) -> Any:

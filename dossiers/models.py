@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from .constants import (
     PORTAL_CODES,
@@ -125,7 +125,27 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     fully_digitised_at = models.DateTimeField(_("fully digitised at"), null=True, blank=True)
 
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    state_before_supplement = models.CharField(max_length=32, blank=True)
+    supplement_items = models.JSONField(_("items to supplement"), default=list, blank=True)
+    supplement_reason = models.TextField(_("supplement reason"), blank=True)
+    apology_issued_at = models.DateTimeField(_("apology issued at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    decision_text = models.TextField(_("decision"), blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    stop_reason = models.TextField(_("reason"), blank=True)
+    result_delivery = models.CharField(
+        _("result delivered"), max_length=16, choices=ReturnMethod.choices, blank=True
+    )
+    post_tracking_number = models.CharField(_("postal tracking number"), max_length=40, blank=True)
     timeliness = models.CharField(
         _("timeliness"), max_length=16, choices=Timeliness.choices, blank=True
     )
@@ -191,6 +211,180 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         self.due_at = due_at
         self.original_due_at = due_at
         self.draft_expires_at = None
+
+    # --- reception
+
+    @transition(field=state, source=DossierState.SUBMITTED, target=DossierState.RECEIVED)
+    def accept(self, *, at, officer) -> None:
+        self.received_at = at
+        self.received_by = officer
+
+    @transition(field=state, source=DossierState.SUBMITTED, target=DossierState.REFUSED)
+    def refuse(self, *, reason) -> None:
+        self.stop_reason = reason
+
+    # --- processing
+
+    @transition(field=state, source=DossierState.RECEIVED, target=DossierState.IN_PROCESSING)
+    def start_processing(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[
+            DossierState.SUBMITTED,
+            DossierState.RECEIVED,
+            DossierState.IN_PROCESSING,
+            DossierState.APPRAISAL,
+        ],
+        target=DossierState.SUPPLEMENT_REQUESTED,
+    )
+    def request_supplement(self, *, at, reason, items) -> None:
+        self.state_before_supplement = self.state
+        self.supplement_reason = reason
+        self.supplement_items = list(items)
+        self.clock_paused_at = at
+
+    @transition(
+        field=state,
+        source=DossierState.SUPPLEMENT_REQUESTED,
+        target=RETURN_VALUE(
+            DossierState.SUBMITTED,
+            DossierState.RECEIVED,
+            DossierState.IN_PROCESSING,
+            DossierState.APPRAISAL,
+        ),
+    )
+    def supply(self, *, due_at) -> str:
+        previous = self.state_before_supplement or DossierState.RECEIVED
+        self.due_at = due_at
+        self.clock_paused_at = None
+        self.state_before_supplement = ""
+        return previous
+
+    def _appraisal_required(self) -> bool:
+        return self.version.step_appraisal
+
+    def _no_appraisal_required(self) -> bool:
+        return not self.version.step_appraisal
+
+    def _payment_step(self) -> bool:
+        return self.version.step_payment_request
+
+    def _ready_for_decision(self) -> bool:
+        return not self.version.step_appraisal or self.state == DossierState.APPRAISAL
+
+    @transition(
+        field=state,
+        source=DossierState.IN_PROCESSING,
+        target=DossierState.APPRAISAL,
+        conditions=[_appraisal_required],
+    )
+    def send_to_appraisal(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=DossierState.IN_PROCESSING,
+        target=DossierState.PAYMENT_REQUESTED,
+        conditions=[_payment_step],
+    )
+    def request_payment(self) -> None:
+        pass
+
+    @transition(
+        field=state, source=DossierState.PAYMENT_REQUESTED, target=DossierState.IN_PROCESSING
+    )
+    def confirm_payment(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[DossierState.IN_PROCESSING, DossierState.APPRAISAL],
+        target=RETURN_VALUE(DossierState.AWAITING_SIGNATURE, DossierState.PROCESSED),
+        conditions=[_ready_for_decision],
+    )
+    def propose_decision(self, *, outcome, decision_text, at) -> str:
+        self.outcome = outcome
+        self.decision_text = decision_text
+        if self.version.step_leader_signature:
+            return DossierState.AWAITING_SIGNATURE
+        self.decided_at = at
+        return DossierState.PROCESSED
+
+    @transition(field=state, source=DossierState.AWAITING_SIGNATURE, target=DossierState.PROCESSED)
+    def sign(self, *, leader, at) -> None:
+        self.signed_by = leader
+        self.signed_at = at
+        self.decided_at = at
+
+    @transition(
+        field=state, source=DossierState.AWAITING_SIGNATURE, target=DossierState.IN_PROCESSING
+    )
+    def send_back(self) -> None:
+        self.outcome = ""
+
+    @transition(field=state, source=DossierState.PROCESSED, target=DossierState.RETURNED)
+    def return_result(self, *, at, delivery, tracking_number, timeliness) -> None:
+        self.returned_at = at
+        self.result_delivery = delivery
+        self.post_tracking_number = tracking_number
+        self.timeliness = timeliness
+
+    @transition(
+        field=state,
+        source=[
+            DossierState.SUBMITTED,
+            DossierState.RECEIVED,
+            DossierState.IN_PROCESSING,
+            DossierState.APPRAISAL,
+            DossierState.SUPPLEMENT_REQUESTED,
+            DossierState.PAYMENT_REQUESTED,
+        ],
+        target=DossierState.WITHDRAWN,
+    )
+    def withdraw(self, *, reason) -> None:
+        self.stop_reason = reason
+
+    @transition(
+        field=state,
+        source=[
+            DossierState.RECEIVED,
+            DossierState.IN_PROCESSING,
+            DossierState.APPRAISAL,
+            DossierState.SUPPLEMENT_REQUESTED,
+            DossierState.PAYMENT_REQUESTED,
+            DossierState.AWAITING_SIGNATURE,
+        ],
+        target=DossierState.STOPPED,
+    )
+    def stop(self, *, reason) -> None:
+        self.stop_reason = reason
+
+
+class DossierHandover(models.Model):
+    """One row of the control sheet: a hand-over between units and whether it was on time."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
+    unit = models.CharField(_("unit"), max_length=200)
+    step = models.CharField(_("step"), max_length=32)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField(_("given at"))
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=Timeliness.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["given_at", "id"]
+        indexes = [models.Index(fields=["dossier", "given_at"], name="handover_dossier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.given_at:%d/%m/%Y %H:%M}"
 
 
 class DailySequence(models.Model):
@@ -274,6 +468,10 @@ class Slip(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="slips")
     kind = models.CharField(_("kind"), max_length=32, choices=SlipKind.choices)
+    event = models.ForeignKey(
+        "DossierEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="slips"
+    )
+    signed = models.BooleanField(_("digitally signed"), default=False)
     file = models.FileField(_("file"), max_length=255)
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -286,7 +484,8 @@ class Slip(models.Model):
                 fields=["dossier"],
                 condition=Q(kind="reception"),
                 name="slip_one_reception_slip_per_dossier",
-            )
+            ),
+            models.UniqueConstraint(fields=["event", "kind"], name="slip_one_per_event_kind"),
         ]
 
     def __str__(self) -> str:
@@ -326,6 +525,13 @@ class DossierEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Dossier events are append-only.")
+
+    @property
+    def label(self) -> str:
+        """What happened, for timelines: the new state, or the kind of event."""
+        if self.to_state and self.to_state != self.from_state:
+            return str(DossierState(self.to_state).label)
+        return str(self.get_kind_display())
 
 
 class IdempotencyRecord(models.Model):

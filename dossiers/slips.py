@@ -46,3 +46,89 @@ def reception_slip_issue(*, dossier: Dossier) -> Slip:
         default_storage.delete(name)
         return Slip.objects.get(dossier=dossier, kind=SlipKind.RECEPTION)
     return slip
+
+
+def _letter_pdf(event, kind: str) -> tuple[bytes, bool]:
+    """Render the letter an event calls for; returns (pdf, signed)."""
+    from .documents import letters
+
+    dossier = event.dossier
+    officer = event.actor
+    if kind == SlipKind.SUPPLEMENT:
+        pdf = letters.render_supplement_request(
+            dossier,
+            officer=officer,
+            reason=event.reason,
+            missing_items=event.payload.get("items", []),
+            at=event.created_at,
+        )
+    elif kind == SlipKind.REFUSAL:
+        pdf = letters.render_refusal(
+            dossier, officer=officer, reason=event.reason, at=event.created_at
+        )
+    elif kind == SlipKind.APOLOGY:
+        import datetime as dt
+
+        pdf = letters.render_apology(
+            dossier,
+            officer=officer,
+            reason=event.reason,
+            new_due_at=dt.datetime.fromisoformat(event.payload["new_due_at"]),
+            at=event.created_at,
+        )
+    elif kind == SlipKind.STOPPED:
+        pdf = letters.render_stopped_notice(
+            dossier, officer=officer, reason=event.reason, at=event.created_at
+        )
+    elif kind == SlipKind.RESULT:
+        from .documents.signing import sign_pdf
+
+        signer = dossier.signed_by or officer
+        unsigned = letters.render_decision(
+            dossier,
+            outcome=dossier.outcome,
+            decision_text=dossier.decision_text,
+            signer_name=signer.display_name if signer else "",
+            at=event.created_at,
+        )
+        office = dossier.competent_office
+        return (
+            sign_pdf(
+                unsigned,
+                reason=f"Ký duyệt kết quả hồ sơ {dossier.code}",
+                location=office.name if office else "Việt Nam",
+                signer_name=signer.display_name if signer else "",
+            ),
+            True,
+        )
+    else:
+        raise ValueError(f"no letter for {kind}")
+    return pdf, False
+
+
+def letter_issue(*, event, kind: str) -> Slip:
+    """The letter an event calls for (refusal, supplement request, apology, result ...).
+
+    Safe to repeat: one slip per event and kind (database constraint).
+    """
+    existing = Slip.objects.filter(event=event, kind=kind).first()
+    if existing is not None:
+        return existing
+    pdf, signed = _letter_pdf(event, kind)
+    name = default_storage.save(
+        unguessable_name(f"{kind}.pdf", prefix=f"slips/{event.dossier.reference}"),
+        ContentFile(pdf),
+    )
+    try:
+        with transaction.atomic():
+            return Slip.objects.create(
+                dossier=event.dossier,
+                kind=kind,
+                event=event,
+                file=name,
+                signed=signed,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+            )
+    except IntegrityError:
+        default_storage.delete(name)
+        return Slip.objects.get(event=event, kind=kind)

@@ -1,17 +1,21 @@
+"""Celery tasks of the dossier app: thin, idempotent, taking IDs."""
+
 from celery import shared_task
 
-from .models import Dossier
+from .models import Dossier, DossierEvent
+
+RETRYING = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": 5,
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+}
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=5,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-)
+@shared_task(**RETRYING)
 def reception_slip_generate(self, dossier_id: int) -> None:
     from .slips import reception_slip_issue
 
@@ -25,3 +29,34 @@ def reception_slip_generate(self, dossier_id: int) -> None:
     if dossier is None or dossier.code is None:
         return
     reception_slip_issue(dossier=dossier)
+
+
+@shared_task(**RETRYING)
+def letter_issue(self, event_id: int, kind: str) -> None:
+    from .slips import letter_issue as issue
+
+    # idempotency: one slip per (event, kind), enforced by a unique constraint; a repeat
+    # finds the stored slip and renders nothing.
+    event = (
+        DossierEvent.objects.filter(pk=event_id)
+        .select_related(
+            "dossier__procedure",
+            "dossier__version",
+            "dossier__competent_office",
+            "dossier__signed_by",
+            "actor",
+        )
+        .first()
+    )
+    if event is None:
+        return
+    issue(event=event, kind=kind)
+
+
+@shared_task(**RETRYING)
+def citizen_notify(self, event_id: int) -> None:
+    from notifications.services import notify_event
+
+    # idempotency: notify_event records one delivery per (event, channel) and skips the
+    # channels already delivered.
+    notify_event(event_id=event_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import counter, files, filing
+from .views import counter, files, filing, processing
 
 app_name = "dossiers"
 
@@ -21,6 +21,10 @@ urlpatterns = [
         name="document",
     ),
     path("d/<uuid:reference>/slip/", files.reception_slip_download, name="reception_slip"),
+    path("d/<uuid:reference>/act/<str:action>/", processing.act, name="act"),
+    path("d/<uuid:reference>/slips/<int:slip_id>/", files.slip_download, name="slip"),
+    path("worklist/", processing.worklist_view, name="worklist"),
+    path("worklist/take-next/", processing.take_next, name="take_next"),
     path("counter/", counter.counter_home, name="counter_intake"),
     path("counter/take-over/<uuid:reference>/", counter.take_over, name="take_over"),
     path(

@@ -5,9 +5,21 @@ from functools import cache
 from vietnam_provinces import Province, Ward
 
 
+def _sort_key(name: str) -> str:
+    from core.text import fold_vietnamese
+
+    for prefix in ("Thành phố ", "Tỉnh "):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    return fold_vietnamese(name)
+
+
 @cache
 def province_choices() -> list[tuple[int, str]]:
-    return sorted(((int(p.code), p.name) for p in Province.iter_all()), key=lambda c: c[1])
+    """The 34 provinces, alphabetical by their proper name (not by "Thành phố"/"Tỉnh")."""
+    return sorted(
+        ((int(p.code), p.name) for p in Province.iter_all()), key=lambda c: _sort_key(c[1])
+    )
 
 
 @cache

@@ -203,3 +203,28 @@ def subtract_working_hours(moment: dt.datetime, hours: float) -> dt.datetime:
                 remaining -= available
         cursor = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), closing), tz)
     return cursor
+
+
+def add_working_seconds(moment: dt.datetime, seconds: float) -> dt.datetime:
+    """The moment `seconds` of office time after `moment` (e.g. to restart a stopped clock)."""
+    if seconds < 0:
+        raise ValueError("seconds must not be negative")
+    local = _local(moment)
+    opening, closing = _office_hours()
+    calendar = _calendar_around(local.date(), int(seconds // working_day_length_seconds()) + 2)
+    tz = local.tzinfo
+    remaining = dt.timedelta(seconds=seconds)
+    cursor = local
+    for _ in range(_MAX_SCAN_DAYS):
+        day = cursor.date()
+        if calendar.is_working_day(day):
+            day_open = timezone.make_aware(dt.datetime.combine(day, opening), tz)
+            day_close = timezone.make_aware(dt.datetime.combine(day, closing), tz)
+            lo = max(cursor, day_open)
+            if lo < day_close:
+                available = day_close - lo
+                if available >= remaining:
+                    return lo + remaining
+                remaining -= available
+        cursor = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), opening), tz)
+    return cursor

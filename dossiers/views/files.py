@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import DossierDocument
+from ..constants import DossierState, SlipKind
+from ..models import DossierDocument, Slip
 from ..slips import reception_slip_issue
 from .common import get_visible_dossier
 
@@ -42,6 +43,25 @@ def reception_slip_download(request, reference):
     return _file_response(
         slip.file,
         filename=f"giay-tiep-nhan-{dossier.code}.pdf",
+        content_type="application/pdf",
+        inline=request.GET.get("inline") == "1",
+    )
+
+
+@login_required
+def slip_download(request, reference, slip_id):
+    """A letter or the signed result. Citizens get the result once it has been returned."""
+    dossier = get_visible_dossier(request, reference)
+    slip = get_object_or_404(Slip, pk=slip_id, dossier=dossier)
+    if (
+        request.user.is_citizen
+        and slip.kind == SlipKind.RESULT
+        and dossier.state != DossierState.RETURNED
+    ):
+        raise Http404
+    return _file_response(
+        slip.file,
+        filename=f"{slip.kind}-{dossier.code}.pdf",
         content_type="application/pdf",
         inline=request.GET.get("inline") == "1",
     )

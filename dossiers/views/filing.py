@@ -22,6 +22,8 @@ from ..prefill import known_values
 from ..selectors import citizen_dossiers, documents_by_component
 from ..services import (
     ReceiptLine,
+    available_actions,
+    can_add_documents,
     can_edit_draft,
     dossier_counter_receive,
     dossier_document_add,
@@ -92,6 +94,25 @@ def resume(request, reference):
     return redirect(resume_step(dossier).url)
 
 
+# The dossier columns that hold what the counter start form already asked, by prefill key.
+_APPLICANT_COLUMNS = {
+    "full_name": "applicant_name",
+    "national_id": "applicant_national_id",
+    "phone": "applicant_phone",
+    "email": "applicant_email",
+}
+
+
+def _applicant_initial(dossier) -> dict[str, str]:
+    """Start the applicant fields from what was given when the draft began (walk-in)."""
+    initial = {}
+    for field in dossier.version.field_definitions():
+        column = _APPLICANT_COLUMNS.get(field.get("prefill") or "")
+        if column and getattr(dossier, column):
+            initial[field["name"]] = getattr(dossier, column)
+    return initial
+
+
 def _wizard_context(dossier, current_key, **extra):
     steps = wizard_steps(dossier)
     current = next(s for s in steps if s.key == current_key)
@@ -115,7 +136,7 @@ def step(request, reference, key):
         f for f in dossier.version.field_definitions() if int(f.get("step") or 1) == number
     ]
     known = known_values(dossier.applicant)
-    initial = dict(dossier.data)
+    initial = {**_applicant_initial(dossier), **dossier.data}
     place_form = None
     employer = dossier.procedure.competent_office == "employer_province"
     if request.method == "POST":
@@ -130,7 +151,7 @@ def step(request, reference, key):
                     actor=request.user,
                     values=form.storable_data(),
                     next_step=step_after(dossier, key).number,
-                    revision=int(request.POST.get("revision", "0")) or None,
+                    revision=_int_or_none(request.POST.get("revision")),
                     province_code=place_form.cleaned_data["province"] if place_form else None,
                     address=place_form.cleaned_data["address"] if place_form else None,
                 )
@@ -166,7 +187,9 @@ def step(request, reference, key):
 def _documents_step(request, dossier):
     if request.method == "POST":
         component = get_object_or_404(
-            DocumentComponent, pk=request.POST.get("component"), version=dossier.version
+            DocumentComponent,
+            pk=_int_or_none(request.POST.get("component")) or 0,
+            version=dossier.version,
         )
         files = request.FILES.getlist("files")
         if not files:
@@ -273,6 +296,13 @@ def _review_step(request, dossier):
     )
 
 
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _int(value, default: int) -> int:
     try:
         return max(0, min(int(value), 99))
@@ -299,18 +329,63 @@ def _receipt_lines(request, dossier) -> list[ReceiptLine]:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def detail(request, reference):
     dossier = get_visible_dossier(request, reference)
     if can_edit_draft(request.user, dossier):
         return redirect(resume_step(dossier).url)
+    if request.method == "POST":
+        return _supplement_upload(request, dossier)
+    is_citizen = request.user.is_citizen
+    events = dossier.events.select_related("actor").order_by("created_at", "id")
+    if is_citizen:
+        events = events.filter(citizen_visible=True)
+    slips = [
+        s
+        for s in dossier.slips.all()
+        if not (is_citizen and s.kind == "result" and dossier.state != DossierState.RETURNED)
+    ]
     return render(
         request,
         "dossiers/detail.html",
         {
             "dossier": dossier,
             "rows": documents_by_component(dossier),
-            "events": dossier.events.filter(citizen_visible=True).order_by("created_at")
-            if request.user.is_citizen
-            else dossier.events.select_related("actor"),
+            "events": events,
+            "slips": slips,
+            "actions": available_actions(request.user, dossier),
+            "can_add_documents": can_add_documents(request.user, dossier),
+            "officers": _office_officers(request.user),
+            "handovers": dossier.handovers.select_related("given_by", "received_by")
+            if not is_citizen
+            else [],
         },
     )
+
+
+def _office_officers(user):
+    from accounts.models import User
+
+    if user.role != Role.OFFICE_LEADER or user.office_id is None:
+        return []
+    return User.objects.filter(
+        role=Role.PROCESSING_OFFICER, office_id=user.office_id, is_active=True
+    ).order_by("full_name")
+
+
+def _supplement_upload(request, dossier):
+    component = get_object_or_404(
+        DocumentComponent,
+        pk=_int_or_none(request.POST.get("component")) or 0,
+        version=dossier.version,
+    )
+    for uploaded in request.FILES.getlist("files"):
+        try:
+            dossier_document_add(
+                dossier=dossier, component=component, uploaded=uploaded, actor=request.user
+            )
+        except (UploadRejected, DossierError) as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("“%(name)s” was added.") % {"name": uploaded.name})
+    return redirect("dossiers:detail", reference=dossier.reference)

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "procedures",
     "beneficiaries",
     "dossiers",
+    "notifications",
 ]
 
 MIDDLEWARE = [

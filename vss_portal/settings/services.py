@@ -58,3 +58,10 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSmsBackend")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+SIGNING_KEY_PATH = env.str("SIGNING_KEY_PATH", default="")
+SIGNING_CERT_PATH = env.str("SIGNING_CERT_PATH", default="")

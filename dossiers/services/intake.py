@@ -29,12 +29,12 @@ from procedures.schema import localized
 from procedures.selectors import NoVersionInForce, version_in_force
 from workdays.services import add_time_limit
 
-from .codes import dossier_code_next
-from .constants import Channel, DocumentSource, DossierState, EventKind
-from .exceptions import DossierConflict, DossierError, DossierIncomplete, IntakeRefused, NotAllowed
-from .models import Dossier, DossierDocument, DossierEvent, PaperReceipt
-from .prefill import known_values
-from .uploads import inspect_upload
+from ..codes import dossier_code_next
+from ..constants import Channel, DocumentSource, DossierState, EventKind
+from ..exceptions import DossierConflict, DossierError, DossierIncomplete, IntakeRefused, NotAllowed
+from ..models import Dossier, DossierDocument, DossierEvent, PaperReceipt
+from ..prefill import known_values
+from ..uploads import inspect_upload
 
 logger = structlog.get_logger(__name__)
 
@@ -81,6 +81,20 @@ def can_edit_draft(user: User, dossier: Dossier) -> bool:
             user.role == Role.COUNTER_OFFICER
             and user.office_id is not None
             and dossier.receiving_office_id == user.office_id
+        )
+    return False
+
+
+def can_add_documents(user: User, dossier: Dossier) -> bool:
+    """Drafts by their editor; a requested supplement by the applicant or the counter."""
+    if dossier.state == DossierState.DRAFT:
+        return can_edit_draft(user, dossier)
+    if dossier.state == DossierState.SUPPLEMENT_REQUESTED:
+        if user.role == Role.CITIZEN:
+            return dossier.applicant_id == user.pk
+        return user.role == Role.COUNTER_OFFICER and user.office_id in (
+            dossier.receiving_office_id,
+            dossier.competent_office_id,
         )
     return False
 
@@ -249,7 +263,7 @@ def dossier_document_add(
     try:
         with transaction.atomic():
             locked = _lock(dossier)
-            if not can_edit_draft(actor, locked):
+            if not can_add_documents(actor, locked):
                 raise NotAllowed()
             used = locked.documents.aggregate(total=Sum("size"))["total"] or 0
             if used + info.size > settings.DOSSIER_MAX_TOTAL_MB * 1024 * 1024:
@@ -290,8 +304,14 @@ def dossier_document_add(
 def dossier_document_remove(*, document: DossierDocument, actor: User) -> None:
     with transaction.atomic():
         locked = _lock(document.dossier)
-        if not can_edit_draft(actor, locked):
+        if not can_add_documents(actor, locked):
             raise NotAllowed()
+        if locked.state != DossierState.DRAFT and not (
+            document.uploaded_by_id == actor.pk
+            and locked.clock_paused_at is not None
+            and document.created_at >= locked.clock_paused_at
+        ):
+            raise NotAllowed()  # only files added for the current supplement can be removed
         name = document.file.name
         event_append(
             dossier=locked,
@@ -339,7 +359,7 @@ def _competent_office(dossier: Dossier) -> Office:
 
 
 def _reception_side_effects(dossier_id: int) -> None:
-    from .tasks import reception_slip_generate
+    from ..tasks import reception_slip_generate
 
     reception_slip_generate.delay_on_commit(dossier_id)
 

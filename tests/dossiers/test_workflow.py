@@ -1,0 +1,252 @@
+"""Workflow behaviour: races, the stopped clock, apologies, assignment, the worklist."""
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import connections
+
+from accounts.constants import Role
+from dossiers.constants import DossierState as S
+from dossiers.constants import Timeliness
+from dossiers.exceptions import DossierConflict, DossierError
+from dossiers.models import Dossier
+from dossiers.services import (
+    dossier_apologise,
+    dossier_request_supplement,
+    dossier_return_result,
+    dossier_supply,
+    dossier_take_next,
+    timeliness_at,
+)
+from dossiers.worklist import WorklistQuery, worklist
+from tests.dossiers.factories import make_dossier
+from tests.factories import UserFactory
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(*args):
+    return dt.datetime(*args, tzinfo=VN)
+
+
+@pytest.fixture
+def staff(offices):
+    hn = offices[1]
+    return {
+        "counter": UserFactory(username="w-counter", role=Role.COUNTER_OFFICER, office=hn),
+        "officer": UserFactory(username="w-officer", role=Role.PROCESSING_OFFICER, office=hn),
+        "officer2": UserFactory(username="w-officer2", role=Role.PROCESSING_OFFICER, office=hn),
+        "leader": UserFactory(username="w-leader", role=Role.OFFICE_LEADER, office=hn),
+    }
+
+
+@pytest.mark.django_db
+def test_stale_page_gets_a_conflict(catalogue, offices, staff):
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state=S.IN_PROCESSING,
+        office=offices[1],
+        assigned_to=staff["officer"],
+    )
+    shown_revision = dossier.revision
+    dossier_request_supplement(
+        dossier=dossier,
+        actor=staff["officer"],
+        reason="Thiếu",
+        items=["Giấy ra viện"],
+        revision=shown_revision,
+    )
+    with pytest.raises(DossierConflict):
+        dossier_supply(dossier=dossier, actor=staff["counter"], revision=shown_revision)
+    assert Dossier.objects.get(pk=dossier.pk).state == S.SUPPLEMENT_REQUESTED
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="a real row-lock race needs PostgreSQL; CI runs it there",
+)
+def test_two_officers_at_once_exactly_one_succeeds(catalogue, offices, staff):
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"], state=S.SUBMITTED, office=offices[1]
+    )
+    revision = dossier.revision
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def act(user):
+        from dossiers.services import dossier_accept, dossier_refuse
+
+        try:
+            barrier.wait(timeout=10)
+            if user.username == "w-counter":
+                dossier_accept(dossier=dossier, officer=user, revision=revision)
+            else:
+                dossier_refuse(dossier=dossier, officer=user, reason="Sai", revision=revision)
+            outcomes.append("ok")
+        except DossierConflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=act, args=(staff[k],)) for k in ("counter", "officer")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["conflict", "ok"]
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    assert fresh.state in (S.RECEIVED, S.REFUSED)
+    assert fresh.events.filter(kind="transition").count() == 1
+
+
+@pytest.mark.django_db
+def test_clock_stops_while_a_supplement_is_awaited(catalogue, offices, staff):
+    # Due Friday 27 Nov 2026 16:00. Supplement asked Wed 25 Nov 10:00, supplied Mon 30 Nov
+    # 10:00: the clock stood still for Wed 10-17 (7h), Thu (9h), Fri (9h), Mon 8-10 (2h) =
+    # 27 office hours = 3 working days, so the new due time is Wed 2 Dec 16:00.
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state=S.IN_PROCESSING,
+        office=offices[1],
+        assigned_to=staff["officer"],
+        due_at=at(2026, 11, 27, 16),
+    )
+    with time_machine.travel(at(2026, 11, 25, 10), tick=False):
+        dossier = dossier_request_supplement(
+            dossier=dossier,
+            actor=staff["officer"],
+            reason="Thiếu giấy ra viện",
+            items=["Giấy ra viện"],
+        )
+    assert dossier.clock_paused_at == at(2026, 11, 25, 10)
+    with time_machine.travel(at(2026, 11, 30, 10), tick=False):
+        dossier = dossier_supply(dossier=dossier, actor=staff["counter"])
+    assert dossier.state == S.IN_PROCESSING
+    assert dossier.clock_paused_at is None
+    assert dossier.due_at == at(2026, 12, 2, 16)
+
+
+@pytest.mark.django_db
+def test_late_result_needs_an_apology_first(catalogue, offices, staff):
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state=S.PROCESSED,
+        office=offices[1],
+        assigned_to=staff["officer"],
+        due_in_days=-1,
+    )
+    with pytest.raises(DossierError, match="apology"):
+        dossier_return_result(dossier=dossier, officer=staff["counter"], delivery="counter")
+    assert Dossier.objects.get(pk=dossier.pk).state == S.PROCESSED
+    from django.utils import timezone
+
+    new_due = timezone.now() + dt.timedelta(days=2)
+    dossier = dossier_apologise(
+        dossier=dossier, actor=staff["leader"], reason="Chờ xác minh", new_due_at=new_due
+    )
+    assert dossier.apology_issued_at is not None
+    assert dossier.due_at == new_due
+    returned = dossier_return_result(
+        dossier=dossier, officer=staff["counter"], delivery="post", tracking_number="EE123456789VN"
+    )
+    assert returned.state == S.RETURNED
+    assert returned.timeliness == Timeliness.EARLY  # against the new date
+    assert returned.post_tracking_number == "EE123456789VN"
+    assert returned.handovers.filter(step="return").exists()
+
+
+@pytest.mark.django_db
+def test_apology_date_must_be_later(catalogue, offices, staff):
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state=S.IN_PROCESSING,
+        office=offices[1],
+        assigned_to=staff["officer"],
+    )
+    with pytest.raises(DossierError):
+        dossier_apologise(
+            dossier=dossier,
+            actor=staff["officer"],
+            reason="x",
+            new_due_at=dossier.due_at - dt.timedelta(hours=1),
+        )
+
+
+def test_timeliness_rules():
+    due = at(2026, 12, 2, 16)
+    assert timeliness_at(at(2026, 12, 1, 9), due) == Timeliness.EARLY
+    assert timeliness_at(at(2026, 12, 2, 15), due) == Timeliness.ON_TIME
+    assert timeliness_at(at(2026, 12, 2, 16, 1), due) == Timeliness.LATE
+
+
+@pytest.mark.django_db
+def test_take_next_assigns_the_dossier_due_first(catalogue, offices, staff):
+    procedure = catalogue["sickness-benefit"]
+    later = make_dossier(procedure=procedure, state=S.RECEIVED, office=offices[1], due_in_days=6)
+    first = make_dossier(procedure=procedure, state=S.RECEIVED, office=offices[1], due_in_days=2)
+    make_dossier(procedure=procedure, state=S.RECEIVED, office=offices[79], due_in_days=1)
+    taken = dossier_take_next(officer=staff["officer"])
+    assert taken.pk == first.pk
+    assert taken.state == S.IN_PROCESSING
+    assert taken.assigned_to == staff["officer"]
+    assert taken.handovers.get().received_by == staff["officer"]
+    assert dossier_take_next(officer=staff["officer2"]).pk == later.pk
+    assert dossier_take_next(officer=staff["officer2"]) is None
+
+
+@pytest.mark.django_db
+def test_worklist_tabs_filters_search_and_query_count(
+    catalogue, offices, staff, django_assert_num_queries
+):
+    procedure = catalogue["sickness-benefit"]
+    mine = make_dossier(
+        procedure=procedure,
+        state=S.IN_PROCESSING,
+        office=offices[1],
+        assigned_to=staff["officer"],
+        applicant_name="Trần Thị Lan",
+    )
+    overdue = make_dossier(procedure=procedure, state=S.RECEIVED, office=offices[1], due_in_days=-1)
+    make_dossier(procedure=procedure, state=S.RETURNED, office=offices[1])
+    make_dossier(procedure=procedure, state=S.RECEIVED, office=offices[79])  # other office
+    officer = staff["officer"]
+    with django_assert_num_queries(2):
+        page = worklist(user=officer, query=WorklistQuery(tab="open"))
+        [row.procedure.name_vi for row in page.rows]
+        [row.assigned_to for row in page.rows]
+    assert [d.pk for d in page.rows] == [overdue.pk, mine.pk]  # sorted by due date
+    assert page.counts["open"] == 2
+    assert page.counts["mine"] == 1
+    assert page.counts["unassigned"] == 1
+    assert page.counts["overdue"] == 1
+    assert page.counts["closed"] == 1
+    assert [d.pk for d in worklist(user=officer, query=WorklistQuery(tab="mine")).rows] == [mine.pk]
+    found = worklist(user=officer, query=WorklistQuery(tab="open", q="lan"))
+    assert [d.pk for d in found.rows] == [mine.pk]
+    by_code = worklist(user=officer, query=WorklistQuery(tab="open", q=overdue.code))
+    assert [d.pk for d in by_code.rows] == [overdue.pk]
+
+
+@pytest.mark.django_db
+def test_worklist_keyset_pagination_visits_every_row_once(catalogue, offices, staff):
+    procedure = catalogue["sickness-benefit"]
+    created = {
+        make_dossier(procedure=procedure, state=S.RECEIVED, office=offices[1], due_in_days=3).pk
+        for _ in range(7)
+    }
+    seen, cursor = [], ""
+    while True:
+        page = worklist(
+            user=staff["leader"], query=WorklistQuery(tab="open", after=cursor), limit=3
+        )
+        seen.extend(d.pk for d in page.rows)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(created)
+    assert len(seen) == len(set(seen))
