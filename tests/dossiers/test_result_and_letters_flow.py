@@ -49,7 +49,9 @@ def test_leader_signature_produces_a_valid_pades_result(
     assert result.signed
     pdf = result.file.read()
     check = verify_pdf_signature(pdf, trust_cert_path=signing_dir / DEMO_CERT_NAME)
-    assert check["intact"] and check["valid"] and check["trusted"]
+    assert check["intact"]
+    assert check["valid"]
+    assert check["trusted"]
 
     # The citizen cannot download the result before it is returned ...
     client.force_login(citizen)
