@@ -125,6 +125,7 @@ class ProcedureVersion(BilingualMixin, models.Model):
     fields = models.JSONField(
         _("form fields"),
         default=list,
+        blank=True,
         help_text=_("The fields the applicant fills, as a list of typed field definitions."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

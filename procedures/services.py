@@ -200,22 +200,24 @@ _PROCEDURE_KEYS = (
 
 @transaction.atomic
 def catalogue_load(*, path: Path = CATALOGUE_PATH) -> dict[str, int]:
-    """Load the reviewed catalogue file. Idempotent: existing versions are left untouched.
+    """Load the reviewed catalogue file. Idempotent: what is stored is left untouched.
 
-    A version already stored (same procedure and start date) is never rewritten, because
-    dossiers received under it must keep its rules.
+    New procedures and new versions are added. A procedure already stored keeps its edited
+    texts, and a version already stored (same procedure and start date) is never rewritten,
+    because dossiers received under it must keep its rules.
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     created = {"procedures": 0, "versions": 0}
     for position, item in enumerate(data):
         procedure = Procedure.objects.filter(code=item["code"]).first()
         if procedure is None:
-            procedure = Procedure(code=item["code"])
+            # New procedures are created from the file; existing ones belong to the
+            # catalogue editors (admin) and are not overwritten by a reload.
+            procedure = Procedure(code=item["code"], ordering=position)
+            for key in _PROCEDURE_KEYS:
+                setattr(procedure, key, item[key] if key in item else getattr(procedure, key))
+            procedure_save(procedure=procedure)
             created["procedures"] += 1
-        for key in _PROCEDURE_KEYS:
-            setattr(procedure, key, item.get(key, getattr(procedure, key)))
-        procedure.ordering = position
-        procedure_save(procedure=procedure)
         for version in sorted(item["versions"], key=lambda v: v["effective_from"]):
             start = dt.date.fromisoformat(version["effective_from"])
             if ProcedureVersion.objects.filter(procedure=procedure, effective_from=start).exists():

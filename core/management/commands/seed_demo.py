@@ -88,6 +88,16 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             login = extra.get("national_id", username)
             rows.append((role.label, login, office.name if office else "—"))
+        from dossiers.demo import demo_dossiers_create
+
+        made = demo_dossiers_create(
+            citizen=User.objects.get(national_id="001090012345"),
+            counter=User.objects.get(username="counter.hn"),
+            officer=User.objects.get(username="officer.hn"),
+            leader=User.objects.get(username="leader.hn"),
+        )
+        if made:
+            self.stdout.write(f"demo dossiers: {made} created")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {DEMO_PASSWORD}):"))
         for role_label, login, office_name in rows:
             self.stdout.write(f"  {str(role_label):<22} {login:<16} {office_name}")
