@@ -33,16 +33,24 @@ def _sample_values(version, overrides: dict, known: dict | None = None) -> dict:
     """Values for the required fields the person still has to fill in."""
     known = known or {}
     samples = {
-        "text": "Bệnh viện Bạch Mai", "textarea": "Đề nghị giải quyết theo quy định.",
-        "date": "2026-11-16", "money": 1500000, "integer": 1, "cccd": "001090012345",
-        "si_code": "0123456789", "hi_card": "DN4010123456789", "bank_account": "0123456789012",
-        "phone": "0912345678", "email": "an.nguyen@example.vn",
+        "text": "Bệnh viện Bạch Mai",
+        "textarea": "Đề nghị giải quyết theo quy định.",
+        "date": "2026-11-16",
+        "money": 1500000,
+        "integer": 1,
+        "cccd": "001090012345",
+        "si_code": "0123456789",
+        "hi_card": "DN4010123456789",
+        "bank_account": "0123456789012",
+        "phone": "0912345678",
+        "email": "an.nguyen@example.vn",
     }
     values = {}
     for field in version.field_definitions():
         if field.get("required") and field["name"] not in known:
             values[field["name"]] = (
-                field["choices"][0]["value"] if field["type"] == "choice"
+                field["choices"][0]["value"]
+                if field["type"] == "choice"
                 else samples[field["type"]]
             )
     values.update(overrides)
@@ -61,32 +69,48 @@ def _certificate_png() -> SimpleUploadedFile:
 
 def _online_sickness(citizen: User) -> Dossier:
     procedure = Procedure.objects.get(slug="sickness-benefit")
-    dossier = dossier_draft_create(procedure=procedure, actor=citizen, channel=Channel.ONLINE,
-                                   applicant=citizen)
+    dossier = dossier_draft_create(
+        procedure=procedure, actor=citizen, channel=Channel.ONLINE, applicant=citizen
+    )
     dossier = dossier_draft_save(
-        dossier=dossier, actor=citizen, values=_sample_values(dossier.version, {}, dossier.data), next_step=4,
-        province_code=1, address="12 Tràng Tiền, phường Hoàn Kiếm, Hà Nội",
+        dossier=dossier,
+        actor=citizen,
+        values=_sample_values(dossier.version, {}, dossier.data),
+        next_step=4,
+        province_code=1,
+        address="12 Tràng Tiền, phường Hoàn Kiếm, Hà Nội",
     )
     component = dossier.version.components.get(code="medical_leave_certificate")
-    dossier_document_add(dossier=dossier, component=component, uploaded=_certificate_png(),
-                         actor=citizen)
+    dossier_document_add(
+        dossier=dossier, component=component, uploaded=_certificate_png(), actor=citizen
+    )
     return dossier_submit(dossier=dossier, actor=citizen)
 
 
 def _walk_in(counter: User, slug: str, *, name: str, national_id: str, province: int) -> Dossier:
     procedure = Procedure.objects.get(slug=slug)
     dossier = dossier_draft_create(
-        procedure=procedure, actor=counter, channel=Channel.COUNTER,
-        applicant_details={"name": name, "national_id": national_id, "province_code": province,
-                           "address": "Phường Sài Gòn, TP. Hồ Chí Minh", "phone": "0987654321"},
+        procedure=procedure,
+        actor=counter,
+        channel=Channel.COUNTER,
+        applicant_details={
+            "name": name,
+            "national_id": national_id,
+            "province_code": province,
+            "address": "Phường Sài Gòn, TP. Hồ Chí Minh",
+            "phone": "0987654321",
+        },
     )
     dossier = dossier_draft_save(
-        dossier=dossier, actor=counter,
+        dossier=dossier,
+        actor=counter,
         values=_sample_values(dossier.version, {"full_name": name, "national_id": national_id}),
         next_step=4,
     )
-    lines = [ReceiptLine(component=c, original_or_copy=c.original_or_copy, quantity=1)
-             for c in dossier.version.components.filter(requirement="mandatory")]
+    lines = [
+        ReceiptLine(component=c, original_or_copy=c.original_or_copy, quantity=1)
+        for c in dossier.version.components.filter(requirement="mandatory")
+    ]
     return dossier_counter_receive(dossier=dossier, officer=counter, receipts=lines)
 
 
@@ -100,15 +124,31 @@ def demo_dossiers_create(*, citizen: User, counter: User, officer: User, leader:
         dossier_accept(dossier=in_supplement, officer=counter)
         dossier_assign(dossier=in_supplement, leader=leader, officer=officer)
         dossier_request_supplement(
-            dossier=in_supplement, actor=officer, reason="Giấy chứng nhận chưa rõ ngày nghỉ.",
+            dossier=in_supplement,
+            actor=officer,
+            reason="Giấy chứng nhận chưa rõ ngày nghỉ.",
             items=["Giấy chứng nhận nghỉ việc hưởng BHXH (bản rõ nét)"],
         )
-        walk_in = _walk_in(counter, "maternity-benefit-direct", name="Phạm Thị Mai",
-                           national_id="079303012345", province=79)
-        decided = _walk_in(counter, "hi-card-reissue-exchange", name="Lê Văn Hùng",
-                            national_id="001085004321", province=1)
+        walk_in = _walk_in(
+            counter,
+            "maternity-benefit-direct",
+            name="Phạm Thị Mai",
+            national_id="079303012345",
+            province=79,
+        )
+        decided = _walk_in(
+            counter,
+            "hi-card-reissue-exchange",
+            name="Lê Văn Hùng",
+            national_id="001085004321",
+            province=1,
+        )
         dossier_assign(dossier=decided, leader=leader, officer=officer)
         dossier_send_to_appraisal(dossier=decided, officer=officer)
-        dossier_decide(dossier=decided, officer=officer, outcome="approved",
-                       decision_text="Cấp lại thẻ BHYT do bị mất.")
+        dossier_decide(
+            dossier=decided,
+            officer=officer,
+            outcome="approved",
+            decision_text="Cấp lại thẻ BHYT do bị mất.",
+        )
     return len({submitted.pk, in_supplement.pk, walk_in.pk, decided.pk})
