@@ -98,6 +98,7 @@ class EventKind(models.TextChoices):
     DOCUMENT_ADDED = "document_added", _("Document added")
     DOCUMENT_REMOVED = "document_removed", _("Document removed")
     SLIP_ISSUED = "slip_issued", _("Slip issued")
+    DIGITISATION_RETRIED = "digitisation_retried", _("Digitisation retried")
 
 
 class SlipKind(models.TextChoices):

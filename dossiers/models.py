@@ -166,6 +166,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["assigned_to", "state", "due_at"], name="dossier_assigned_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
             models.Index(fields=["state", "due_at"], name="dossier_state_due_idx"),
+            models.Index(
+                fields=["draft_expires_at"],
+                condition=Q(state="draft"),
+                name="dossier_draft_expiry_idx",
+            ),
             models.Index(fields=["applicant_national_id"], name="dossier_national_id_idx"),
         ]
         constraints = [

@@ -53,6 +53,22 @@ def dossier_for_user(*, user: User, reference) -> Dossier:
     )
 
 
+def draft_expiry_status(dossier: Dossier) -> str:
+    """ "expired", "expiring" (within the warning period) or "" for a draft."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if dossier.state != DossierState.DRAFT or dossier.draft_expires_at is None:
+        return ""
+    now = timezone.now()
+    if dossier.draft_expires_at <= now:
+        return "expired"
+    if dossier.draft_expires_at - now <= dt.timedelta(days=settings.DRAFT_EXPIRY_WARNING_DAYS):
+        return "expiring"
+    return ""
+
+
 def citizen_dossiers(*, user: User) -> QuerySet[Dossier]:
     return (
         Dossier.objects.filter(applicant=user)

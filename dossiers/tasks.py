@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .models import Dossier, DossierEvent
+from .models import Dossier, DossierDocument, DossierEvent
 
 RETRYING = {
     "bind": True,
@@ -60,3 +60,29 @@ def citizen_notify(self, event_id: int) -> None:
     # idempotency: notify_event records one delivery per (event, channel) and skips the
     # channels already delivered.
     notify_event(event_id=event_id)
+
+
+@shared_task(**RETRYING, soft_time_limit=300, time_limit=360)
+def document_digitise_task(self, document_id: int) -> None:
+    from .digitisation import document_digitisation_fail, document_digitise
+
+    # idempotency: document_digitise returns at once when the document is done and its
+    # searchable PDF is stored; the derived files have fixed names, so a run cut short and
+    # repeated replaces them instead of adding more.
+    try:
+        document_digitise(document_id=document_id)
+    except DossierDocument.DoesNotExist:
+        return  # removed before its turn came
+    except OSError:
+        if self.request.retries >= self.max_retries:
+            document_digitisation_fail(document_id=document_id, code="storage")
+        raise
+
+
+@shared_task(acks_late=True)
+def drafts_purge_expired_task() -> int:
+    from .services import drafts_purge_expired
+
+    # idempotency: only expired drafts that still hold documents are selected, so a second
+    # run finds nothing left to purge.
+    return drafts_purge_expired()

@@ -13,6 +13,8 @@ from .intake import (
     dossier_hand_to_counter,
     dossier_missing_items,
     dossier_submit,
+    draft_expired,
+    drafts_purge_expired,
     event_append,
 )
 from .workflow import (
@@ -68,6 +70,8 @@ __all__ = [
     "dossier_supply",
     "dossier_take_next",
     "dossier_withdraw",
+    "draft_expired",
+    "drafts_purge_expired",
     "event_append",
     "timeliness_at",
 ]

@@ -71,8 +71,16 @@ def _lock(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update().get(pk=dossier.pk)
 
 
+def draft_expired(dossier: Dossier) -> bool:
+    return (
+        dossier.state == DossierState.DRAFT
+        and dossier.draft_expires_at is not None
+        and dossier.draft_expires_at <= timezone.now()
+    )
+
+
 def can_edit_draft(user: User, dossier: Dossier) -> bool:
-    if dossier.state != DossierState.DRAFT:
+    if dossier.state != DossierState.DRAFT or draft_expired(dossier):
         return False
     if dossier.channel == Channel.ONLINE:
         return dossier.applicant_id is not None and dossier.applicant_id == user.pk
@@ -295,6 +303,10 @@ def dossier_document_add(
                     "source": source,
                 },
             )
+            if getattr(settings, "DIGITISE_ON_UPLOAD", True):
+                from ..tasks import document_digitise_task
+
+                document_digitise_task.delay_on_commit(document.pk)
     except BaseException:
         default_storage.delete(stored_name)
         raise
@@ -312,7 +324,9 @@ def dossier_document_remove(*, document: DossierDocument, actor: User) -> None:
             and document.created_at >= locked.clock_paused_at
         ):
             raise NotAllowed()  # only files added for the current supplement can be removed
-        name = document.file.name
+        from ..digitisation import derived_file_names
+
+        names = [document.file.name, *derived_file_names(document)]
         event_append(
             dossier=locked,
             kind=EventKind.DOCUMENT_REMOVED,
@@ -321,7 +335,7 @@ def dossier_document_remove(*, document: DossierDocument, actor: User) -> None:
         )
         document.delete()
         Dossier.objects.filter(pk=locked.pk).update(revision=F("revision") + 1)
-        transaction.on_commit(lambda: default_storage.delete(name))
+        transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
 
 
 def dossier_missing_items(dossier: Dossier) -> list[str]:
@@ -581,3 +595,39 @@ def dossier_hand_to_citizen(*, dossier: Dossier, officer: User) -> Dossier:
         )
     locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
     return locked
+
+
+def drafts_purge_expired(*, limit: int = 500) -> int:
+    """Delete the files of drafts past their expiry; the draft row and its trail stay.
+
+    Only expired drafts that still have documents are touched (an index on state and
+    expiry keeps this from scanning the table); running it twice purges nothing twice.
+    """
+    now = timezone.now()
+    purged = 0
+    expired = (
+        Dossier.objects.filter(
+            state=DossierState.DRAFT, draft_expires_at__lte=now, documents__isnull=False
+        )
+        .distinct()
+        .values_list("pk", flat=True)[:limit]
+    )
+    for dossier_id in list(expired):
+        with transaction.atomic():
+            locked = Dossier.objects.select_for_update().get(pk=dossier_id)
+            documents = list(locked.documents.all())
+            if not documents:
+                continue
+            from ..digitisation import derived_file_names
+
+            names = [n for d in documents for n in (d.file.name, *derived_file_names(d))]
+            locked.documents.all().delete()
+            event_append(
+                dossier=locked,
+                kind=EventKind.DOCUMENT_REMOVED,
+                actor=None,
+                payload={"action": "draft_expired", "documents": len(documents)},
+            )
+            transaction.on_commit(lambda names=names: [default_storage.delete(n) for n in names])
+            purged += 1
+    return purged

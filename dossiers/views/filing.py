@@ -19,7 +19,7 @@ from ..exceptions import DossierConflict, DossierError, DossierIncomplete
 from ..forms import ApplicantPlaceForm, StepForm
 from ..models import DossierDocument
 from ..prefill import known_values
-from ..selectors import citizen_dossiers, documents_by_component
+from ..selectors import citizen_dossiers, documents_by_component, draft_expiry_status
 from ..services import (
     ReceiptLine,
     available_actions,
@@ -76,6 +76,8 @@ def start(request, slug):
 def mine(request):
     _citizen_required(request)
     dossiers = list(citizen_dossiers(user=request.user))
+    for dossier in dossiers:
+        dossier.expiry_status = draft_expiry_status(dossier)
     return render(
         request,
         "dossiers/mine.html",

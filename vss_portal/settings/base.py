@@ -109,3 +109,6 @@ DRAFT_EXPIRY_DAYS = env.int("DRAFT_EXPIRY_DAYS", default=30)
 DRAFT_EXPIRY_WARNING_DAYS = env.int("DRAFT_EXPIRY_WARNING_DAYS", default=5)
 DOSSIER_MAX_TOTAL_MB = env.int("DOSSIER_MAX_TOTAL_MB", default=100)
 AUDIT_PURGE_ALLOWED = False
+
+# Digitise (OCR to searchable PDF/A) every uploaded or scanned document in a task.
+DIGITISE_ON_UPLOAD = env.bool("DIGITISE_ON_UPLOAD", default=True)

@@ -38,6 +38,8 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
         "pyhanko": {"level": "WARNING"},
+        "ocrmypdf": {"level": "WARNING"},
+        "PIL": {"level": "WARNING"},
     },
 }
 

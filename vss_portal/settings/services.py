@@ -65,3 +65,10 @@ SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 SIGNING_KEY_PATH = env.str("SIGNING_KEY_PATH", default="")
 SIGNING_CERT_PATH = env.str("SIGNING_CERT_PATH", default="")
+
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-drafts": {
+        "task": "dossiers.tasks.drafts_purge_expired_task",
+        "schedule": 60 * 60,
+    },
+}

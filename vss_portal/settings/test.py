@@ -16,3 +16,5 @@ AUDIT_PURGE_ALLOWED = True  # lets the test database be emptied between tests
 # Unit tests run tasks in-process; tests of worker behaviour start a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# OCR is exercised by its own tests; other tests would otherwise OCR every upload.
+DIGITISE_ON_UPLOAD = False
