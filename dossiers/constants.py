@@ -99,6 +99,10 @@ class EventKind(models.TextChoices):
     DOCUMENT_REMOVED = "document_removed", _("Document removed")
     SLIP_ISSUED = "slip_issued", _("Slip issued")
     DIGITISATION_RETRIED = "digitisation_retried", _("Digitisation retried")
+    DUE_SOON = "due_soon", _("Deadline approaching")
+    OVERDUE = "overdue", _("Deadline passed")
+    APOLOGY_DRAFTED = "apology_drafted", _("Apology letter drafted")
+    RATED = "rated", _("Service rated")
 
 
 class SlipKind(models.TextChoices):

@@ -130,6 +130,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     supplement_items = models.JSONField(_("items to supplement"), default=list, blank=True)
     supplement_reason = models.TextField(_("supplement reason"), blank=True)
     apology_issued_at = models.DateTimeField(_("apology issued at"), null=True, blank=True)
+    # Deadline tracking (the SLA sweeps set these once, so a second sweep sends nothing).
+    due_soon_warned_at = models.DateTimeField(_("due-soon warning sent"), null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(_("flagged late"), null=True, blank=True)
+    apology_draft_due_at = models.DateTimeField(
+        _("proposed new date (apology draft)"), null=True, blank=True
+    )
+    apology_draft_reason = models.TextField(_("apology draft reason"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     decision_text = models.TextField(_("decision"), blank=True)
     signed_by = models.ForeignKey(
@@ -166,6 +173,37 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["assigned_to", "state", "due_at"], name="dossier_assigned_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
             models.Index(fields=["state", "due_at"], name="dossier_state_due_idx"),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(due_soon_warned_at__isnull=True)
+                & Q(
+                    state__in=[
+                        "submitted",
+                        "received",
+                        "in_processing",
+                        "appraisal",
+                        "awaiting_signature",
+                        "payment_requested",
+                    ]
+                ),
+                name="dossier_due_soon_sweep_idx",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(overdue_flagged_at__isnull=True)
+                & Q(
+                    state__in=[
+                        "submitted",
+                        "received",
+                        "in_processing",
+                        "appraisal",
+                        "awaiting_signature",
+                        "payment_requested",
+                        "processed",
+                    ]
+                ),
+                name="dossier_overdue_sweep_idx",
+            ),
             models.Index(
                 fields=["draft_expires_at"],
                 condition=Q(state="draft"),

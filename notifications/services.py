@@ -101,7 +101,11 @@ def _deliver(notification: Notification) -> Notification:
     return notification
 
 
-def inbox_unread_count(user) -> int:
-    return Notification.objects.filter(
+def inbox_mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's inbox messages read (all of them when no ids are given)."""
+    qs = Notification.objects.filter(
         recipient=user, channel=NotificationChannel.INBOX, read_at__isnull=True
-    ).count()
+    )
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

@@ -14,6 +14,10 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("track/", include("dossiers.urls_tracking")),
+    path("ratings/", include("ratings.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("registry/", include("beneficiaries.urls")),
+    path("inbox/", include("notifications.urls")),
     path("", include("core.urls")),
 ]
 

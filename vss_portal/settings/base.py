@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "beneficiaries",
     "dossiers",
     "notifications",
+    "ratings",
+    "dashboards",
+    "partners",
 ]
 
 MIDDLEWARE = [
