@@ -19,6 +19,7 @@ class LandingLink:
 _ROLE_LINKS = {
     Role.CITIZEN: [
         ("dossiers:mine", _("My dossiers"), _("Drafts, dossiers in progress and results.")),
+        ("notifications:inbox", _("Messages"), _("What happened to your dossiers.")),
         ("procedures:list", _("File a new dossier"), _("Choose a procedure and file online.")),
         ("tracking:track", _("Track a dossier"), _("Follow a dossier by its code.")),
     ],
@@ -35,8 +36,10 @@ _ROLE_LINKS = {
     ],
     Role.OFFICE_LEADER: [
         ("dossiers:worklist", _("Office worklist"), _("Assign, sign and return results.")),
+        ("dashboards:index", _("Dashboard"), _("Your office against the VSS targets.")),
     ],
     Role.SUPERVISOR: [
+        ("dashboards:index", _("Dashboard"), _("On-time rate, online share, satisfaction ...")),
         ("dossiers:worklist", _("Dossiers"), _("Dossiers across offices.")),
     ],
     Role.ADMINISTRATOR: [

@@ -80,7 +80,11 @@ def worklist_view(request):
 def take_next(request):
     if request.user.role != Role.PROCESSING_OFFICER:
         raise Http404
-    dossier = dossier_take_next(officer=request.user)
+    try:
+        dossier = dossier_take_next(officer=request.user)
+    except DossierError as error:  # e.g. an officer not attached to an office
+        messages.error(request, error.message)
+        return redirect("dossiers:worklist")
     if dossier is None:
         messages.info(request, _("No received dossier is waiting for an officer."))
         return redirect("dossiers:worklist")
