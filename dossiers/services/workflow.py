@@ -68,7 +68,10 @@ def _supplement_actor(user: User, dossier: Dossier) -> bool:
 
 
 def _supply_actor(user: User, dossier: Dossier) -> bool:
-    return is_applicant(user, dossier) or is_reception_staff(user, dossier)
+    """The applicant (online) or the counter (papers brought in person)."""
+    return is_applicant(user, dossier) or (
+        user.role == Role.COUNTER_OFFICER and is_reception_staff(user, dossier)
+    )
 
 
 def _return_actor(user: User, dossier: Dossier) -> bool:
@@ -405,6 +408,12 @@ def dossier_supply(
     """The supplement arrived: the clock restarts with the time it was stopped added."""
 
     def run(d, now):
+        if (
+            actor.role == Role.CITIZEN
+            and d.clock_paused_at is not None
+            and not d.documents.filter(created_at__gte=d.clock_paused_at).exists()
+        ):
+            raise DossierError(_("Upload the requested documents first."))
         paused = working_seconds_between(d.clock_paused_at, now) if d.clock_paused_at else 0
         d.supply(due_at=add_working_seconds(d.due_at, max(paused, 0)) if d.due_at else None)
         return ["due_at", "clock_paused_at", "state_before_supplement"]

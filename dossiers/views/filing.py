@@ -347,12 +347,17 @@ def detail(request, reference):
         for s in dossier.slips.all()
         if not (is_citizen and s.kind == "result" and dossier.state != DossierState.RETURNED)
     ]
+    rows = documents_by_component(dossier)
     return render(
         request,
         "dossiers/detail.html",
         {
             "dossier": dossier,
-            "rows": documents_by_component(dossier),
+            "rows": rows,
+            "has_documents": any(r["documents"] or r["receipt"] for r in rows),
+            "result_slip": next((s for s in reversed(slips) if s.kind == "result"), None)
+            if dossier.state == DossierState.RETURNED
+            else None,
             "events": events,
             "slips": slips,
             "actions": available_actions(request.user, dossier),

@@ -252,7 +252,7 @@ def test_corrupt_image_fails_with_a_reason_and_can_be_retried(
     assert retried.digitisation_status == DigitisationStatus.PENDING
     assert retried.digitisation_error == ""
     assert len(callbacks) == 1  # the task is enqueued on commit
-    event = received_dossier.events.get(kind=EventKind.SAVED)
+    event = received_dossier.events.get(kind=EventKind.DIGITISATION_RETRIED)
     assert event.actor == counter_hn
     assert event.payload["action"] == "retry_digitisation"
     assert event.payload["document_id"] == document.pk
@@ -291,7 +291,7 @@ def test_retry_is_for_officers_and_only_for_failed_documents(
         again = document_retry_digitisation(document=document, actor=counter_hn)
     assert again.digitisation_status == DigitisationStatus.DONE
     assert callbacks == []  # a done document is not sent through again
-    assert received_dossier.events.filter(kind=EventKind.SAVED).count() == 1
+    assert received_dossier.events.filter(kind=EventKind.DIGITISATION_RETRIED).count() == 1
 
 
 def test_stored_file_that_changed_after_upload_fails(received_dossier):

@@ -64,7 +64,7 @@ EXPECTED = {
         S.IN_PROCESSING: {"officer"},
         S.APPRAISAL: {"officer"},
     },
-    "supply": {S.SUPPLEMENT_REQUESTED: {"applicant", *RECEPTION}},
+    "supply": {S.SUPPLEMENT_REQUESTED: {"applicant", "counter"}},
     "send_to_appraisal": {S.IN_PROCESSING: {"officer"}},
     "request_payment": {},
     "confirm_payment": {S.PAYMENT_REQUESTED: {"officer"}},
@@ -99,6 +99,23 @@ EXPECTED = {
     "withdraw": {state: {"applicant"} for state in OPEN_BEFORE_DECISION},
 }
 STATES = [s for s in S if s != S.DRAFT]
+
+
+def _supplement_document(dossier, user):
+    """What the applicant uploads before saying the supplement is provided."""
+    from dossiers.constants import DocumentSource
+    from dossiers.models import DossierDocument
+
+    DossierDocument.objects.create(
+        dossier=dossier,
+        source=DocumentSource.UPLOAD,
+        file="x/y.pdf",
+        original_name="y.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=user,
+    )
 
 
 def _call(action, dossier, user):
@@ -167,6 +184,8 @@ def test_action_matrix(catalogue, offices, people, state, action):
             applicant=people["applicant"],
             assigned_to=people["officer"],
         )
+        if action == "supply" and role == "applicant":
+            _supplement_document(dossier, people[role])
         before = _snapshot(dossier)
         if role in allowed_roles:
             result = _call(action, dossier, people[role])
