@@ -21,6 +21,17 @@ urlpatterns = [
         name="document",
     ),
     path("d/<uuid:reference>/slip/", files.reception_slip_download, name="reception_slip"),
+    path("d/<uuid:reference>/control-sheet/", files.control_sheet_download, name="control_sheet"),
+    path(
+        "d/<uuid:reference>/documents/<int:document_id>/retry/",
+        files.document_retry,
+        name="document_retry",
+    ),
+    path(
+        "d/<uuid:reference>/documents/<int:document_id>/<str:kind>/",
+        files.document_derived,
+        name="document_derived",
+    ),
     path("d/<uuid:reference>/act/<str:action>/", processing.act, name="act"),
     path("d/<uuid:reference>/slips/<int:slip_id>/", files.slip_download, name="slip"),
     path("worklist/", processing.worklist_view, name="worklist"),

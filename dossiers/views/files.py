@@ -1,8 +1,11 @@
 """Permission-checked downloads: documents and slips are never public URLs."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ..constants import DossierState, SlipKind
 from ..models import DossierDocument, Slip
@@ -65,3 +68,72 @@ def slip_download(request, reference, slip_id):
         content_type="application/pdf",
         inline=request.GET.get("inline") == "1",
     )
+
+
+@login_required
+def control_sheet_download(request, reference):
+    """Form 05, rendered from the recorded hand-overs (staff only)."""
+    from ..documents.letters import render_control_sheet
+
+    if request.user.is_citizen:
+        raise Http404
+    dossier = get_visible_dossier(request, reference)
+    handovers = [
+        {
+            "unit": h.unit,
+            "given_at": h.given_at,
+            "received_at": h.received_at,
+            "result": h.result,
+            "note": h.note,
+            "giver": h.given_by.display_name if h.given_by else "",
+            "receiver": h.received_by.display_name if h.received_by else "",
+        }
+        for h in dossier.handovers.select_related("given_by", "received_by")
+    ]
+    pdf = render_control_sheet(dossier, handovers=handovers)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{dossier.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def document_derived(request, reference, document_id, kind):
+    """The searchable PDF or the page-1 thumbnail made by digitisation."""
+    from ..digitisation import searchable_pdf_name, thumbnail_name
+
+    dossier = get_visible_dossier(request, reference)
+    document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
+    if kind == "thumbnail":
+        name, content_type = thumbnail_name(document), "image/png"
+    elif kind == "searchable":
+        name, content_type = searchable_pdf_name(document), "application/pdf"
+    else:
+        raise Http404
+    storage = document.file.storage
+    if not storage.exists(name):
+        raise Http404
+    response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def document_retry(request, reference, document_id):
+    from ..digitisation import document_retry_digitisation
+    from ..exceptions import DossierError
+
+    dossier = get_visible_dossier(request, reference)
+    document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
+    try:
+        document_retry_digitisation(document=document, actor=request.user)
+    except DossierError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Digitisation of “%(name)s” was started again.") % {"name": document.original_name},
+        )
+    return redirect("dossiers:detail", reference=dossier.reference)
