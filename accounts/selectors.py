@@ -20,6 +20,11 @@ _ROLE_LINKS = {
     Role.CITIZEN: [
         ("dossiers:mine", _("My dossiers"), _("Drafts, dossiers in progress and results.")),
         ("notifications:inbox", _("Messages"), _("What happened to your dossiers.")),
+        (
+            "beneficiaries:home",
+            _("My social security record"),
+            _("What VSS holds about you; birth and death declarations."),
+        ),
         ("procedures:list", _("File a new dossier"), _("Choose a procedure and file online.")),
         ("tracking:track", _("Track a dossier"), _("Follow a dossier by its code.")),
     ],
@@ -30,6 +35,11 @@ _ROLE_LINKS = {
             _("Any procedure, any province."),
         ),
         ("dossiers:worklist", _("Office worklist"), _("Dossiers of your office.")),
+        (
+            "beneficiaries:home",
+            _("Find a person in the registry"),
+            _("By CCCD or SI code, with accommodation needs."),
+        ),
     ],
     Role.PROCESSING_OFFICER: [
         ("dossiers:worklist", _("My worklist"), _("Dossiers assigned to you and waiting.")),

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -33,6 +33,52 @@ def problem_response(
     response = Response(body, status=status_code, headers=headers)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+class ProblemFieldErrorSerializer(serializers.Serializer):
+    """One invalid field of a request (`field` is a dotted path, null for the whole request)."""
+
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    code = serializers.CharField(allow_blank=True)
+
+
+class ProblemOutputSerializer(serializers.Serializer):
+    """RFC 9457 problem details, as written by `problem_response`."""
+
+    type = serializers.CharField(help_text="URI of the problem type.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField(
+        required=False, help_text="Stable machine-readable code (present on API errors)."
+    )
+    errors = ProblemFieldErrorSerializer(many=True, required=False)
+
+
+class Problem(exceptions.APIException):
+    """An API error with its own status, stable code, title and optional field errors."""
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        code: str,
+        title,
+        detail=None,
+        errors: list[dict] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        self.status_code = status_code
+        self.title = str(title)
+        self.errors = errors or []
+        self.headers = headers or {}
+        super().__init__(detail=str(detail or title), code=code)
+
+
+def problem_field_errors(detail) -> list[dict]:
+    """DRF error detail (dict or list, nested) as the flat `errors` list of a problem."""
+    return _field_errors(detail)
 
 
 def _field_errors(detail, prefix=""):
@@ -68,6 +114,15 @@ def problem_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, Problem):
+        return problem_response(
+            status_code=exc.status_code,
+            title=exc.title,
+            detail=str(exc.detail),
+            code=exc.detail.code,
+            errors=exc.errors,
+            headers={**dict(response.items()), **exc.headers},
+        )
     if isinstance(exc, exceptions.ValidationError):
         return problem_response(
             status_code=status.HTTP_400_BAD_REQUEST,

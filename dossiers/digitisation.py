@@ -204,7 +204,10 @@ def dossier_digitised_mark(*, dossier_id: int) -> bool:
         fully_digitised_at=timezone.now()
     )
     if stamped:
+        from .services.intake import rollups_on_commit
+
         logger.info("dossier_fully_digitised", dossier_id=dossier_id)
+        rollups_on_commit(dossier_id)
     return bool(stamped)
 
 
@@ -248,7 +251,12 @@ def _document_update(
     *, document_id: int, fields: dict, unless_done: bool = False
 ) -> DossierDocument | None:
     with transaction.atomic():
-        locked = DossierDocument.objects.select_for_update().filter(pk=document_id).first()
+        locked = (
+            DossierDocument.objects.select_for_update()
+            .filter(pk=document_id)
+            .order_by("pk")
+            .first()
+        )
         if locked is None:
             return None
         if unless_done and locked.digitisation_status == DigitisationStatus.DONE:

@@ -205,6 +205,57 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 name="dossier_overdue_sweep_idx",
             ),
             models.Index(
+                fields=["competent_office", "due_at", "id", "state", "assigned_to"],
+                condition=Q(
+                    state__in=[
+                        "appraisal",
+                        "awaiting_signature",
+                        "in_processing",
+                        "payment_requested",
+                        "processed",
+                        "received",
+                        "submitted",
+                        "supplement_requested",
+                    ]
+                ),
+                name="dossier_open_office_due_idx",
+            ),
+            models.Index(
+                fields=["competent_office", "due_at", "id"],
+                condition=Q(state__in=["refused", "returned", "stopped", "withdrawn"]),
+                name="dossier_closed_office_due_idx",
+            ),
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(
+                    state__in=[
+                        "appraisal",
+                        "awaiting_signature",
+                        "in_processing",
+                        "payment_requested",
+                        "processed",
+                        "received",
+                        "submitted",
+                        "supplement_requested",
+                    ]
+                ),
+                name="dossier_open_due_idx",
+            ),
+            models.Index(
+                fields=["competent_office", "procedure", "returned_at"],
+                condition=Q(state="returned"),
+                name="dossier_returned_history_idx",
+            ),
+            models.Index(
+                fields=["competent_office", "received_at"], name="dossier_office_received_idx"
+            ),
+            models.Index(
+                fields=["competent_office", "decided_at"], name="dossier_office_decided_idx"
+            ),
+            models.Index(
+                fields=["competent_office", "returned_at"], name="dossier_office_returned_idx"
+            ),
+            models.Index(
                 fields=["draft_expires_at"],
                 condition=Q(state="draft"),
                 name="dossier_draft_expiry_idx",

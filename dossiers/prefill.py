@@ -1,18 +1,19 @@
 """Once-only: what VSS already knows about a person, so forms never ask it again.
 
-The beneficiary registry (its own issue) will be the primary source; until then the
-account profile supplies what the citizen gave at registration.
+The beneficiary registry is the primary source: the registry person with the account's
+personal ID number gives name, date of birth, address, SI code, HI card, employer and
+bank account. What the registry does not hold comes from the account profile the
+citizen filled in at registration.
 """
 
 from __future__ import annotations
 
 from accounts.models import User
+from beneficiaries.selectors import person_known_values
 from procedures.constants import PrefillKey
 
 
-def known_values(user: User | None) -> dict[str, str]:
-    if user is None or not user.is_authenticated or not user.is_citizen:
-        return {}
+def _profile_values(user: User) -> dict[str, str]:
     values = {
         PrefillKey.FULL_NAME: user.full_name,
         PrefillKey.NATIONAL_ID: user.national_id or "",
@@ -22,3 +23,12 @@ def known_values(user: User | None) -> dict[str, str]:
         PrefillKey.EMAIL: user.email,
     }
     return {str(key): value for key, value in values.items() if value}
+
+
+def known_values(user: User | None) -> dict[str, str]:
+    if user is None or not user.is_authenticated or not user.is_citizen:
+        return {}
+    values = _profile_values(user)
+    if user.national_id:
+        values.update(person_known_values(national_id=user.national_id))
+    return values

@@ -86,3 +86,31 @@ def drafts_purge_expired_task() -> int:
     # idempotency: only expired drafts that still hold documents are selected, so a second
     # run finds nothing left to purge.
     return drafts_purge_expired()
+
+
+# --- deadline tracking (Celery beat; docs/workers.md) ---------------------------------------
+
+SWEEP = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": 240,
+    "time_limit": 300,
+}
+
+
+@shared_task(**SWEEP)
+def sla_due_soon_sweep_task() -> int:
+    from .sla import sla_sweep_due_soon
+
+    # idempotency: each dossier is claimed by a conditional UPDATE of `due_soon_warned_at`
+    # (only while it is NULL), so a second or concurrent sweep warns nobody twice.
+    return sla_sweep_due_soon()
+
+
+@shared_task(**SWEEP)
+def sla_overdue_sweep_task() -> int:
+    from .sla import sla_sweep_overdue
+
+    # idempotency: each dossier is claimed by a conditional UPDATE of `overdue_flagged_at`
+    # (only while it is NULL), so a second or concurrent sweep flags and escalates once.
+    return sla_sweep_overdue()

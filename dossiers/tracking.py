@@ -1,6 +1,17 @@
-"""Public tracking: a dossier's progress without logging in, revealing no personal data."""
+"""Public tracking: a dossier's progress without logging in, revealing no personal data.
+
+A dossier is found by its code together with either the last 4 digits of the applicant's
+ID number or the signed token printed in the slip's QR code. Anything else (an unknown
+code, wrong digits, a bad token) is simply "not found", and failed attempts are counted:
+per client (10 per 10 minutes) and, for the ID digits, per dossier code (30 per hour,
+whether or not the code exists) so that many clients together cannot try all 10,000
+endings of one code. The counter tablet of `ratings` uses the same lookup and limits.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 from django.core import signing
 from django.core.cache import cache
@@ -10,6 +21,12 @@ from .models import Dossier
 _SALT = "dossiers.tracking"
 ATTEMPTS_PER_WINDOW = 10
 WINDOW_SECONDS = 600
+CODE_ATTEMPTS_PER_WINDOW = 30
+CODE_WINDOW_SECONDS = 3600
+
+
+class TooManyAttempts(Exception):
+    """Too many failed look-ups: from this client, or of this dossier code."""
 
 
 def tracking_token(code: str) -> str:
@@ -23,24 +40,16 @@ def code_from_token(token: str) -> str | None:
         return None
 
 
-def rate_limited(client_key: str) -> bool:
-    """True once a client has tried too many code combinations in the window."""
-    key = f"track-attempts:{client_key}"
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, WINDOW_SECONDS)
-        attempts = 1
-    return attempts > ATTEMPTS_PER_WINDOW
+def normalise_code(code: str | None) -> str:
+    return (code or "").strip().upper()[:40]
 
 
 def find_tracked(
     *, code: str, id_last4: str | None = None, token: str | None = None
 ) -> Dossier | None:
     """The dossier when the code matches with the ID's last 4 digits or a slip token."""
-    code = (code or "").strip().upper()
-    if not code or code.startswith("-"):
+    code = normalise_code(code)
+    if not code:
         return None
     dossier = (
         Dossier.objects.filter(code=code)
@@ -51,9 +60,79 @@ def find_tracked(
         return None
     if token is not None and code_from_token(token) == dossier.code:
         return dossier
-    if id_last4 and len(id_last4) == 4 and dossier.applicant_national_id.endswith(id_last4):
+    national_id = dossier.applicant_national_id or ""
+    if (
+        id_last4
+        and len(id_last4) == 4
+        and len(national_id) >= 4
+        and hmac.compare_digest(national_id[-4:], id_last4)
+    ):
         return dossier
     return None
+
+
+# --- attempt counting ------------------------------------------------------------------
+
+
+def _take(key: str, limit: int, window: int) -> bool:
+    """Count one attempt on `key`; False when the limit was already reached."""
+    cache.add(key, 0, window)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        attempts = 1
+    return attempts <= limit
+
+
+def _give_back(key: str) -> None:
+    try:
+        cache.decr(key)
+    except ValueError:
+        pass
+
+
+def _client_key(client: str) -> str:
+    return f"track-attempts:client:{hashlib.sha256(client.encode()).hexdigest()[:32]}"
+
+
+def _code_key(code: str) -> str:
+    return f"track-attempts:code:{hashlib.sha256(code.encode()).hexdigest()[:32]}"
+
+
+def tracked_lookup(
+    *, client: str, code: str, id_last4: str | None = None, token: str | None = None
+) -> Dossier | None:
+    """`find_tracked` behind the attempt limits; raises TooManyAttempts when over them.
+
+    Every attempt takes a slot first (so concurrent requests cannot overshoot) and a
+    successful one gives its slots back: only failures count.
+    """
+    code = normalise_code(code)
+    keys = [(_client_key(client), ATTEMPTS_PER_WINDOW, WINDOW_SECONDS)]
+    if token is None:
+        keys.append((_code_key(code), CODE_ATTEMPTS_PER_WINDOW, CODE_WINDOW_SECONDS))
+    taken = []
+    for key, limit, window in keys:
+        taken.append(key)
+        if not _take(key, limit, window):
+            for held in taken:
+                _give_back(held)
+            raise TooManyAttempts
+    dossier = find_tracked(code=code, id_last4=id_last4, token=token)
+    if dossier is not None:
+        for key in taken:
+            _give_back(key)
+    return dossier
+
+
+def rate_limited(client_key: str) -> bool:
+    """Count one attempt of a client against the shared budget; True once over it.
+
+    Kept for callers that look up with `find_tracked` themselves; `tracked_lookup` is
+    preferred (it also limits per code and counts only failed attempts).
+    """
+    return not _take(_client_key(client_key), ATTEMPTS_PER_WINDOW, WINDOW_SECONDS)
 
 
 def masked_name(name: str) -> str:

@@ -11,10 +11,14 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import User
 
-from .constants import OPEN_STATES, DossierState
+from .constants import FINAL_STATES, OPEN_STATES, DossierState
 from .models import Dossier
+from .search import FULLTEXT_PREFIX, dossier_search_documents
 
 TABS = ("open", "mine", "unassigned", "due_soon", "overdue", "signature", "closed")
+# One sorted IN list (not an OR), so PostgreSQL can use the partial indexes on these states.
+WORKLIST_OPEN_STATES = sorted(OPEN_STATES | {DossierState.PROCESSED})
+WORKLIST_CLOSED_STATES = sorted(FINAL_STATES)
 DUE_SOON_HOURS = 24
 PAGE_SIZE = 25
 
@@ -50,40 +54,58 @@ def _scope(user: User) -> QuerySet[Dossier]:
 
 
 def _tab_conditions(user: User, now: dt.datetime) -> dict[str, Q]:
-    open_q = Q(state__in=OPEN_STATES) | Q(state=DossierState.PROCESSED)
+    """The open tabs; all are subsets of the open states (counted together in one query)."""
     return {
-        "open": open_q,
-        "mine": open_q & Q(assigned_to_id=user.pk),
+        "open": Q(),
+        "mine": Q(assigned_to_id=user.pk),
         "unassigned": Q(state=DossierState.RECEIVED, assigned_to__isnull=True),
-        "due_soon": open_q
-        & Q(due_at__gte=now, due_at__lt=now + dt.timedelta(hours=DUE_SOON_HOURS)),
-        "overdue": open_q & Q(due_at__lt=now) & ~Q(state=DossierState.SUPPLEMENT_REQUESTED),
+        "due_soon": Q(due_at__gte=now, due_at__lt=now + dt.timedelta(hours=DUE_SOON_HOURS)),
+        "overdue": Q(due_at__lt=now) & ~Q(state=DossierState.SUPPLEMENT_REQUESTED),
         "signature": Q(state=DossierState.AWAITING_SIGNATURE),
-        "closed": ~open_q,
     }
 
 
 def _search(qs: QuerySet[Dossier], text: str) -> QuerySet[Dossier]:
+    """Dossier code prefix, 12-digit ID number, applicant name, or with the prefix
+    "text:" words inside the documents' recognised text (`dossiers.search`)."""
     text = text.strip()
     if not text:
         return qs
+    if text[: len(FULLTEXT_PREFIX)].lower() == FULLTEXT_PREFIX:
+        return dossier_search_documents(qs, text[len(FULLTEXT_PREFIX) :])
     if text.isdigit() and len(text) == 12:
         return qs.filter(applicant_national_id=text)
     if "-" in text and "." in text:
-        return qs.filter(code__istartswith=text)
+        return qs.filter(code__startswith=text.upper())  # uses the code's LIKE index
     return qs.filter(applicant_name__icontains=text)
 
 
 def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> WorklistPage:
+    """One page of a tab, with the counts of every open tab (two queries).
+
+    Counts cover open dossiers only, so their cost follows the open workload, not the
+    office's whole history; the closed tab is counted only when it is shown.
+    """
     now = timezone.now()
     conditions = _tab_conditions(user, now)
-    tab = query.tab if query.tab in conditions else "open"
+    tab = query.tab if query.tab in (*conditions, "closed") else "open"
     base = _scope(user)
     if query.procedure_id:
         base = base.filter(procedure_id=query.procedure_id)
     base = _search(base, query.q)
-    counts = base.aggregate(**{name: Count("id", filter=cond) for name, cond in conditions.items()})
-    qs = base.filter(conditions[tab])
+    open_qs = base.filter(state__in=WORKLIST_OPEN_STATES)
+    counts = open_qs.aggregate(
+        **{
+            name: Count("id", filter=cond) if cond else Count("id")
+            for name, cond in conditions.items()
+        }
+    )
+    if tab == "closed":
+        qs = base.filter(state__in=WORKLIST_CLOSED_STATES)
+        counts["closed"] = qs.count()
+    else:
+        qs = open_qs.filter(conditions[tab])
+        counts["closed"] = None
     if query.state and query.state in DossierState.values:
         qs = qs.filter(state=query.state)
     if query.after:
@@ -94,7 +116,10 @@ def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> Wor
         except ValueError:
             after_due, after_id = None, None
         if after_due is not None:
-            qs = qs.filter(Q(due_at__gt=after_due) | Q(due_at=after_due, id__gt=after_id))
+            # The first condition is a range the (…, due_at, id) indexes can start from.
+            qs = qs.filter(due_at__gte=after_due).filter(
+                Q(due_at__gt=after_due) | Q(id__gt=after_id)
+            )
     rows = list(
         qs.select_related("procedure", "assigned_to", "competent_office").order_by("due_at", "id")[
             : limit + 1

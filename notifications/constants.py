@@ -8,7 +8,20 @@ class NotificationChannel(models.TextChoices):
     SMS = "sms", _("SMS")
 
 
+class Audience(models.TextChoices):
+    """Who a notification is for: the applicant of the dossier, or an officer or leader."""
+
+    CITIZEN = "citizen", _("Applicant")
+    STAFF = "staff", _("Staff")
+
+
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    RETRYING = "retrying", _("Failed, will retry")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class AttemptStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")

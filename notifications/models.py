@@ -1,15 +1,25 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import DeliveryStatus, NotificationChannel
+from .constants import AttemptStatus, Audience, DeliveryStatus, NotificationChannel
 
 
 class Notification(models.Model):
-    """One message about one dossier event on one channel, with its delivery record."""
+    """One message about one dossier event on one channel, with its delivery record.
+
+    Applicants get one message per (event, channel); officers and leaders one per
+    (event, channel, recipient). Partial unique constraints enforce both, so a repeated
+    task finds the row it created before instead of sending again.
+    """
 
     event = models.ForeignKey(
         "dossiers.DossierEvent", on_delete=models.PROTECT, related_name="notifications"
+    )
+    audience = models.CharField(
+        _("audience"), max_length=8, choices=Audience.choices, default=Audience.CITIZEN
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -26,10 +36,12 @@ class Notification(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
+    # Attempts in the current round: a staff "retry" starts a new round at zero (every
+    # attempt ever made stays in DeliveryAttempt).
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -38,12 +50,57 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "channel"], name="notification_once_per_channel"
-            )
+                fields=["event", "channel"],
+                condition=Q(audience="citizen"),
+                name="notification_once_per_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "channel", "recipient"],
+                condition=Q(audience="staff"),
+                name="notification_staff_once_per_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience="citizen") | Q(recipient__isnull=False),
+                name="notification_staff_has_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="notification_status_valid"
+            ),
         ]
         indexes = [
-            models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox_idx")
+            models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(status__in=["failed", "retrying"]),
+                name="notification_undelivered_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.subject}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at delivering a notification, with its outcome (kept for every attempt)."""
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="delivery_attempts",
+    )
+    number = models.PositiveSmallIntegerField(_("attempt in the round"))
+    status = models.CharField(_("status"), max_length=8, choices=AttemptStatus.choices)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    attempted_at = models.DateTimeField(_("attempted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["attempted_at", "id"]
+        indexes = [
+            models.Index(fields=["notification", "attempted_at"], name="delivery_attempt_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.status}"

@@ -1,18 +1,42 @@
-"""Telling citizens what happened to their dossier: inbox, e-mail and SMS."""
+"""Telling people what happened to a dossier: applicants and staff, inbox, e-mail and SMS.
+
+Every message is a `Notification` row, created once per (event, channel) for the
+applicant and once per (event, channel, recipient) for officers and leaders (partial
+unique constraints), so a repeated task finds its rows instead of sending again.
+
+Delivery (`_deliver`) runs under a row lock taken with SKIP LOCKED, so two workers never
+send the same row at once, and records every try as a `DeliveryAttempt`. A failure that
+may pass (`OSError`: network, SMTP, gateway) leaves the row `retrying` and is raised
+after the other channels were tried, so the Celery task retries it with backoff; the
+last try of the round (`MAX_DELIVERY_ATTEMPTS`) leaves it `failed`, which staff see in
+the admin and can send again (`notification_retry`). Other errors are not retried.
+
+Sending is at least once: a worker killed between the send and the commit sends again.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import structlog
-from django.core.mail import send_mail
+from django.conf import settings
+from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from .constants import DeliveryStatus, NotificationChannel
-from .models import Notification
+from .constants import AttemptStatus, Audience, DeliveryStatus, NotificationChannel
+from .models import DeliveryAttempt, Notification
 from .sms import sms_backend
 
 logger = structlog.get_logger(__name__)
+
+# One round: the first try and the retries of the notification tasks (RETRYING max_retries).
+MAX_DELIVERY_ATTEMPTS = 6
+# Used when EMAIL_TIMEOUT is not set: no SMTP call may wait for ever.
+DEFAULT_EMAIL_TIMEOUT = 10
+_UNDELIVERED = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 
 
 def _messages(event, language: str) -> tuple[str, str, str]:
@@ -49,56 +73,220 @@ def notify_event(*, event_id: int) -> list[Notification]:
     phone = dossier.applicant_phone or (user.phone if user else "")
     if phone:
         wanted.append((NotificationChannel.SMS, phone, sms_text))
-    delivered = []
-    for channel, address, text in wanted:
-        try:
-            with transaction.atomic():
-                notification, _ = Notification.objects.get_or_create(
+    rows = [
+        _notification_get_or_create(
+            event=event,
+            channel=channel,
+            audience=Audience.CITIZEN,
+            recipient=user,
+            defaults={"address": address, "language": language, "subject": subject, "body": text},
+        )
+        for channel, address, text in wanted
+    ]
+    return _deliver_all(rows)
+
+
+def notify_staff(*, event_id: int, recipient_ids: list[int]) -> list[Notification]:
+    """Tell officers and leaders about a dossier event: inbox, and e-mail when they have one.
+
+    Safe to repeat: one row per (event, channel, recipient), and rows already sent are left.
+    Inactive accounts and citizens among `recipient_ids` are skipped.
+    """
+    from accounts.constants import STAFF_ROLES
+    from accounts.models import User
+    from dossiers.models import DossierEvent
+
+    event = DossierEvent.objects.select_related(
+        "dossier__procedure", "dossier__assigned_to", "dossier__competent_office"
+    ).get(pk=event_id)
+    users = User.objects.filter(
+        pk__in=recipient_ids, is_active=True, role__in=STAFF_ROLES
+    ).order_by("pk")
+    rows = []
+    for user in users:
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        subject, body = _staff_messages(event, user, language)
+        defaults = {"language": language, "subject": subject, "body": body}
+        rows.append(
+            _notification_get_or_create(
+                event=event,
+                channel=NotificationChannel.INBOX,
+                audience=Audience.STAFF,
+                recipient=user,
+                defaults=defaults,
+            )
+        )
+        if user.email:
+            rows.append(
+                _notification_get_or_create(
                     event=event,
-                    channel=channel,
-                    defaults={
-                        "recipient": user,
-                        "address": address,
-                        "language": language,
-                        "subject": subject,
-                        "body": text,
-                    },
+                    channel=NotificationChannel.EMAIL,
+                    audience=Audience.STAFF,
+                    recipient=user,
+                    defaults={**defaults, "address": user.email},
                 )
-        except IntegrityError:
-            notification = Notification.objects.get(event=event, channel=channel)
-        delivered.append(_deliver(notification))
+            )
+    return _deliver_all(rows)
+
+
+def _staff_messages(event, user, language: str) -> tuple[str, str]:
+    from accounts.constants import Role
+
+    dossier = event.dossier
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "dossiers:detail", kwargs={"reference": dossier.reference}
+    )
+    draft_due = event.payload.get("apology_draft_due_at")
+    context = {
+        "event": event,
+        "dossier": dossier,
+        "recipient": user,
+        "is_leader": user.role == Role.OFFICE_LEADER,
+        "is_assigned": dossier.assigned_to_id == user.pk,
+        "due_at": dt.datetime.fromisoformat(event.payload["due_at"])
+        if event.payload.get("due_at")
+        else dossier.due_at,
+        "apology_draft_due_at": dt.datetime.fromisoformat(draft_due) if draft_due else None,
+        "url": url,
+    }
+    with translation.override(language):
+        subject = render_to_string("notifications/staff_subject.txt", context).strip()
+        body = render_to_string("notifications/staff_body.txt", context).strip()
+    return " ".join(subject.split())[:200], body
+
+
+def _notification_get_or_create(
+    *, event, channel: str, audience: str, recipient, defaults: dict
+) -> Notification:
+    lookup = {"event": event, "channel": channel, "audience": audience}
+    if audience == Audience.STAFF:
+        lookup["recipient"] = recipient
+    else:
+        defaults = {**defaults, "recipient": recipient}
+    try:
+        with transaction.atomic():
+            notification, _ = Notification.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:  # created meanwhile by a concurrent run of the same task
+        notification = Notification.objects.get(**lookup)
+    return notification
+
+
+def notification_deliver(*, notification_id: int) -> Notification | None:
+    """Deliver one notification now if it still waits (used after a staff retry)."""
+    notification, retry = _deliver(notification_id)
+    if retry is not None:
+        raise retry
+    return notification
+
+
+def notification_retry(*, notification_ids: list[int]) -> int:
+    """Give failed (or stuck retrying) notifications a new round of attempts.
+
+    Delivery runs in a task on commit; the row lock and status check in `_deliver` keep a
+    retry that was still scheduled from sending a second time.
+    """
+    from .tasks import notification_deliver_task
+
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update()
+            .filter(
+                pk__in=notification_ids,
+                status__in=[DeliveryStatus.FAILED, DeliveryStatus.RETRYING],
+            )
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.PENDING, attempts=0, last_error=""
+        )
+        for pk in ids:
+            notification_deliver_task.delay_on_commit(pk)
+    logger.info("notifications_retry_requested", count=len(ids))
+    return len(ids)
+
+
+def _deliver_all(notifications: list[Notification]) -> list[Notification]:
+    """Try every channel, then raise the first failure worth retrying (if any)."""
+    delivered = []
+    retry: OSError | None = None
+    for notification in notifications:
+        result, error = _deliver(notification.pk)
+        delivered.append(result or notification)
+        retry = retry or error
+    if retry is not None:
+        raise retry
     return delivered
 
 
-def _deliver(notification: Notification) -> Notification:
-    if notification.status == DeliveryStatus.SENT:
-        return notification
-    try:
-        if notification.channel == NotificationChannel.EMAIL:
-            send_mail(notification.subject, notification.body, None, [notification.address])
-        elif notification.channel == NotificationChannel.SMS:
-            sms_backend().send(to=notification.address, text=notification.body)
-    except Exception as exc:
-        Notification.objects.filter(pk=notification.pk).update(
-            attempts=notification.attempts + 1,
-            status=DeliveryStatus.FAILED,
-            last_error=exc.__class__.__name__,
+def _deliver(notification_id: int) -> tuple[Notification | None, OSError | None]:
+    """One delivery attempt, recorded. Returns the row and the error to retry, if any."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id)
+            .first()
         )
+        if notification is None:  # another worker is delivering it right now, or it is gone
+            return Notification.objects.filter(pk=notification_id).first(), None
+        if notification.status not in _UNDELIVERED:
+            return notification, None
+        number = notification.attempts + 1
+        retry: OSError | None = None
+        try:
+            _send(notification)
+        except OSError as exc:  # network, SMTP and gateway trouble may pass
+            final = number >= MAX_DELIVERY_ATTEMPTS
+            status = DeliveryStatus.FAILED if final else DeliveryStatus.RETRYING
+            retry = None if final else exc
+            error = exc.__class__.__name__
+        # Anything else (a bad address, a broken backend) will not pass by retrying.
+        except Exception as exc:
+            status, error = DeliveryStatus.FAILED, exc.__class__.__name__
+        else:
+            status, error = DeliveryStatus.SENT, ""
+        notification.status = status
+        notification.attempts = number
+        notification.last_error = error[:300]
+        fields = ["status", "attempts", "last_error"]
+        if status == DeliveryStatus.SENT:
+            notification.sent_at = timezone.now()
+            fields.append("sent_at")
+        notification.save(update_fields=fields)
+        DeliveryAttempt.objects.create(
+            notification=notification,
+            number=number,
+            status=AttemptStatus.SENT if status == DeliveryStatus.SENT else AttemptStatus.FAILED,
+            error=error[:300],
+        )
+    if status == DeliveryStatus.SENT:
+        logger.info(
+            "notification_sent", notification_id=notification.pk, channel=notification.channel
+        )
+    else:
         logger.warning(
             "notification_failed",
             notification_id=notification.pk,
             channel=notification.channel,
-            error=exc.__class__.__name__,
+            attempt=number,
+            final=status == DeliveryStatus.FAILED,
+            error=error,
         )
-        raise
-    Notification.objects.filter(pk=notification.pk).update(
-        attempts=notification.attempts + 1,
-        status=DeliveryStatus.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-    )
-    notification.status = DeliveryStatus.SENT
-    return notification
+    return notification, retry
+
+
+def _send(notification: Notification) -> None:
+    if notification.channel == NotificationChannel.EMAIL:
+        timeout = getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_EMAIL_TIMEOUT
+        send_mail(
+            notification.subject,
+            notification.body,
+            None,
+            [notification.address],
+            connection=get_connection(timeout=timeout),
+        )
+    elif notification.channel == NotificationChannel.SMS:
+        sms_backend().send(to=notification.address, text=notification.body)
+    # The inbox row itself is the delivery.
 
 
 def inbox_mark_read(*, user, notification_ids: list[int] | None = None) -> int:

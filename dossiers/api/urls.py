@@ -1,1 +1,29 @@
-urlpatterns = []
+from django.urls import path
+
+from . import batches, tracking, views
+from .actions import ACTION_VIEWS
+
+app_name = "dossiers_api"
+
+urlpatterns = [
+    path("dossiers/", views.DossierCollectionApi.as_view(), name="collection"),
+    path("dossiers/<str:code>/", views.DossierDetailApi.as_view(), name="detail"),
+    path(
+        "dossiers/<str:code>/documents/",
+        views.DossierDocumentUploadApi.as_view(),
+        name="documents",
+    ),
+    path("dossiers/<str:code>/submit/", views.DossierSubmitApi.as_view(), name="submit"),
+    path("dossiers/<str:code>/timeline/", views.DossierTimelineApi.as_view(), name="timeline"),
+    *[
+        path(
+            f"dossiers/<str:code>/actions/{name}/",
+            view.as_view(),
+            name=f"action_{name}",
+        )
+        for name, view in ACTION_VIEWS.items()
+    ],
+    path("tracking/<str:code>/", tracking.TrackingApi.as_view(), name="tracking"),
+    path("batches/", batches.BatchCreateApi.as_view(), name="batches"),
+    path("batches/<uuid:reference>/", batches.BatchDetailApi.as_view(), name="batch_detail"),
+]

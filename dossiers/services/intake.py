@@ -372,10 +372,24 @@ def _competent_office(dossier: Dossier) -> Office:
         raise IntakeRefused(_("No social security office serves the chosen province.")) from exc
 
 
+def rollups_on_commit(dossier_id: int) -> None:
+    """Queue the dashboard days this dossier counts in, once the change is committed."""
+
+    def mark() -> None:
+        from dashboards.services import rollups_mark_dossier
+
+        dossier = Dossier.objects.filter(pk=dossier_id).first()
+        if dossier is not None and dossier.competent_office_id:
+            rollups_mark_dossier(dossier=dossier)
+
+    transaction.on_commit(mark)
+
+
 def _reception_side_effects(dossier_id: int) -> None:
     from ..tasks import reception_slip_generate
 
     reception_slip_generate.delay_on_commit(dossier_id)
+    rollups_on_commit(dossier_id)
 
 
 def dossier_submit(*, dossier: Dossier, actor: User, submission_key: str | None = None) -> Dossier:

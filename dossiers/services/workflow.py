@@ -26,7 +26,7 @@ from workdays.services import add_working_seconds, working_seconds_between
 from ..constants import DossierState, EventKind, Outcome, ReturnMethod, SlipKind, Timeliness
 from ..exceptions import DossierConflict, DossierError, NotAllowed
 from ..models import Dossier, DossierHandover
-from .intake import event_append
+from .intake import event_append, rollups_on_commit
 
 logger = structlog.get_logger(__name__)
 
@@ -233,6 +233,15 @@ def _act(
             payload={"action": action, **(payload or {})},
             citizen_visible=citizen_visible,
         )
+        if (
+            locked.state == DossierState.PROCESSED
+            and from_state != DossierState.PROCESSED
+            and locked.outcome == Outcome.APPROVED
+        ):
+            from beneficiaries.tasks import registry_apply_result_task
+
+            registry_apply_result_task.delay_on_commit(locked.pk)
+        rollups_on_commit(locked.pk)
         if letter:
             from ..tasks import letter_issue
 
@@ -416,7 +425,8 @@ def dossier_supply(
             raise DossierError(_("Upload the requested documents first."))
         paused = working_seconds_between(d.clock_paused_at, now) if d.clock_paused_at else 0
         d.supply(due_at=add_working_seconds(d.due_at, max(paused, 0)) if d.due_at else None)
-        return ["due_at", "clock_paused_at", "state_before_supplement"]
+        d.due_soon_warned_at = None  # the moved date gets its own warning
+        return ["due_at", "clock_paused_at", "state_before_supplement", "due_soon_warned_at"]
 
     return _act(
         dossier=dossier,
@@ -577,7 +587,19 @@ def dossier_apologise(
             raise DossierError(_("The new date must be later than the current appointed date."))
         d.due_at = new_due_at
         d.apology_issued_at = now
-        return ["due_at", "apology_issued_at"]
+        # The new date is tracked afresh: warnings, the late flag and the draft start over.
+        d.due_soon_warned_at = None
+        d.overdue_flagged_at = None
+        d.apology_draft_due_at = None
+        d.apology_draft_reason = ""
+        return [
+            "due_at",
+            "apology_issued_at",
+            "due_soon_warned_at",
+            "overdue_flagged_at",
+            "apology_draft_due_at",
+            "apology_draft_reason",
+        ]
 
     return _act(
         dossier=dossier,

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.constants import Gender, Role
 from accounts.models import User
+from beneficiaries.models import Person
+from beneficiaries.selectors import person_by_identifier
 from beneficiaries.validators import validate_national_id, validate_vn_phone
 from offices.geography import province_choices
 from procedures.models import Procedure
@@ -82,6 +84,17 @@ class CounterStartForm(forms.Form):
             if national_id
             else None
         )
+        # The beneficiary registry knows people who have no portal account.
+        self.registry_person = (
+            Person.objects.filter(national_id=national_id).first() if national_id else None
+        )
+        if (
+            national_id
+            and self.citizen is None
+            and not cleaned.get("full_name")
+            and self.registry_person is not None
+        ):
+            cleaned["full_name"] = self.registry_person.full_name
         if national_id and self.citizen is None and not cleaned.get("full_name"):
             self.add_error(
                 "full_name",
@@ -89,6 +102,8 @@ class CounterStartForm(forms.Form):
             )
         if self.citizen is not None and cleaned.get("gender") == "":
             cleaned["gender"] = self.citizen.gender
+        if self.registry_person is not None and cleaned.get("gender") == "":
+            cleaned["gender"] = self.registry_person.gender
         if national_id and cleaned.get("gender"):
             try:
                 validate_national_id(national_id, gender=cleaned["gender"])
@@ -105,6 +120,7 @@ def counter_home(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         citizen = form.citizen
+        person = form.registry_person
         try:
             dossier = dossier_draft_create(
                 procedure=data["procedure"],
@@ -114,10 +130,13 @@ def counter_home(request):
                 applicant_details={
                     "name": data["full_name"] or (citizen.full_name if citizen else ""),
                     "national_id": data["national_id"],
-                    "phone": data["phone"] or (citizen.phone if citizen else ""),
-                    "email": citizen.email if citizen else "",
-                    "address": data["address"],
-                    "province_code": data["province"] or None,
+                    "phone": data["phone"]
+                    or (citizen.phone if citizen else "")
+                    or (person.phone if person else ""),
+                    "email": (citizen.email if citizen else "") or (person.email if person else ""),
+                    "address": data["address"] or (person.current_address if person else ""),
+                    "province_code": data["province"]
+                    or (person.current_province_code if person else None),
                 },
             )
         except DossierError as error:
@@ -125,7 +144,11 @@ def counter_home(request):
         else:
             return redirect(wizard_steps(dossier)[0].url)
     lookup_id = request.GET.get("national_id", "").strip()
-    online_drafts = citizen_online_drafts(national_id=lookup_id) if len(lookup_id) == 12 else []
+    registry_person = _registry_lookup(request, lookup_id)
+    if registry_person is not None and request.method == "GET":
+        form = CounterStartForm(initial=_initial_from_person(registry_person))
+    drafts_id = (registry_person.national_id if registry_person else None) or lookup_id
+    online_drafts = citizen_online_drafts(national_id=drafts_id) if len(drafts_id) == 12 else []
     in_progress = (
         Dossier.objects.filter(
             state=DossierState.DRAFT,
@@ -143,8 +166,53 @@ def counter_home(request):
             "lookup_id": lookup_id,
             "online_drafts": online_drafts,
             "in_progress": in_progress,
+            "registry_person": registry_person,
         },
     )
+
+
+def _registry_lookup(request, identifier: str) -> Person | None:
+    """The registry person with this CCCD or SI code; their accommodation needs are shown."""
+    if not identifier:
+        return None
+    person = person_by_identifier(identifier=identifier)
+    if person is None:
+        if len("".join(identifier.split())) in (10, 12):
+            messages.info(
+                request,
+                _(
+                    "No person in the registry has this number: enter their details below "
+                    "to register a new person."
+                ),
+            )
+        return None
+    messages.info(
+        request,
+        _("Found in the registry: %(name)s, born %(born)s, SI code %(si_code)s.")
+        % {
+            "name": person.full_name,
+            "born": person.date_of_birth.strftime("%d/%m/%Y"),
+            "si_code": person.si_code or "—",
+        },
+    )
+    if person.accommodations:
+        messages.warning(
+            request,
+            _("Accommodation needs: %(needs)s") % {"needs": ", ".join(person.accommodations)},
+        )
+    return person
+
+
+def _initial_from_person(person: Person) -> dict:
+    """The counter start form filled from the registry (the officer can still correct it)."""
+    return {
+        "national_id": person.national_id or "",
+        "full_name": person.full_name,
+        "gender": person.gender,
+        "phone": person.phone,
+        "province": person.current_province_code or person.permanent_province_code,
+        "address": person.current_address or person.permanent_address,
+    }
 
 
 @login_required

@@ -13,11 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.constants import Role
 from procedures.models import DocumentComponent, Procedure
 from procedures.selectors import NoVersionInForce, version_in_force
+from ratings.selectors import rated_dossier_ids
+from ratings.views import panel_context as rating_panel_context
 
 from ..constants import Channel, DocumentSource, DossierState
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete
 from ..forms import ApplicantPlaceForm, StepForm
 from ..models import DossierDocument
+from ..prediction import predicted_completion, predicted_completions
 from ..prefill import known_values
 from ..selectors import citizen_dossiers, documents_by_component, draft_expiry_status
 from ..services import (
@@ -76,8 +79,12 @@ def start(request, slug):
 def mine(request):
     _citizen_required(request)
     dossiers = list(citizen_dossiers(user=request.user))
+    predicted = predicted_completions(dossiers)
+    rated = rated_dossier_ids(d.pk for d in dossiers if d.state == DossierState.RETURNED)
     for dossier in dossiers:
         dossier.expiry_status = draft_expiry_status(dossier)
+        dossier.predicted = predicted.get(dossier.pk)
+        dossier.rated = dossier.pk in rated
     return render(
         request,
         "dossiers/mine.html",
@@ -366,6 +373,8 @@ def detail(request, reference):
             "handovers": dossier.handovers.select_related("given_by", "received_by")
             if not is_citizen
             else [],
+            "predicted": predicted_completion(dossier),
+            "rating_panel": rating_panel_context(user=request.user, dossier=dossier),
         },
     )
 

@@ -1,73 +1,92 @@
+"""The public tracking page: by code + last 4 ID digits (form) or by the slip's QR link.
+
+Responses: 200 with the dossier; 404 "not found" for an unknown code, wrong digits or a
+bad token alike (the same page whichever it was); 400 with field messages for input of
+the wrong shape; 429 once the attempt limits of `dossiers.tracking` are reached.
+"""
+
 from django import forms
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ..tracking import find_tracked, masked_name, rate_limited
+from ..constants import DossierState
+from ..prediction import predicted_completion
+from ..tracking import TooManyAttempts, masked_name, normalise_code, tracked_lookup
+
+# Events that leave the state as it was get a clearer name than "State changed".
+_ACTION_LABELS = {"apologise": _("Apology with a new return date")}
+
+NOT_FOUND = _("No dossier matches this code and ID number. Check both and try again.")
+TOO_MANY = _("Too many attempts. Please wait 10 minutes and try again.")
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Dossier code"), max_length=40)
+    code = forms.CharField(
+        label=_("Dossier code"),
+        max_length=40,
+        help_text=_("As printed on the reception slip, e.g. 000.00.01.G12-261124-0001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     id_last4 = forms.RegexField(
-        label=gettext_lazy("Last 4 digits of the applicant's ID number"),
+        label=_("Last 4 digits of the applicant's ID number"),
         regex=r"^\d{4}$",
         max_length=4,
-        error_messages={"invalid": gettext_lazy("Enter exactly 4 digits.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": _("Enter exactly 4 digits.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}
+        ),
     )
 
+    def clean_code(self) -> str:
+        return normalise_code(self.cleaned_data["code"])
 
-def _client_key(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def _result(request, dossier, form, status=200):
-    events = []
+def _timeline(dossier) -> list[dict]:
+    events = dossier.events.filter(citizen_visible=True).order_by("created_at", "id")
+    return [
+        {"at": e.created_at, "label": _ACTION_LABELS.get(e.payload.get("action"), e.label)}
+        for e in events
+    ]
+
+
+def _render(request, *, form, dossier=None, error="", status=200):
+    context = {"form": form, "dossier": dossier, "error": error}
     if dossier is not None:
-        events = list(dossier.events.filter(citizen_visible=True).order_by("created_at"))
-    return render(
-        request,
-        "dossiers/track.html",
-        {
-            "form": form,
-            "dossier": dossier,
-            "events": events,
-            "masked_name": masked_name(dossier.applicant_name) if dossier else "",
-        },
-        status=status,
-    )
+        context.update(
+            masked_name=masked_name(dossier.applicant_name),
+            events=_timeline(dossier),
+            predicted=predicted_completion(dossier),
+            awaiting_supplement=dossier.state == DossierState.SUPPLEMENT_REQUESTED,
+        )
+    response = render(request, "dossiers/track.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def track(request, code=None):
     token = request.GET.get("t")
-    if request.method == "GET" and code and token:
-        if rate_limited(_client_key(request)):
-            return _limited(request)
-        dossier = find_tracked(code=code, token=token)
-        if dossier is not None:
-            return _result(request, dossier, TrackForm(initial={"code": code}))
     if request.method == "POST":
         form = TrackForm(request.POST)
-        if form.is_valid():
-            if rate_limited(_client_key(request)):
-                return _limited(request)
-            dossier = find_tracked(
-                code=form.cleaned_data["code"], id_last4=form.cleaned_data["id_last4"]
-            )
-            if dossier is None:
-                form.add_error(
-                    None,
-                    _("No dossier matches this code and ID number. Check both and try again."),
-                )
-                return _result(request, None, form, status=404)
-            return _result(request, dossier, form)
-        return _result(request, None, form, status=400)
-    return _result(request, None, TrackForm(initial={"code": code or ""}))
-
-
-def _limited(request):
-    form = TrackForm()
-    form.add_error(None, _("Too many attempts. Please wait 10 minutes and try again."))
-    return _result(request, None, form, status=429)
+        if not form.is_valid():
+            return _render(request, form=form, status=400)
+        lookup = {"code": form.cleaned_data["code"], "id_last4": form.cleaned_data["id_last4"]}
+    elif code and token:
+        form = TrackForm(initial={"code": normalise_code(code)})
+        lookup = {"code": code, "token": token[:500]}
+    else:
+        return _render(request, form=TrackForm(initial={"code": normalise_code(code)}))
+    try:
+        dossier = tracked_lookup(client=client_address(request), **lookup)
+    except TooManyAttempts:
+        return _render(request, form=form, error=TOO_MANY, status=429)
+    if dossier is None:
+        return _render(request, form=form, error=NOT_FOUND, status=404)
+    return _render(request, form=form, dossier=dossier)

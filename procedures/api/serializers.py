@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.api import ProblemOutputSerializer  # noqa: F401 - re-exported for the views
 from procedures.constants import (
     BenefitGroup,
     Channel,
@@ -125,14 +126,3 @@ class ProcedureDetailOutputSerializer(ProcedureListOutputSerializer):
     current_version = ProcedureVersionOutputSerializer(
         help_text="The version in force today: legal basis, time limit, workflow, documents."
     )
-
-
-class ProblemOutputSerializer(serializers.Serializer):
-    """RFC 9457 problem details, as written by `core.api.problem_response`."""
-
-    type = serializers.URLField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.ListField(child=serializers.DictField(), required=False)

@@ -294,11 +294,17 @@ ROLE_HEADINGS = {
 }
 
 ROLE_LINKS = {
-    Role.CITIZEN: ["dossiers:mine", "procedures:list", "tracking:track"],
-    Role.COUNTER_OFFICER: ["dossiers:counter_intake", "dossiers:worklist"],
+    Role.CITIZEN: [
+        "dossiers:mine",
+        "notifications:inbox",
+        "beneficiaries:home",
+        "procedures:list",
+        "tracking:track",
+    ],
+    Role.COUNTER_OFFICER: ["dossiers:counter_intake", "dossiers:worklist", "beneficiaries:home"],
     Role.PROCESSING_OFFICER: ["dossiers:worklist"],
-    Role.OFFICE_LEADER: ["dossiers:worklist"],
-    Role.SUPERVISOR: ["dossiers:worklist"],
+    Role.OFFICE_LEADER: ["dossiers:worklist", "dashboards:index"],
+    Role.SUPERVISOR: ["dashboards:index", "dossiers:worklist"],
     Role.ADMINISTRATOR: ["admin:index"],
 }
 

@@ -152,7 +152,7 @@ def test_uploaded_image_becomes_a_searchable_pdf_with_vietnamese_text(
         document = dossier_document_add(
             dossier=dossier, component=component, uploaded=upload, actor=citizen
         )
-    assert len(callbacks) == 1
+    assert sum("document_digitise_task" in repr(c) for c in callbacks) == 1
 
     document = DossierDocument.objects.get(pk=document.pk)
     assert document.digitisation_status == DigitisationStatus.DONE

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.db import connections
+from django.utils import translation
 
 from accounts.constants import Role
 from dossiers.constants import DossierState as S
@@ -140,7 +141,7 @@ def test_late_result_needs_an_apology_first(catalogue, offices, staff):
         assigned_to=staff["officer"],
         due_in_days=-1,
     )
-    with pytest.raises(DossierError, match="apology"):
+    with translation.override("en"), pytest.raises(DossierError, match="apology"):
         dossier_return_result(dossier=dossier, officer=staff["counter"], delivery="counter")
     assert Dossier.objects.get(pk=dossier.pk).state == S.PROCESSED
     from django.utils import timezone
@@ -224,7 +225,10 @@ def test_worklist_tabs_filters_search_and_query_count(
     assert page.counts["mine"] == 1
     assert page.counts["unassigned"] == 1
     assert page.counts["overdue"] == 1
-    assert page.counts["closed"] == 1
+    assert page.counts["closed"] is None  # counted only on its own tab (see docs/benchmarks.md)
+    closed = worklist(user=officer, query=WorklistQuery(tab="closed"))
+    assert closed.counts["closed"] == 1
+    assert [d.state for d in closed.rows] == [S.RETURNED]
     assert [d.pk for d in worklist(user=officer, query=WorklistQuery(tab="mine")).rows] == [mine.pk]
     found = worklist(user=officer, query=WorklistQuery(tab="open", q="lan"))
     assert [d.pk for d in found.rows] == [mine.pk]

@@ -13,3 +13,9 @@ SECRET_KEY = env.str("SECRET_KEY", default="development-only-not-secret-vss-port
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT = env.str("STATIC_ROOT", default="") or None
+if STATIC_ROOT is None:
+    # Without collectstatic there is no manifest: serve files by their plain names.
+    STORAGES = {  # noqa: F405
+        **STORAGES,  # noqa: F405
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,5 +1,7 @@
 """Backing services: database, cache, Celery broker, e-mail, file storage."""
 
+from celery.schedules import crontab
+
 from .env import BASE_DIR, env
 
 DATABASES = {
@@ -44,11 +46,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than the longest task (OCR: 360 s hard limit), so a running task is not redelivered.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 5,
+    "socket_timeout": 30,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
+CELERY_REDIS_SOCKET_TIMEOUT = 30
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 globals().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng BHXH <no-reply@portal.vss.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -71,4 +82,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.drafts_purge_expired_task",
         "schedule": 60 * 60,
     },
+    "bundles-sweep": {"task": "beneficiaries.tasks.bundles_sweep_task", "schedule": 600},
+    "sla-due-soon-sweep": {
+        "task": "dossiers.tasks.sla_due_soon_sweep_task",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
+    "sla-overdue-sweep": {
+        "task": "dossiers.tasks.sla_overdue_sweep_task",
+        "schedule": 60,
+        "options": {"expires": 50},
+    },
+    "dashboards-rollups-queue": {"task": "dashboards.tasks.rollups_refresh", "schedule": 5 * 60},
+    "dashboards-rollups-today": {
+        "task": "dashboards.tasks.rollups_refresh_recent",
+        "schedule": 60 * 60,
+        "kwargs": {"last": 2},
+    },
+    "dashboards-rollups-nightly": {
+        "task": "dashboards.tasks.rollups_refresh_recent",
+        "schedule": crontab(hour=1, minute=30),
+        "kwargs": {"last": 62},
+    },
 }
+
+# The other agencies' systems (justice, police) for interconnected procedures.
+AGENCY_ADAPTER = env.str("AGENCY_ADAPTER", default="beneficiaries.adapters.SimulatedAgencies")
+SIMULATED_AGENCY_DELAY_SECONDS = env.int("SIMULATED_AGENCY_DELAY_SECONDS", default=5)

@@ -88,6 +88,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             login = extra.get("national_id", username)
             rows.append((role.label, login, office.name if office else "—"))
+        call_command("seed_registry", stdout=self.stdout)
         from dossiers.demo import demo_dossiers_create
 
         made = demo_dossiers_create(
@@ -98,6 +99,7 @@ class Command(BaseCommand):
         )
         if made:
             self.stdout.write(f"demo dossiers: {made} created")
+        call_command("rollups_refresh", "--last", "62", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {DEMO_PASSWORD}):"))
         for role_label, login, office_name in rows:
             self.stdout.write(f"  {str(role_label):<22} {login:<16} {office_name}")

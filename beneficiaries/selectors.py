@@ -1,0 +1,218 @@
+"""Reads of the beneficiary registry, built for the pages and APIs that use them."""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from offices.geography import province_name
+from procedures.constants import PrefillKey
+
+from .constants import CardStatus, PaymentMethodKind
+from .models import (
+    ContributionPeriod,
+    Employment,
+    FamilyRelation,
+    HealthFacility,
+    HiCard,
+    PaymentMethod,
+    Person,
+)
+
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
+
+
+def _normalise(identifier: str) -> str:
+    return "".join((identifier or "").split())
+
+
+def person_by_identifier(*, identifier: str) -> Person | None:
+    """The person with this CCCD (12 digits) or legacy SI code (10 digits), else None."""
+    value = _normalise(identifier)
+    if _TWELVE_DIGITS.fullmatch(value):
+        return Person.objects.filter(national_id=value).first()
+    if _TEN_DIGITS.fullmatch(value):
+        return Person.objects.filter(si_code=value).first()
+    return None
+
+
+def _with_current_rows(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Attach `active_cards`, `current_employments` and `current_payment` lists."""
+    return qs.prefetch_related(
+        Prefetch(
+            "hi_cards",
+            queryset=HiCard.objects.filter(status=CardStatus.ACTIVE),
+            to_attr="active_cards",
+        ),
+        Prefetch(
+            "employments",
+            queryset=Employment.objects.filter(ended_on__isnull=True)
+            .select_related("employer")
+            .order_by("-started_on"),
+            to_attr="current_employments",
+        ),
+        Prefetch(
+            "payment_methods",
+            queryset=PaymentMethod.objects.filter(valid_to__isnull=True),
+            to_attr="current_payment",
+        ),
+    )
+
+
+def person_known_values(*, national_id: str) -> dict[str, str]:
+    """What the registry knows about a person, keyed by the catalogue's prefill keys.
+
+    Empty when the person is not in the registry. Four queries, whatever the history.
+    """
+    if not national_id or not _TWELVE_DIGITS.fullmatch(national_id):
+        return {}
+    person = _with_current_rows(Person.objects.filter(national_id=national_id)).first()
+    if person is None:
+        return {}
+    card = person.active_cards[0] if person.active_cards else None
+    employment = person.current_employments[0] if person.current_employments else None
+    payment = person.current_payment[0] if person.current_payment else None
+    values = {
+        PrefillKey.FULL_NAME: person.full_name,
+        PrefillKey.NATIONAL_ID: person.national_id or "",
+        PrefillKey.DATE_OF_BIRTH: person.date_of_birth.isoformat(),
+        PrefillKey.GENDER: person.gender,
+        PrefillKey.ADDRESS: person.current_address or person.permanent_address,
+        PrefillKey.PHONE: person.phone,
+        PrefillKey.EMAIL: person.email,
+        PrefillKey.SI_CODE: person.si_code or "",
+        PrefillKey.HI_CARD: card.number if card else "",
+        PrefillKey.EMPLOYER: str(employment.employer) if employment else "",
+        PrefillKey.BANK_ACCOUNT: payment.bank_account
+        if payment and payment.method == PaymentMethodKind.BANK
+        else "",
+    }
+    return {str(key): value for key, value in values.items() if value}
+
+
+def person_record(*, person_id: int) -> Person:
+    """One person with everything the registry page shows (raises Person.DoesNotExist)."""
+    return (
+        _with_current_rows(Person.objects.filter(pk=person_id))
+        .prefetch_related(
+            Prefetch(
+                "relations",
+                queryset=FamilyRelation.objects.select_related("relative").order_by("kind", "id"),
+            ),
+            Prefetch("hi_cards", queryset=HiCard.objects.order_by("-issued_at", "-id")),
+            Prefetch(
+                "employments",
+                queryset=Employment.objects.select_related("employer").order_by("-started_on"),
+            ),
+            Prefetch(
+                "contributions",
+                queryset=ContributionPeriod.objects.select_related("employer").order_by(
+                    "-starts_on"
+                ),
+            ),
+            "entitlements",
+            Prefetch(
+                "payment_methods", queryset=PaymentMethod.objects.order_by("-valid_from", "-id")
+            ),
+        )
+        .get()
+    )
+
+
+def relatives_of(*, person: Person) -> list[FamilyRelation]:
+    return list(
+        FamilyRelation.objects.filter(person=person)
+        .select_related("relative")
+        .order_by("kind", "relative__full_name")
+    )
+
+
+def active_card_of(*, person: Person) -> HiCard | None:
+    return (
+        HiCard.objects.filter(person=person, status=CardStatus.ACTIVE).order_by().first()
+        if person
+        else None
+    )
+
+
+def hi_card_status(*, national_id: str) -> dict | None:
+    """The HI card look-up by CCCD for health facilities: one indexed query.
+
+    None when the number is malformed, unknown or holds no active card. `valid` is true
+    when today (Vietnam time) is within the card's validity and no death is recorded.
+    """
+    value = _normalise(national_id)
+    if not _TWELVE_DIGITS.fullmatch(value):
+        return None
+    rows = list(
+        HiCard.objects.filter(person__national_id=value, status=CardStatus.ACTIVE)
+        .order_by()
+        .values(
+            "number",
+            "group",
+            "benefit_level",
+            "valid_from",
+            "valid_to",
+            "facility_code",
+            "facility_name",
+            "person__date_of_death",
+        )[:1]
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    today = timezone.localdate()
+    return {
+        "valid": row["valid_from"] <= today <= row["valid_to"]
+        and row["person__date_of_death"] is None,
+        "card_number": row["number"],
+        "group": row["group"],
+        "benefit_level": row["benefit_level"],
+        "valid_from": row["valid_from"],
+        "valid_to": row["valid_to"],
+        "facility_code": row["facility_code"],
+        "facility_name": row["facility_name"],
+    }
+
+
+def facility_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Facilities open for initial-care registration, grouped by province (for a select)."""
+    facilities = HealthFacility.objects.filter(accepts_initial_registration=True).order_by(
+        "province_code", "name"
+    )
+    return [
+        (province_name(code), [(f.code, f.name) for f in group])
+        for code, group in groupby(facilities, key=lambda f: f.province_code)
+    ]
+
+
+def letter_preferences(*, national_id: str) -> dict:
+    """How letters to this person should be made: large print, language, interpreter.
+
+    Defaults (normal print, Vietnamese) when the person is not in the registry.
+    """
+    person = (
+        Person.objects.filter(national_id=_normalise(national_id))
+        .only(
+            "preferred_language",
+            "needs_interpreter",
+            "needs_large_print",
+            "needs_assisted_digital",
+            "accommodation_note",
+        )
+        .first()
+        if national_id
+        else None
+    )
+    if person is None:
+        return {"large_print": False, "language": "vi", "interpreter": False, "needs": []}
+    return {
+        "large_print": person.needs_large_print,
+        "language": person.preferred_language,
+        "interpreter": person.needs_interpreter,
+        "needs": person.accommodations,
+    }

@@ -1,0 +1,111 @@
+"""Open-data API (Decree 47/2020/ND-CP): public, throttled by the default throttles."""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import PROBLEM_CONTENT_TYPE, ProblemOutputSerializer
+
+from ..constants import OPEN_DATA_MIN_CELL
+from ..selectors.open_data import DICTIONARY, open_data_rows
+from .serializers import (
+    DictionaryEntrySerializer,
+    OpenDataInputSerializer,
+    OpenDataOutputSerializer,
+)
+
+TAGS = ["open-data"]
+
+
+class OpenDataApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="open_data_dossier_statistics",
+        tags=TAGS,
+        summary=(
+            "Số liệu giải quyết hồ sơ theo tỉnh và tháng / "
+            "Dossier statistics per province and month"
+        ),
+        description=(
+            "Dữ liệu mở theo Nghị định 47/2020/NĐ-CP: số liệu tổng hợp, đã ẩn danh, theo tỉnh "
+            "(của cơ quan BHXH có thẩm quyền) và theo tháng. Không có mã hồ sơ, họ tên, số định "
+            f"danh hay đơn vị dưới cấp tỉnh; tỷ lệ và trung bình tính từ dưới {OPEN_DATA_MIN_CELL} "
+            "hồ sơ được để trống. Mô tả từng trường: /api/v1/open-data/dictionary/.\n\n"
+            "Open data under Decree 47/2020/ND-CP: aggregated, anonymised figures per province "
+            "(of the competent social security office) and month. No dossier codes, names, "
+            "identifiers or units below the province; rates and averages computed from fewer "
+            f"than {OPEN_DATA_MIN_CELL} dossiers are null. Field descriptions: "
+            "/api/v1/open-data/dictionary/."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "year",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description="Năm, mặc định năm hiện tại / Year, the current year by default.",
+            ),
+            OpenApiParameter(
+                "province",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description=(
+                    "Mã tỉnh (Quyết định 19/2025/QĐ-TTg), ví dụ 1 Hà Nội, 79 TP. Hồ Chí Minh / "
+                    "Province code (Decision 19/2025/QD-TTg), e.g. 1 Hà Nội, 79 Hồ Chí Minh City."
+                ),
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(
+                response=OpenDataOutputSerializer,
+                description=(
+                    "Một dòng cho mỗi tỉnh và tháng có hoạt động / "
+                    "One row per province and month with any activity."
+                ),
+            ),
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                response=ProblemOutputSerializer,
+                description="Tham số không hợp lệ / Invalid query parameters.",
+            ),
+            (429, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                response=ProblemOutputSerializer,
+                description="Quá nhiều yêu cầu / Too many requests.",
+            ),
+        },
+    )
+    def get(self, request):
+        params = OpenDataInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        year = params.validated_data.get("year") or timezone.localdate().year
+        rows = open_data_rows(year=year, province_code=params.validated_data.get("province"))
+        body = {"year": year, "min_cell": OPEN_DATA_MIN_CELL, "results": rows}
+        return Response(OpenDataOutputSerializer(body).data)
+
+
+class OpenDataDictionaryApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="open_data_dictionary",
+        tags=TAGS,
+        summary="Từ điển dữ liệu / Data dictionary",
+        description=(
+            "Tên, kiểu và ý nghĩa của từng trường trong số liệu mở.\n\n"
+            "Name, type and meaning of every field of the open data."
+        ),
+        responses={
+            200: OpenApiResponse(
+                response=DictionaryEntrySerializer(many=True),
+                description="Các trường theo thứ tự / The fields, in order.",
+            ),
+            (429, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                response=ProblemOutputSerializer,
+                description="Quá nhiều yêu cầu / Too many requests.",
+            ),
+        },
+    )
+    def get(self, request):
+        return Response(DictionaryEntrySerializer(DICTIONARY, many=True).data)

@@ -1,0 +1,481 @@
+"""The figures VSS reports against its plans, read from the daily rollups.
+
+Everything period-bound comes from `DailyRollup` (one aggregate query and one histogram
+query); only "overdue now" reads the dossiers table, through the (state, due_at) index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.constants import Channel
+from dossiers.models import Dossier
+from procedures.models import Procedure
+
+from ..constants import (
+    CHANNEL_DRILLS,
+    ELECTRONIC_CHANNELS,
+    OVERDUE_STATES,
+    Drill,
+    Status,
+    TargetKey,
+    Unit,
+)
+from ..models import DailyRollup, RollupDay, Target
+from .satisfaction import CRITERIA, RATING_SUMS, satisfaction_summary
+from .scope import Filters, Scope
+
+SUM_FIELDS = (
+    "received",
+    "received_digitised",
+    "decided",
+    "returned",
+    "returned_early",
+    "returned_on_time",
+    "returned_late",
+    "returned_signed",
+    "processing_count",
+    "paid_non_cash",
+    "paid_cash",
+    "paid_via_employer",
+    *RATING_SUMS,
+)
+
+
+def share(numerator: int, denominator: int) -> float | None:
+    """A percentage truncated (not rounded) to 0.1, so 99.96% never reads as 100%."""
+    if not denominator:
+        return None
+    return (numerator * 1000 // denominator) / 10
+
+
+def round_1(value: float | None) -> float | None:
+    if value is None:
+        return None
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP"))
+
+
+def nearest_rank_percentile(histogram: dict[str, int], percent: int) -> float | None:
+    """The nearest-rank percentile of a {value: count} histogram (integer arithmetic)."""
+    total = sum(histogram.values())
+    if total == 0:
+        return None
+    rank = -(-percent * total // 100)  # ceil(percent/100 × total) without float error
+    seen = 0
+    for key in sorted(histogram, key=Decimal):
+        seen += histogram[key]
+        if seen >= rank:
+            return float(Decimal(key))
+    return None  # pragma: no cover - unreachable: seen reaches total
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: float | int | None
+    unit: str
+    numerator: int | None = None
+    denominator: int | None = None
+    target: Target | None = None
+    drill: str = ""  # the dossiers counted
+    gap_drill: str = ""  # the dossiers that keep the figure from its target
+    note: str = ""
+    measured: bool = True
+
+    @property
+    def status(self) -> str:
+        if not self.measured:
+            return Status.NOT_MEASURED
+        if self.value is None:
+            return Status.NO_DATA
+        if self.target is None:
+            return Status.NO_TARGET
+        return Status.ON_TARGET if self.target.is_met(self.value) else Status.OFF_TARGET
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def drill_count(self) -> int | None:
+        """How many dossiers the drill-down lists, when the figure says it."""
+        if self.numerator is not None:
+            return self.numerator
+        if self.unit == Unit.COUNT:
+            return self.value
+        return None
+
+    @property
+    def gap_label(self) -> str:
+        return str(Drill(self.gap_drill).label) if self.gap_drill else ""
+
+    @property
+    def gap_count(self) -> int | None:
+        if self.numerator is None or self.denominator is None:
+            return None
+        return self.denominator - self.numerator
+
+
+@dataclass
+class FigureGroup:
+    key: str
+    title: str
+    figures: list[Figure]
+    # Figures shown together in one card as a list (e.g. the score per criterion).
+    breakdown: list[Figure] = field(default_factory=list)
+    breakdown_title: str = ""
+
+
+@dataclass
+class Dashboard:
+    groups: list[FigureGroup]
+    totals: dict[str, int]
+    refreshed_at: dt.datetime | None = None
+    days_not_computed: int = 0
+    figures_by_key: dict[str, Figure] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.figures_by_key = {f.key: f for g in self.groups for f in (*g.figures, *g.breakdown)}
+
+    def figure(self, key: str) -> Figure:
+        return self.figures_by_key[key]
+
+
+def rollup_totals(*, scope: Scope, filters: Filters) -> dict[str, int]:
+    """Sums of the rollup counters in scope and period (one query)."""
+    aggregates = {f"t_{name}": Coalesce(Sum(name), 0) for name in SUM_FIELDS}
+    aggregates["t_processing_days_sum"] = Coalesce(Sum("processing_days_sum"), 0.0)
+    aggregates["t_received_eligible"] = Coalesce(
+        Sum("received", filter=Q(boundary_eligible=True)), 0
+    )
+    aggregates["t_received_cross_boundary"] = Coalesce(
+        Sum("received_cross_boundary", filter=Q(boundary_eligible=True)), 0
+    )
+    for channel in Channel.values:
+        aggregates[f"t_channel_{channel}"] = Coalesce(Sum("received", filter=Q(channel=channel)), 0)
+    totals = DailyRollup.objects.filter(scope.rollup_q() & filters.rollup_q()).aggregate(
+        **aggregates
+    )
+    return {name.removeprefix("t_"): value for name, value in totals.items()}
+
+
+def processing_histogram(*, scope: Scope, filters: Filters) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    rows = DailyRollup.objects.filter(
+        scope.rollup_q() & filters.rollup_q(), processing_count__gt=0
+    ).values_list("processing_histogram", flat=True)
+    for histogram in rows.iterator(chunk_size=5000):
+        for key, count in histogram.items():
+            merged[key] = merged.get(key, 0) + count
+    return merged
+
+
+def overdue_now(*, scope: Scope, filters: Filters, now: dt.datetime | None = None) -> int:
+    """Dossiers past their appointed time right now, whatever the period."""
+    now = now or timezone.now()
+    return Dossier.objects.filter(
+        scope.dossier_q() & filters.dossier_q(), state__in=OVERDUE_STATES, due_at__lt=now
+    ).count()
+
+
+def _targets() -> dict[str, Target]:
+    return {t.key: t for t in Target.objects.all()}
+
+
+def _refresh_state(filters: Filters) -> tuple[dt.datetime | None, int]:
+    today = timezone.localdate()
+    last_day = min(filters.end, today)
+    if last_day < filters.start:
+        return None, 0
+    state = RollupDay.objects.filter(
+        day__gte=filters.start, day__lte=last_day, refreshed_at__isnull=False
+    ).aggregate(latest=Max("refreshed_at"), days=Count("day"))
+    expected = (last_day - filters.start).days + 1
+    return state["latest"], expected - state["days"]
+
+
+def _eligible_procedures_note() -> str:
+    counts = Procedure.objects.filter(is_published=True).aggregate(
+        total=Count("pk"), eligible=Count("pk", filter=Q(field_inspection=False))
+    )
+    return str(
+        _("%(eligible)s of %(total)s published procedures may be received at any office.") % counts
+    )
+
+
+def dashboard_figures(
+    *, scope: Scope, filters: Filters, now: dt.datetime | None = None
+) -> Dashboard:
+    totals = rollup_totals(scope=scope, filters=filters)
+    histogram = processing_histogram(scope=scope, filters=filters)
+    targets = _targets()
+    received = totals["received"]
+    returned_timed = totals["returned_early"] + totals["returned_on_time"] + totals["returned_late"]
+    on_time = totals["returned_early"] + totals["returned_on_time"]
+    electronic = sum(totals[f"channel_{c}"] for c in ELECTRONIC_CHANNELS)
+    paid_to_person = totals["paid_non_cash"] + totals["paid_cash"]
+    processing_count = totals["processing_count"]
+    average_days = (
+        round_1(totals["processing_days_sum"] / processing_count) if processing_count else None
+    )
+
+    volume = FigureGroup(
+        "volume",
+        _("Volume"),
+        [
+            Figure("received", _("Dossiers received"), received, Unit.COUNT, drill=Drill.RECEIVED),
+            Figure(
+                "processed",
+                _("Dossiers processed (decided)"),
+                totals["decided"],
+                Unit.COUNT,
+                drill=Drill.DECIDED,
+            ),
+            Figure(
+                "returned",
+                _("Results returned"),
+                totals["returned"],
+                Unit.COUNT,
+                drill=Drill.RETURNED,
+            ),
+            Figure(
+                "overdue_now",
+                _("Overdue now"),
+                overdue_now(scope=scope, filters=filters, now=now),
+                Unit.COUNT,
+                drill=Drill.OVERDUE,
+                note=_("Open dossiers past their appointed time today, whatever the period."),
+            ),
+        ],
+    )
+    timeliness = FigureGroup(
+        "timeliness",
+        _("Timeliness"),
+        [
+            Figure(
+                "on_time_rate",
+                _("On-time rate (early or on time)"),
+                share(on_time, returned_timed),
+                Unit.PERCENT,
+                numerator=on_time,
+                denominator=returned_timed,
+                target=targets.get(TargetKey.ON_TIME),
+                drill=Drill.TIMELY,
+                gap_drill=Drill.LATE,
+                note=_("Of the results returned in the period."),
+            ),
+            Figure(
+                "early",
+                _("Returned early"),
+                share(totals["returned_early"], returned_timed),
+                Unit.PERCENT,
+                numerator=totals["returned_early"],
+                denominator=returned_timed,
+                drill=Drill.EARLY,
+            ),
+            Figure(
+                "on_time",
+                _("Returned on time"),
+                share(totals["returned_on_time"], returned_timed),
+                Unit.PERCENT,
+                numerator=totals["returned_on_time"],
+                denominator=returned_timed,
+                drill=Drill.ON_TIME,
+            ),
+            Figure(
+                "late",
+                _("Returned late"),
+                share(totals["returned_late"], returned_timed),
+                Unit.PERCENT,
+                numerator=totals["returned_late"],
+                denominator=returned_timed,
+                drill=Drill.LATE,
+            ),
+            Figure(
+                "processing_average",
+                _("Average processing time"),
+                average_days,
+                Unit.WORKING_DAYS,
+                denominator=processing_count,
+                drill=Drill.RETURNED,
+                note=_("From reception to return of the result, in working days."),
+            ),
+            Figure(
+                "processing_p90",
+                _("Processing time, 90th percentile"),
+                nearest_rank_percentile(histogram, 90),
+                Unit.WORKING_DAYS,
+                denominator=processing_count,
+                drill=Drill.RETURNED,
+                note=_("Nine in ten results were returned within this many working days."),
+            ),
+        ],
+    )
+    channel_labels = {
+        Channel.ONLINE: _("Received online"),
+        Channel.COUNTER: _("Received at the counter"),
+        Channel.POST: _("Received by post"),
+        Channel.IVAN: _("Received through I-VAN"),
+    }
+    channels = FigureGroup(
+        "channels",
+        _("Channels"),
+        [
+            Figure(
+                "electronic_share",
+                _("Received electronically (online or I-VAN)"),
+                share(electronic, received),
+                Unit.PERCENT,
+                numerator=electronic,
+                denominator=received,
+                target=targets.get(TargetKey.ONLINE_SHARE),
+                drill=Drill.ELECTRONIC,
+            ),
+            *[
+                Figure(
+                    f"channel_{channel}",
+                    channel_labels[channel],
+                    share(totals[f"channel_{channel}"], received),
+                    Unit.PERCENT,
+                    numerator=totals[f"channel_{channel}"],
+                    denominator=received,
+                    drill=CHANNEL_DRILLS[channel],
+                )
+                for channel in Channel.values
+            ],
+        ],
+    )
+    one_stop = FigureGroup(
+        "one_stop",
+        _("One-stop shop"),
+        [
+            Figure(
+                "cross_boundary",
+                _("Handled regardless of administrative boundaries"),
+                share(totals["received_cross_boundary"], totals["received_eligible"]),
+                Unit.PERCENT,
+                numerator=totals["received_cross_boundary"],
+                denominator=totals["received_eligible"],
+                target=targets.get(TargetKey.CROSS_BOUNDARY),
+                drill=Drill.CROSS_BOUNDARY,
+                note=_eligible_procedures_note(),
+            ),
+            Figure(
+                "digitised",
+                _("Dossiers fully digitised"),
+                share(totals["received_digitised"], received),
+                Unit.PERCENT,
+                numerator=totals["received_digitised"],
+                denominator=received,
+                target=targets.get(TargetKey.DIGITISED),
+                drill=Drill.DIGITISED,
+                gap_drill=Drill.NOT_DIGITISED,
+                note=_("Of the dossiers received in the period."),
+            ),
+            Figure(
+                "signed",
+                _("Results signed electronically"),
+                share(totals["returned_signed"], totals["returned"]),
+                Unit.PERCENT,
+                numerator=totals["returned_signed"],
+                denominator=totals["returned"],
+                target=targets.get(TargetKey.SIGNED),
+                drill=Drill.SIGNED,
+                gap_drill=Drill.UNSIGNED,
+                note=_("Of the results returned in the period."),
+            ),
+        ],
+    )
+    satisfaction = _satisfaction_group(totals=totals, targets=targets)
+    payments = FigureGroup(
+        "payments",
+        _("Benefit payments"),
+        [
+            Figure(
+                "non_cash",
+                _("Benefits paid non-cash"),
+                share(totals["paid_non_cash"], paid_to_person),
+                Unit.PERCENT,
+                numerator=totals["paid_non_cash"],
+                denominator=paid_to_person,
+                target=targets.get(TargetKey.NON_CASH),
+                drill=Drill.NON_CASH,
+                gap_drill=Drill.CASH,
+                note=_(
+                    "Approved benefits returned in the period, paid to a personal account or "
+                    "in cash (%(employer)s paid through employers are not counted). The target "
+                    "is set for urban areas."
+                )
+                % {"employer": totals["paid_via_employer"]},
+            ),
+        ],
+    )
+    refreshed_at, missing = _refresh_state(filters)
+    return Dashboard(
+        groups=[volume, timeliness, channels, one_stop, satisfaction, payments],
+        totals=totals,
+        refreshed_at=refreshed_at,
+        days_not_computed=missing,
+    )
+
+
+def _satisfaction_group(*, totals: dict, targets: dict[str, Target]) -> FigureGroup:
+    summary = satisfaction_summary(totals)
+    rated = summary.ratings
+    figures = [
+        Figure(
+            "satisfied",
+            _("Satisfied applicants (4 or 5 out of 5)"),
+            share(summary.satisfied, rated),
+            Unit.PERCENT,
+            numerator=summary.satisfied,
+            denominator=rated,
+            target=targets.get(TargetKey.SATISFACTION),
+            drill=Drill.RATED,
+            gap_drill=Drill.UNSATISFIED,
+            note=_("Of the ratings given in the period."),
+        ),
+        Figure(
+            "average_score",
+            _("Average score"),
+            round_1(summary.average_score),
+            Unit.SCORE,
+            denominator=rated,
+        ),
+        Figure(
+            "wait_time",
+            _("Waiting time per transaction"),
+            None,
+            Unit.MINUTES,
+            target=targets.get(TargetKey.WAIT_TIME),
+            measured=False,
+            note=_("Not measured yet: the portal records no queue or waiting times."),
+        ),
+    ]
+    criteria = [
+        *[
+            Figure(f"criterion_{name}", label, round_1(summary.criteria[name]), Unit.SCORE)
+            for name, label in CRITERIA.items()
+        ],
+        Figure(
+            "criterion_trips",
+            _("Trips to the office needed"),
+            round_1(summary.average_trips),
+            Unit.TRIPS,
+        ),
+    ]
+    return FigureGroup(
+        "satisfaction",
+        _("Satisfaction"),
+        figures,
+        breakdown=criteria,
+        breakdown_title=_("Average by criterion"),
+    )

@@ -1,0 +1,252 @@
+"""Open data (Decree 47/2020/ND-CP): aggregated figures per province and month.
+
+Only counts and rates over a province-month leave the portal: no dossier codes, names,
+identifiers, offices below the province, or single-dossier times. Rates and averages
+computed from fewer than `OPEN_DATA_MIN_CELL` dossiers are withheld (null), so that no
+figure describes one person's dossier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from dossiers.constants import Channel
+from offices.geography import province_name
+
+from ..constants import ELECTRONIC_CHANNELS, OPEN_DATA_MIN_CELL
+from ..models import DailyRollup
+from .figures import round_1, share
+
+
+@dataclass(frozen=True)
+class DictionaryEntry:
+    name: str
+    type: str
+    description_vi: str
+    description_en: str
+
+    @property
+    def help_text(self) -> str:
+        return f"{self.description_vi} / {self.description_en}"
+
+
+_WITHHELD_VI = f"; để trống khi tính từ dưới {OPEN_DATA_MIN_CELL} hồ sơ"
+_WITHHELD_EN = f"; null when computed from fewer than {OPEN_DATA_MIN_CELL} dossiers"
+
+DICTIONARY: tuple[DictionaryEntry, ...] = (
+    DictionaryEntry(
+        "province_code",
+        "integer",
+        "Mã tỉnh, thành phố của cơ quan BHXH có thẩm quyền (Quyết định 19/2025/QĐ-TTg)",
+        "Province code of the competent social security office (Decision 19/2025/QD-TTg)",
+    ),
+    DictionaryEntry("province_name", "string", "Tên tỉnh, thành phố", "Province name"),
+    DictionaryEntry("month", "string (YYYY-MM)", "Tháng", "Month"),
+    DictionaryEntry(
+        "received", "integer", "Số hồ sơ được tiếp nhận trong tháng", "Dossiers received"
+    ),
+    DictionaryEntry(
+        "received_online",
+        "integer",
+        "Hồ sơ tiếp nhận trực tuyến (Cổng dịch vụ công, VssID)",
+        "Dossiers received online (public service portals, VssID)",
+    ),
+    DictionaryEntry(
+        "received_counter", "integer", "Hồ sơ tiếp nhận tại quầy", "Received at the counter"
+    ),
+    DictionaryEntry(
+        "received_post", "integer", "Hồ sơ tiếp nhận qua bưu chính", "Received by post"
+    ),
+    DictionaryEntry(
+        "received_ivan",
+        "integer",
+        "Hồ sơ tiếp nhận qua nhà cung cấp I-VAN",
+        "Received through I-VAN providers",
+    ),
+    DictionaryEntry(
+        "electronic_share",
+        "number (%)",
+        "Tỷ lệ hồ sơ tiếp nhận điện tử (trực tuyến và I-VAN)" + _WITHHELD_VI,
+        "Share received electronically (online and I-VAN)" + _WITHHELD_EN,
+    ),
+    DictionaryEntry(
+        "received_boundary_eligible",
+        "integer",
+        "Hồ sơ tiếp nhận thuộc thủ tục không cần xác minh thực địa",
+        "Dossiers received for procedures that need no field inspection",
+    ),
+    DictionaryEntry(
+        "received_cross_boundary",
+        "integer",
+        "Trong đó: tiếp nhận tại cơ quan khác cơ quan có thẩm quyền (không phụ thuộc địa giới "
+        "hành chính)",
+        "Of which received at another office than the competent one (regardless of "
+        "administrative boundaries)",
+    ),
+    DictionaryEntry(
+        "received_digitised",
+        "integer",
+        "Hồ sơ tiếp nhận đã được số hóa toàn bộ",
+        "Dossiers received and fully digitised",
+    ),
+    DictionaryEntry(
+        "processed", "integer", "Hồ sơ đã giải quyết (có quyết định)", "Dossiers decided"
+    ),
+    DictionaryEntry("returned", "integer", "Hồ sơ đã trả kết quả", "Results returned"),
+    DictionaryEntry("returned_early", "integer", "Trả kết quả trước hạn", "Returned early"),
+    DictionaryEntry("returned_on_time", "integer", "Trả kết quả đúng hạn", "Returned on time"),
+    DictionaryEntry("returned_late", "integer", "Trả kết quả quá hạn", "Returned late"),
+    DictionaryEntry(
+        "on_time_rate",
+        "number (%)",
+        "Tỷ lệ trả kết quả trước hạn và đúng hạn" + _WITHHELD_VI,
+        "Share returned early or on time" + _WITHHELD_EN,
+    ),
+    DictionaryEntry(
+        "returned_signed",
+        "integer",
+        "Kết quả trả có chữ ký số",
+        "Results returned with an electronic signature",
+    ),
+    DictionaryEntry(
+        "average_processing_days",
+        "number",
+        "Thời gian giải quyết trung bình, từ tiếp nhận đến trả kết quả, tính bằng ngày làm "
+        "việc" + _WITHHELD_VI,
+        "Average processing time from reception to return, in working days" + _WITHHELD_EN,
+    ),
+    DictionaryEntry(
+        "paid_non_cash",
+        "integer",
+        "Chế độ được duyệt chi trả qua tài khoản cá nhân",
+        "Approved benefits paid to a personal account",
+    ),
+    DictionaryEntry(
+        "paid_cash",
+        "integer",
+        "Chế độ được duyệt chi trả bằng tiền mặt",
+        "Approved benefits paid in cash",
+    ),
+    DictionaryEntry(
+        "rated",
+        "integer",
+        "Số lượt đánh giá mức độ hài lòng trong tháng",
+        "Satisfaction ratings given in the month",
+    ),
+    DictionaryEntry(
+        "rated_satisfied",
+        "integer",
+        "Số lượt đánh giá hài lòng (4 hoặc 5 trên 5)",
+        "Ratings of 4 or 5 out of 5 (satisfied)",
+    ),
+    DictionaryEntry(
+        "satisfied_share",
+        "number (%)",
+        "Tỷ lệ hài lòng" + _WITHHELD_VI,
+        "Share of satisfied ratings" + _WITHHELD_EN,
+    ),
+    DictionaryEntry(
+        "average_score",
+        "number (1-5)",
+        "Điểm hài lòng trung bình" + _WITHHELD_VI,
+        "Average overall score" + _WITHHELD_EN,
+    ),
+)
+
+DICTIONARY_FIELDS = tuple(entry.name for entry in DICTIONARY)
+
+
+def dictionary_entry(name: str) -> DictionaryEntry:
+    return next(entry for entry in DICTIONARY if entry.name == name)
+
+
+def _sums() -> dict:
+    sums = {
+        f"t_{name}": Coalesce(Sum(name), 0)
+        for name in (
+            "received",
+            "received_digitised",
+            "decided",
+            "returned",
+            "returned_early",
+            "returned_on_time",
+            "returned_late",
+            "returned_signed",
+            "processing_count",
+            "paid_non_cash",
+            "paid_cash",
+            "rated",
+            "rated_satisfied",
+            "score_sum",
+        )
+    }
+    sums["t_processing_days_sum"] = Coalesce(Sum("processing_days_sum"), 0.0)
+    sums["t_received_eligible"] = Coalesce(Sum("received", filter=Q(boundary_eligible=True)), 0)
+    sums["t_cross_eligible"] = Coalesce(
+        Sum("received_cross_boundary", filter=Q(boundary_eligible=True)), 0
+    )
+    for channel in Channel.values:
+        sums[f"t_ch_{channel}"] = Coalesce(Sum("received", filter=Q(channel=channel)), 0)
+    return sums
+
+
+def _withheld(value, denominator: int):
+    return value if denominator >= OPEN_DATA_MIN_CELL else None
+
+
+def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]:
+    """One row per province and month of `year` with any activity, in dictionary order."""
+    qs = DailyRollup.objects.filter(day__year=year, province_code__isnull=False)
+    if province_code is not None:
+        qs = qs.filter(province_code=province_code)
+    rows = (
+        qs.annotate(month=TruncMonth("day"))
+        .order_by()
+        .values("province_code", "month")
+        .annotate(**_sums())
+        .order_by("province_code", "month")
+    )
+    result = []
+    for totals in rows:
+        r = {k.removeprefix("t_"): v for k, v in totals.items()}
+        electronic = sum(r[f"ch_{c}"] for c in ELECTRONIC_CHANNELS)
+        timed = r["returned_early"] + r["returned_on_time"] + r["returned_late"]
+        count = r["processing_count"]
+        average = round_1(r["processing_days_sum"] / count) if count else None
+        row = {
+            "province_code": r["province_code"],
+            "province_name": province_name(r["province_code"]),
+            "month": r["month"].strftime("%Y-%m"),
+            "received": r["received"],
+            "received_online": r[f"ch_{Channel.ONLINE}"],
+            "received_counter": r[f"ch_{Channel.COUNTER}"],
+            "received_post": r[f"ch_{Channel.POST}"],
+            "received_ivan": r[f"ch_{Channel.IVAN}"],
+            "electronic_share": _withheld(share(electronic, r["received"]), r["received"]),
+            "received_boundary_eligible": r["received_eligible"],
+            "received_cross_boundary": r["cross_eligible"],
+            "received_digitised": r["received_digitised"],
+            "processed": r["decided"],
+            "returned": r["returned"],
+            "returned_early": r["returned_early"],
+            "returned_on_time": r["returned_on_time"],
+            "returned_late": r["returned_late"],
+            "on_time_rate": _withheld(
+                share(r["returned_early"] + r["returned_on_time"], timed), timed
+            ),
+            "returned_signed": r["returned_signed"],
+            "average_processing_days": _withheld(average, count),
+            "paid_non_cash": r["paid_non_cash"],
+            "paid_cash": r["paid_cash"],
+            "rated": r["rated"],
+            "rated_satisfied": r["rated_satisfied"],
+            "satisfied_share": _withheld(share(r["rated_satisfied"], r["rated"]), r["rated"]),
+            "average_score": _withheld(
+                round_1(r["score_sum"] / r["rated"]) if r["rated"] else None, r["rated"]
+            ),
+        }
+        result.append({name: row[name] for name in DICTIONARY_FIELDS})
+    return result

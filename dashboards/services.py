@@ -1,0 +1,315 @@
+"""Writes of the dashboards app: the daily rollups and their refresh queue.
+
+A day's rollup rows are rebuilt from the dossiers in one transaction, holding that day's
+`RollupDay` row lock, so two refreshes of the same day never interleave and a refresh can
+run any number of times with the same result. Transitions only append a `RollupDirtyDay`
+marker (an insert that never waits on a refresh); the periodic task recomputes the marked
+days. See docs/adr/0004-dashboard-rollups.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+import structlog
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.fields.json import KT
+from django.utils import timezone
+
+from dossiers.constants import Outcome, SlipKind, Timeliness
+from dossiers.models import Dossier, Slip
+from offices.models import Office
+from procedures.models import Procedure
+from ratings.models import Rating
+from workdays.services import working_days_between
+
+from .constants import (
+    HISTOGRAM_STEP,
+    PAYMENT_CASH,
+    PAYMENT_NON_CASH,
+    PAYMENT_VIA_EMPLOYER,
+    SATISFIED_MIN_SCORE,
+)
+from .models import DailyRollup, RollupDay, RollupDirtyDay
+
+logger = structlog.get_logger(__name__)
+
+_KEY = ("competent_office_id", "receiving_office_id", "procedure_id", "channel")
+_STEP = Decimal(HISTOGRAM_STEP)
+
+
+def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a calendar day in the portal's time zone, as aware datetimes."""
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), tz)
+    return start, end
+
+
+def histogram_bucket(working_days: float) -> str:
+    """The histogram key of a processing time: working days rounded half-up to 0.1."""
+    return str(Decimal(repr(working_days)).quantize(_STEP, rounding=ROUND_HALF_UP))
+
+
+def rollup_days_of(dossier: Dossier) -> set[dt.date]:
+    """The days whose rollups count this dossier (reception, decision, return)."""
+    moments = (dossier.received_at, dossier.decided_at, dossier.returned_at)
+    return {timezone.localdate(m) for m in moments if m is not None}
+
+
+def rollups_mark_dirty(*, days: Iterable[dt.date], office_id: int | None = None) -> int:
+    """Queue days (of one competent office, or whole days) for recomputation.
+
+    Insert-only, so it never waits on a running refresh.
+    """
+    markers = [RollupDirtyDay(day=day, competent_office_id=office_id) for day in sorted(set(days))]
+    RollupDirtyDay.objects.bulk_create(markers)
+    return len(markers)
+
+
+def rollups_mark_dossier(*, dossier: Dossier) -> int:
+    """Queue the days a dossier counts in, for its competent office; call on commit."""
+    return rollups_mark_dirty(days=rollup_days_of(dossier), office_id=dossier.competent_office_id)
+
+
+def rollups_mark_rating(*, rating: Rating) -> int:
+    """Queue the day a rating was given, for the dossier's competent office; call on commit."""
+    return rollups_mark_dirty(
+        days=[timezone.localdate(rating.created_at)],
+        office_id=rating.dossier.competent_office_id,
+    )
+
+
+def rollups_dirty_slices() -> dict[dt.date, set[int | None]]:
+    """Queued work: day -> competent office ids (None: the whole day)."""
+    slices: dict[dt.date, set[int | None]] = {}
+    for day, office_id in RollupDirtyDay.objects.values_list("day", "competent_office_id"):
+        slices.setdefault(day, set()).add(office_id)
+    return slices
+
+
+def rollups_dirty_days() -> list[dt.date]:
+    return sorted(rollups_dirty_slices())
+
+
+class _Row:
+    """The counts of one rollup key while a day is being computed."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self) -> None:
+        self.fields: dict = {"processing_histogram": {}, "processing_days_sum": 0.0}
+
+    def add(self, name: str, amount: int | float = 1) -> None:
+        self.fields[name] = self.fields.get(name, 0) + amount
+
+
+class _Rows(dict):
+    """Rollup key -> _Row, created on first use."""
+
+    def __missing__(self, key):
+        value = self[key] = _Row()
+        return value
+
+
+def _received(base, start, end, rows) -> None:
+    cross = Q(receiving_office__isnull=False, competent_office__isnull=False) & ~Q(
+        receiving_office=F("competent_office")
+    )
+    qs = (
+        base.filter(received_at__gte=start, received_at__lt=end)
+        .order_by()
+        .values(*_KEY)
+        .annotate(
+            n=Count("pk"),
+            digitised=Count("pk", filter=Q(fully_digitised_at__isnull=False)),
+            cross=Count("pk", filter=cross),
+        )
+    )
+    for item in qs:
+        row = rows[tuple(item[k] for k in _KEY)]
+        row.add("received", item["n"])
+        row.add("received_digitised", item["digitised"])
+        row.add("received_cross_boundary", item["cross"])
+
+
+def _decided(base, start, end, rows) -> None:
+    qs = (
+        base.filter(decided_at__gte=start, decided_at__lt=end)
+        .order_by()
+        .values(*_KEY)
+        .annotate(n=Count("pk"))
+    )
+    for item in qs:
+        rows[tuple(item[k] for k in _KEY)].add("decided", item["n"])
+
+
+_TIMELINESS_FIELD = {
+    Timeliness.EARLY: "returned_early",
+    Timeliness.ON_TIME: "returned_on_time",
+    Timeliness.LATE: "returned_late",
+}
+
+
+def _payment_field(outcome: str, method: str | None) -> str | None:
+    if outcome != Outcome.APPROVED or not method:
+        return None
+    if method in PAYMENT_NON_CASH:
+        return "paid_non_cash"
+    if method in PAYMENT_CASH:
+        return "paid_cash"
+    if method in PAYMENT_VIA_EMPLOYER:
+        return "paid_via_employer"
+    return None
+
+
+def _returned(base, start, end, rows) -> None:
+    signed = Slip.objects.filter(dossier=OuterRef("pk"), kind=SlipKind.RESULT, signed=True)
+    qs = (
+        base.filter(returned_at__gte=start, returned_at__lt=end)
+        .annotate(result_signed=Exists(signed), payment=KT("data__payment_method"))
+        .order_by()
+        .values(
+            *_KEY,
+            "timeliness",
+            "received_at",
+            "returned_at",
+            "outcome",
+            "result_signed",
+            "payment",
+        )
+    )
+    for item in qs.iterator(chunk_size=2000):
+        row = rows[tuple(item[k] for k in _KEY)]
+        row.add("returned")
+        if item["timeliness"] in _TIMELINESS_FIELD:
+            row.add(_TIMELINESS_FIELD[item["timeliness"]])
+        if item["result_signed"]:
+            row.add("returned_signed")
+        paid = _payment_field(item["outcome"], item["payment"])
+        if paid:
+            row.add(paid)
+        if item["received_at"] is not None and item["returned_at"] >= item["received_at"]:
+            days = working_days_between(item["received_at"], item["returned_at"])
+            row.add("processing_count")
+            row.add("processing_days_sum", days)
+            bucket = histogram_bucket(days)
+            histogram = row.fields["processing_histogram"]
+            histogram[bucket] = histogram.get(bucket, 0) + 1
+
+
+_RATING_KEY = tuple(f"dossier__{k}" for k in _KEY)
+
+
+def _rated(start, end, office_id, rows) -> None:
+    qs = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
+    if office_id is not None:
+        qs = qs.filter(dossier__competent_office_id=office_id)
+    qs = (
+        qs.order_by()
+        .values(*_RATING_KEY)
+        .annotate(
+            n=Count("pk"),
+            satisfied=Count("pk", filter=Q(score__gte=SATISFIED_MIN_SCORE)),
+            score_total=Sum("score"),
+            timeliness_total=Sum("timeliness"),
+            attitude_total=Sum("attitude"),
+            guidance_total=Sum("guidance"),
+            trips_total=Sum("trips_needed"),
+        )
+    )
+    for item in qs:
+        row = rows[tuple(item[k] for k in _RATING_KEY)]
+        row.add("rated", item["n"])
+        row.add("rated_satisfied", item["satisfied"])
+        for name in ("score", "timeliness", "attitude", "guidance", "trips"):
+            row.add(f"{name}_sum", item[f"{name}_total"])
+
+
+def _compute_day(day: dt.date, office_id: int | None = None) -> list[DailyRollup]:
+    start, end = local_day_bounds(day)
+    base = Dossier.objects.all()
+    if office_id is not None:
+        base = base.filter(competent_office_id=office_id)
+    rows = _Rows()
+    _received(base, start, end, rows)
+    _decided(base, start, end, rows)
+    _returned(base, start, end, rows)
+    _rated(start, end, office_id, rows)
+    if not rows:
+        return []
+    needs_inspection = dict(Procedure.objects.values_list("pk", "field_inspection"))
+    office_ids = {key[0] for key in rows if key[0] is not None}
+    provinces = dict(Office.objects.filter(pk__in=office_ids).values_list("pk", "province_code"))
+    result = []
+    for (competent_id, receiving_id, procedure_id, channel), row in rows.items():
+        result.append(
+            DailyRollup(
+                day=day,
+                province_code=provinces.get(competent_id),
+                competent_office_id=competent_id,
+                receiving_office_id=receiving_id,
+                procedure_id=procedure_id,
+                channel=channel,
+                boundary_eligible=not needs_inspection.get(procedure_id, False),
+                **row.fields,
+            )
+        )
+    return result
+
+
+def daily_rollup_refresh(*, day: dt.date, office_id: int | None = None) -> int:
+    """Rebuild one day's rollup rows (all offices, or one competent office's slice).
+
+    Returns the number of rows written.
+
+    idempotency: the rows are deleted and recomputed under the day's row lock, so a
+    repeated or concurrent run leaves the same rows; queue markers older than the start of
+    the run are cleared, later ones stay for the next run.
+    """
+    with transaction.atomic():
+        RollupDay.objects.get_or_create(day=day)
+        state = RollupDay.objects.select_for_update().get(day=day)
+        markers = RollupDirtyDay.objects.filter(day=day)
+        existing = DailyRollup.objects.filter(day=day)
+        if office_id is not None:
+            markers = markers.filter(competent_office_id=office_id)
+            existing = existing.filter(competent_office_id=office_id)
+        last_marker = markers.order_by("-id").values_list("id", flat=True).first()
+        rows = _compute_day(day, office_id)
+        existing.delete()
+        DailyRollup.objects.bulk_create(rows, batch_size=1000)
+        state.refreshed_at = timezone.now()
+        state.rows = len(rows) if office_id is None else DailyRollup.objects.filter(day=day).count()
+        state.save(update_fields=["refreshed_at", "rows"])
+        if last_marker is not None:
+            markers.filter(id__lte=last_marker).delete()
+    logger.info(
+        "dashboard_rollup_refreshed", day=day.isoformat(), office_id=office_id, rows=len(rows)
+    )
+    return len(rows)
+
+
+def rollups_refresh_dirty() -> int:
+    """Recompute what the queue asks for: whole days, or single offices' slices of a day."""
+    written = 0
+    for day, offices in sorted(rollups_dirty_slices().items()):
+        if None in offices:
+            written += daily_rollup_refresh(day=day)
+            continue
+        for office_id in sorted(offices):
+            written += daily_rollup_refresh(day=day, office_id=office_id)
+    return written
+
+
+def rollups_refresh_days(*, days: Iterable[dt.date]) -> dict[dt.date, int]:
+    """Refresh several days, one transaction each; returns rows written per day."""
+    return {day: daily_rollup_refresh(day=day) for day in sorted(set(days))}
+
+
+def days_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every day from `start` to `end` inclusive."""
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]

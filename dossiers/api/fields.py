@@ -1,0 +1,59 @@
+"""Check form values sent through the API against the procedure version's field schema.
+
+The same field definitions and validators as the filing wizard (`dossiers.forms.build_field`)
+decide; the API adds what a form never receives: unknown names and nested values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ErrorDetail, ValidationError
+
+from procedures.models import ProcedureVersion
+
+from ..forms import StepForm
+
+SCALARS = (str, int, float, bool)
+
+
+def clean_field_values(
+    *, version: ProcedureVersion, values: dict[str, Any], known: dict[str, str]
+) -> dict[str, Any]:
+    """The values as the dossier stores them; ValidationError by `data.<field>` otherwise.
+
+    Only the fields sent are checked (a draft is filled in parts); a required field sent
+    empty is an error. Fields VSS already knows about the person cannot be changed.
+    """
+    definitions = {d["name"]: d for d in version.field_definitions()}
+    errors: dict[str, list[ErrorDetail]] = {}
+    for name, value in values.items():
+        definition = definitions.get(name)
+        if definition is None:
+            errors[name] = [ErrorDetail(_("This procedure has no such field."), "unknown_field")]
+        elif definition.get("prefill") and known.get(definition["prefill"]):
+            errors[name] = [
+                ErrorDetail(
+                    _("VSS already knows this value; it cannot be changed here."), "known_field"
+                )
+            ]
+        elif value is not None and not isinstance(value, SCALARS):
+            errors[name] = [ErrorDetail(_("Give a single value."), "not_a_scalar")]
+    if errors:
+        raise ValidationError({"data": errors})
+    form = StepForm(
+        data={name: "" if value is None else value for name, value in values.items()},
+        definitions=[definitions[name] for name in values],
+        known={},
+    )
+    if not form.is_valid():
+        raise ValidationError(
+            {
+                "data": {
+                    name: [ErrorDetail(e["message"], e["code"] or "invalid") for e in problems]
+                    for name, problems in form.errors.get_json_data().items()
+                }
+            }
+        )
+    return form.storable_data()

@@ -1,0 +1,460 @@
+"""Serializers of the dossier API: inputs checked here, outputs read-only. No writes."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from offices.geography import province_choices
+from partners.constants import BATCH_MAX_DOCUMENTS_PER_ITEM, BATCH_MAX_ITEMS, BatchItemStatus
+
+from ..constants import (
+    Channel,
+    DigitisationStatus,
+    DocumentSource,
+    DossierState,
+    EventKind,
+    Outcome,
+    ReturnMethod,
+    Timeliness,
+)
+
+PROVINCES = [code for code, _name in province_choices()]
+
+VALUES_HELP = (
+    "Giá trị các trường của tờ khai theo `fields` của phiên bản thủ tục (GET "
+    "/api/v1/procedures/{slug}/), chỉ cần gửi các trường thay đổi / The form's values by field "
+    "name, as the procedure version's `fields` describe them (GET /api/v1/procedures/{slug}/); "
+    "send only the fields you change. Dates as YYYY-MM-DD, amounts in VND as integers."
+)
+
+
+def _inline_enum(choices, *, blank: bool = False, **kwargs) -> serializers.ChoiceField:
+    """A choice field whose enum is written inline in the schema, not as a named component
+    (the same choice set is already named elsewhere, e.g. by the procedures API)."""
+    values = [value for value, _label in choices] + ([""] if blank else [])
+
+    @extend_schema_field({"type": "string", "enum": values})
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=[*([("", "")] if blank else []), *choices], **kwargs)
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- inputs --------------------------------------------------------------------------
+
+
+class DossierListInputSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=DossierState.choices, required=False, help_text="Trạng thái / State."
+    )
+    procedure = serializers.SlugField(
+        required=False, max_length=80, help_text="Mã định danh thủ tục / Procedure slug."
+    )
+    created_after = serializers.DateTimeField(
+        required=False, help_text="Tạo từ thời điểm / Created at or after (ISO 8601)."
+    )
+    created_before = serializers.DateTimeField(
+        required=False, help_text="Tạo trước thời điểm / Created before (ISO 8601)."
+    )
+
+
+class DossierCreateInputSerializer(serializers.Serializer):
+    procedure = serializers.SlugField(
+        max_length=80, help_text="Mã định danh thủ tục / Procedure slug, e.g. sickness-benefit."
+    )
+    data = serializers.DictField(
+        child=serializers.JSONField(allow_null=True), required=False, help_text=VALUES_HELP
+    )
+    province_code = serializers.ChoiceField(
+        choices=PROVINCES,
+        required=False,
+        help_text=(
+            "Tỉnh/thành của cơ quan có thẩm quyền (nơi cư trú hoặc của đơn vị) / Province "
+            "code of the competent office (where the person lives, or the employer's)."
+        ),
+    )
+    address = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="Địa chỉ / Address."
+    )
+    external_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text=(
+            "Mã tham chiếu của hệ thống đối tác (chỉ với mã truy cập đối tác) / The partner "
+            "system's own reference (partner tokens only)."
+        ),
+    )
+
+
+class DossierUpdateInputSerializer(serializers.Serializer):
+    data = serializers.DictField(
+        child=serializers.JSONField(allow_null=True), required=False, help_text=VALUES_HELP
+    )
+    province_code = serializers.ChoiceField(choices=PROVINCES, required=False)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    def validate(self, attrs):
+        if not attrs or attrs == {"data": {}}:
+            raise serializers.ValidationError(
+                "Gửi ít nhất một thay đổi / Send at least one change.", code="empty"
+            )
+        return attrs
+
+
+class DocumentUploadInputSerializer(serializers.Serializer):
+    component = serializers.CharField(
+        max_length=64,
+        help_text=(
+            "Mã thành phần hồ sơ (`components[].code` của phiên bản) / Document component code "
+            "(`components[].code` of the version)."
+        ),
+    )
+    file = serializers.FileField(
+        help_text=(
+            "Tệp PDF, JPEG, PNG, TIFF hoặc HEIC theo thành phần; nhận dạng theo nội dung / "
+            "A PDF, JPEG, PNG, TIFF or HEIC file as the component accepts; recognised by its "
+            "content, not its name."
+        )
+    )
+
+
+class TrackingInputSerializer(serializers.Serializer):
+    id_last4 = serializers.RegexField(
+        r"^[0-9]{4}$",
+        required=False,
+        help_text=("4 số cuối CCCD của người nộp / Last 4 digits of the applicant's ID number."),
+    )
+    token = serializers.CharField(
+        required=False,
+        max_length=300,
+        help_text="Mã trên phiếu hẹn (mã QR) / The token printed on the slip (its QR code).",
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("id_last4") and not attrs.get("token"):
+            raise serializers.ValidationError(
+                "Gửi id_last4 hoặc token / Send id_last4 or token.", code="required"
+            )
+        return attrs
+
+
+# --- action inputs -------------------------------------------------------------------
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Lý do (bắt buộc) / Reason (required)."
+    )
+
+
+class NoInputSerializer(serializers.Serializer):
+    """No fields: send `{}` or no body."""
+
+
+class SupplementRequestInputSerializer(ReasonInputSerializer):
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        min_length=1,
+        max_length=50,
+        help_text="Các giấy tờ cần bổ sung / The items to supply.",
+    )
+
+
+class SupplyInputSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Ghi chú / Note."
+    )
+
+
+class ApproveInputSerializer(serializers.Serializer):
+    decision_text = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, help_text="Nội dung / Decision text."
+    )
+
+
+class DenyInputSerializer(serializers.Serializer):
+    decision_text = serializers.CharField(
+        max_length=5000, help_text="Lý do từ chối (bắt buộc) / Reason for the denial (required)."
+    )
+
+
+class ReturnResultInputSerializer(serializers.Serializer):
+    delivery = serializers.ChoiceField(
+        choices=ReturnMethod.choices, help_text="Hình thức trả kết quả / How it is returned."
+    )
+    tracking_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="Số vận đơn khi gửi bưu điện / Postal tracking number (by post).",
+    )
+
+
+class ApologiseInputSerializer(ReasonInputSerializer):
+    new_due_at = serializers.DateTimeField(
+        help_text="Thời hạn trả kết quả mới / The new appointed return time (ISO 8601)."
+    )
+
+
+class AssignInputSerializer(serializers.Serializer):
+    officer = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Mã cán bộ xử lý của đơn vị / ID of a processing officer of your office.",
+    )
+
+
+# --- batch inputs --------------------------------------------------------------------
+
+
+class BatchDocumentInputSerializer(serializers.Serializer):
+    component = serializers.CharField(max_length=64, help_text="Mã thành phần / Component code.")
+    file_name = serializers.CharField(max_length=200, help_text="Tên tệp / File name.")
+    content = serializers.CharField(
+        help_text="Nội dung tệp mã hóa base64 / The file's content, base64-encoded."
+    )
+
+
+class BatchItemInputSerializer(serializers.Serializer):
+    external_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="Mã tham chiếu của đơn vị (vd. mã nhân viên) / Your reference (e.g. staff ID).",
+    )
+    data = serializers.DictField(
+        child=serializers.JSONField(allow_null=True), help_text=VALUES_HELP
+    )
+    province_code = serializers.ChoiceField(choices=PROVINCES, required=False)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    documents = BatchDocumentInputSerializer(
+        many=True, required=False, max_length=BATCH_MAX_DOCUMENTS_PER_ITEM
+    )
+
+
+class BatchCreateInputSerializer(serializers.Serializer):
+    """The documented request; items are checked one by one (see BatchEnvelopeSerializer)."""
+
+    procedure = serializers.SlugField(max_length=80, help_text="Mã định danh thủ tục / Slug.")
+    submit = serializers.BooleanField(
+        default=True,
+        help_text=(
+            "Nộp ngay các hồ sơ đủ thành phần (mặc định); false: chỉ lưu nháp / Submit every "
+            "complete item (default); false: save them all as drafts."
+        ),
+    )
+    items = BatchItemInputSerializer(many=True, min_length=1, max_length=BATCH_MAX_ITEMS)
+
+
+class BatchEnvelopeSerializer(serializers.Serializer):
+    """What is checked for the whole batch before any item: a bad envelope fails it all."""
+
+    procedure = serializers.SlugField(max_length=80)
+    submit = serializers.BooleanField(default=True)
+    items = serializers.ListField(
+        child=serializers.JSONField(), min_length=1, max_length=BATCH_MAX_ITEMS
+    )
+
+
+# --- outputs -------------------------------------------------------------------------
+
+
+class ProcedureRefOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    slug = serializers.SlugField()
+    name_vi = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+class OfficeRefOutputSerializer(serializers.Serializer):
+    agency_code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+class DossierListOutputSerializer(serializers.Serializer):
+    reference = serializers.UUIDField()
+    code = serializers.CharField(allow_null=True, help_text="Null cho bản nháp / Null for a draft.")
+    url = serializers.SerializerMethodField()
+    procedure = ProcedureRefOutputSerializer()
+    state = serializers.ChoiceField(choices=DossierState.choices)
+    state_label = serializers.CharField(source="get_state_display")
+    portal_code = serializers.IntegerField(
+        allow_null=True,
+        help_text="Mã trạng thái của Cổng DVC quốc gia / National portal status code.",
+    )
+    channel = _inline_enum(Channel.choices)
+    applicant_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(
+        allow_null=True, help_text="Hẹn trả kết quả / Appointed return time."
+    )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, dossier) -> str:
+        path = reverse("dossiers_api:detail", args=[dossier.code or dossier.reference])
+        return _absolute(self.context.get("request"), path)
+
+
+class ApplicantOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(source="applicant_name")
+    national_id = serializers.CharField(source="applicant_national_id")
+    phone = serializers.CharField(source="applicant_phone")
+    email = serializers.CharField(source="applicant_email")
+    address = serializers.CharField(source="applicant_address")
+    province_code = serializers.IntegerField(source="applicant_province_code", allow_null=True)
+
+
+class DocumentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    component = serializers.CharField(source="component.code", allow_null=True)
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes.")
+    sha256 = serializers.CharField()
+    page_count = serializers.IntegerField(allow_null=True)
+    source = serializers.ChoiceField(choices=DocumentSource.choices)
+    digitisation_status = serializers.ChoiceField(choices=DigitisationStatus.choices)
+    created_at = serializers.DateTimeField()
+
+
+class ActionOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    needs_reason = serializers.BooleanField()
+    url = serializers.URLField()
+
+
+class DossierDetailOutputSerializer(DossierListOutputSerializer):
+    revision = serializers.IntegerField(help_text="Như ETag / Same as the ETag.")
+    applicant = ApplicantOutputSerializer(source="*")
+    data = serializers.DictField(child=serializers.JSONField(allow_null=True))
+    return_method = serializers.CharField()
+    draft_expires_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    original_due_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    receiving_office = OfficeRefOutputSerializer(allow_null=True)
+    competent_office = OfficeRefOutputSerializer(allow_null=True)
+    supplement_reason = serializers.CharField()
+    supplement_items = serializers.ListField(child=serializers.CharField())
+    outcome = serializers.ChoiceField(
+        choices=[("", ""), *Outcome.choices],
+        help_text=("Người nộp thấy kết quả khi đã giải quyết / Applicants see it once processed."),
+    )
+    decision_text = serializers.CharField()
+    stop_reason = serializers.CharField()
+    result_delivery = _inline_enum(ReturnMethod.choices, blank=True)
+    post_tracking_number = serializers.CharField()
+    timeliness = serializers.ChoiceField(choices=[("", ""), *Timeliness.choices])
+    documents = DocumentOutputSerializer(many=True)
+    missing_items = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Với bản nháp: những gì còn thiếu để nộp / For a draft: what is still missing "
+            "before it can be submitted."
+        ),
+    )
+    available_actions = ActionOutputSerializer(
+        many=True,
+        help_text=(
+            "Các thao tác bạn được làm lúc này / The actions you may take now (POST to `url`)."
+        ),
+    )
+
+
+class TimelineEventOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    label = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    reason = serializers.CharField()
+    office = serializers.CharField(
+        source="office.agency_code", allow_null=True, help_text="Mã cơ quan / Agency code."
+    )
+    actor_role = serializers.CharField(help_text="Vai trò người thực hiện / Role of the actor.")
+    created_at = serializers.DateTimeField()
+
+
+class TrackingEventOutputSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    to_state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TrackingOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    procedure = ProcedureRefOutputSerializer()
+    state = serializers.ChoiceField(choices=DossierState.choices)
+    state_label = serializers.CharField(source="get_state_display")
+    portal_code = serializers.IntegerField(allow_null=True)
+    applicant_masked_name = serializers.CharField(
+        help_text="Họ tên đã che / The applicant's name, masked (N***** V** A*)."
+    )
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    competent_office = OfficeRefOutputSerializer(allow_null=True)
+    timeline = TrackingEventOutputSerializer(many=True)
+
+
+# --- batch outputs -------------------------------------------------------------------
+
+
+class BatchDossierOutputSerializer(serializers.Serializer):
+    reference = serializers.UUIDField()
+    code = serializers.CharField(allow_null=True)
+    state = serializers.ChoiceField(choices=DossierState.choices)
+
+
+class BatchItemErrorOutputSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    code = serializers.CharField(allow_blank=True)
+
+
+class BatchItemResultOutputSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Vị trí trong `items` (từ 0) / Position (from 0).")
+    external_id = serializers.CharField()
+    status = serializers.ChoiceField(choices=BatchItemStatus.choices)
+    dossier = BatchDossierOutputSerializer(allow_null=True)
+    errors = BatchItemErrorOutputSerializer(many=True)
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Bản nháp: những gì còn thiếu / A draft: what is still missing.",
+    )
+
+
+class BatchSummaryOutputSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    drafts = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+
+
+class BatchOutputSerializer(serializers.Serializer):
+    reference = serializers.UUIDField()
+    url = serializers.SerializerMethodField()
+    procedure = serializers.CharField(source="procedure.slug")
+    submit = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    summary = BatchSummaryOutputSerializer(source="*")
+    items = BatchItemResultOutputSerializer(many=True, source="results")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, batch) -> str:
+        path = reverse("dossiers_api:batch_detail", args=[batch.reference])
+        return _absolute(self.context.get("request"), path)

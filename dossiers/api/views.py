@@ -1,0 +1,538 @@
+"""Dossier API: filing (drafts, fields, documents, submission), reading, timeline.
+
+One view per operation where the URL allows it; list and create share the collection URL.
+Writes go through `dossiers.services` (and `partners.services` for partner filings); the
+views check input, pick the dossier the client may see, and shape the answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from accounts.constants import Role
+from partners.constants import Scope
+from partners.permissions import request_token
+from partners.services import partner_draft_create
+from procedures.models import DocumentComponent, Procedure
+from procedures.selectors import NoVersionInForce, version_in_force
+
+from ..constants import Channel, DossierState
+from ..exceptions import DossierConflict
+from ..models import Dossier, DossierDocument
+from ..prefill import known_values
+from ..services import (
+    available_actions,
+    dossier_document_add,
+    dossier_draft_create,
+    dossier_draft_save,
+    dossier_missing_items,
+    dossier_submit,
+)
+from ..uploads import UPLOAD_KINDS
+from . import examples
+from .common import (
+    AUTH_PROBLEMS,
+    BAD_REQUEST,
+    CONFLICT,
+    DOSSIER_KEY,
+    ETAG_HEADER,
+    IDEMPOTENCY_KEY,
+    IDEMPOTENT_REPLAYED_HEADER,
+    LOCATION_HEADER,
+    NOT_ALLOWED_OR_INCOMPLETE,
+    NOT_FOUND,
+    SCOPE_NOTE,
+    STALE,
+    UNSUPPORTED_MEDIA,
+    ApiView,
+    dossiers_for,
+    etag_for,
+    get_dossier,
+    if_match_parameter,
+    if_match_revision,
+    is_applicant_side,
+    problem,
+    stale_version_problem,
+)
+from .fields import clean_field_values
+from .idempotency import fingerprint, idempotency_key, key_reused, run_idempotent
+from .serializers import (
+    DocumentOutputSerializer,
+    DocumentUploadInputSerializer,
+    DossierCreateInputSerializer,
+    DossierDetailOutputSerializer,
+    DossierListInputSerializer,
+    DossierListOutputSerializer,
+    DossierUpdateInputSerializer,
+    TimelineEventOutputSerializer,
+)
+
+TAGS = ["dossiers"]
+READ = (Scope.DOSSIERS_READ,)
+WRITE = (Scope.DOSSIERS_WRITE,)
+DECISION_SHOWN_TO_APPLICANTS_IN = frozenset({DossierState.PROCESSED, DossierState.RETURNED})
+
+
+# --- shaping the answer --------------------------------------------------------------
+
+
+def detail_response(request, dossier: Dossier, *, status_code=200, replayed=False) -> Response:
+    """The dossier as this client may see it, with its ETag."""
+    dossier = get_dossier(request, str(dossier.reference), detail=True)
+    applicant_side = is_applicant_side(request)
+    dossier.missing_items = dossier_missing_items(dossier) if dossier.is_draft else []
+    dossier.available_actions = [
+        {
+            "name": action.name,
+            "label": str(action.label),
+            "needs_reason": action.needs_reason,
+            "url": url,
+        }
+        for action in available_actions(request.user, dossier)
+        if (url := _action_url(request, dossier, action.name))
+    ]
+    body = DossierDetailOutputSerializer(dossier, context={"request": request}).data
+    if applicant_side and dossier.state not in DECISION_SHOWN_TO_APPLICANTS_IN:
+        body["outcome"], body["decision_text"] = "", ""
+    headers = {"ETag": etag_for(dossier)}
+    if status_code == status.HTTP_201_CREATED:
+        headers["Location"] = body["url"]
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(body, status=status_code, headers=headers)
+
+
+def _action_url(request, dossier: Dossier, name: str) -> str | None:
+    try:
+        path = reverse(f"dossiers_api:action_{name}", args=[dossier.code or dossier.reference])
+    except NoReverseMatch:  # a workflow action the API does not offer (yet): not listed
+        return None
+    return request.build_absolute_uri(path)
+
+
+def procedure_for_filing(slug: str) -> Procedure:
+    procedure = Procedure.objects.filter(slug=slug, is_published=True).first()
+    if procedure is None:
+        raise ValidationError(
+            {"procedure": [_("No published procedure has this slug.")]}, code="not_found"
+        )
+    return procedure
+
+
+def _known(request) -> dict[str, str]:
+    return known_values(request.user) if request_token(request) is None else {}
+
+
+def _can_file(request) -> bool:
+    return request_token(request) is not None or request.user.role == Role.CITIZEN
+
+
+# --- collection ----------------------------------------------------------------------
+
+
+class DossierPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    cursor_query_description = (
+        "Con trỏ trang, lấy từ `next`/`previous` / The page cursor, taken from `next` or "
+        "`previous`."
+    )
+    page_size_query_description = "Số hồ sơ mỗi trang (1-100) / Dossiers per page (1-100)."
+
+
+class DossierCollectionApi(ApiView, ListModelMixin, GenericAPIView):
+    pagination_class = DossierPagination
+    serializer_class = DossierListOutputSerializer
+    required_scopes = {"GET": READ, "POST": WRITE}
+
+    @extend_schema(
+        operation_id="dossiers_list",
+        tags=TAGS,
+        summary="Danh sách hồ sơ / List dossiers",
+        description=(
+            "Công dân: hồ sơ của mình. Hệ thống đối tác: chỉ hồ sơ do mình nộp. Cán bộ: hồ sơ "
+            "của cơ quan mình. Phân trang theo con trỏ (`next`), mới nhất trước.\n\n"
+            "Citizens: their own dossiers. Partner systems: only the dossiers they filed. "
+            "Officers: their office's dossiers. Cursor pagination (follow `next`), newest "
+            f"first. {SCOPE_NOTE['read']}"
+        ),
+        parameters=[DossierListInputSerializer],
+        responses={
+            200: OpenApiResponse(
+                DossierListOutputSerializer(many=True),
+                description="Một trang hồ sơ / One page of dossiers.",
+            ),
+            **BAD_REQUEST,
+            **AUTH_PROBLEMS,
+            **{key: problem("Con trỏ không hợp lệ / Invalid cursor.") for key in NOT_FOUND},
+        },
+    )
+    def get(self, request):
+        return self.list(request)
+
+    def get_queryset(self):
+        params = DossierListInputSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = params.validated_data
+        queryset = dossiers_for(self.request).select_related("procedure")
+        if "state" in filters:
+            queryset = queryset.filter(state=filters["state"])
+        if "procedure" in filters:
+            queryset = queryset.filter(procedure__slug=filters["procedure"])
+        if "created_after" in filters:
+            queryset = queryset.filter(created_at__gte=filters["created_after"])
+        if "created_before" in filters:
+            queryset = queryset.filter(created_at__lt=filters["created_before"])
+        return queryset
+
+    @extend_schema(
+        operation_id="dossiers_create",
+        tags=TAGS,
+        summary="Tạo hồ sơ nháp / Start a draft dossier",
+        description=(
+            "Tạo bản nháp theo phiên bản thủ tục đang có hiệu lực, có thể kèm giá trị các "
+            "trường. Công dân nộp cho chính mình; hệ thống đối tác nộp thay người lao động "
+            "(ghi nhận là hồ sơ do đối tác nộp). Hỗ trợ Idempotency-Key.\n\n"
+            "Starts a draft under the procedure version in force today, optionally with field "
+            "values. Citizens file for themselves; partner systems file on behalf of the "
+            "person concerned (the dossier is recorded as filed by the partner). Honours "
+            f"Idempotency-Key. {SCOPE_NOTE['write']}"
+        ),
+        request=DossierCreateInputSerializer,
+        parameters=[IDEMPOTENCY_KEY, ETAG_HEADER, IDEMPOTENT_REPLAYED_HEADER, LOCATION_HEADER],
+        examples=[examples.CREATE_REQUEST],
+        responses={
+            201: OpenApiResponse(
+                DossierDetailOutputSerializer,
+                description="Bản nháp đã tạo / The draft, with its ETag.",
+                examples=[examples.DOSSIER_DETAIL],
+            ),
+            **BAD_REQUEST,
+            **AUTH_PROBLEMS,
+            **CONFLICT,
+            **UNSUPPORTED_MEDIA,
+            **NOT_ALLOWED_OR_INCOMPLETE,
+        },
+    )
+    def post(self, request):
+        if not _can_file(request):
+            raise PermissionDenied(_("Only applicants file dossiers here."))
+        serializer = DossierCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        procedure = procedure_for_filing(data["procedure"])
+        try:
+            version = version_in_force(procedure=procedure)
+        except NoVersionInForce as exc:
+            raise ValidationError(
+                {"procedure": [_("This procedure is not open for filing today.")]}
+            ) from exc
+        values = clean_field_values(
+            version=version, values=data.get("data", {}), known=_known(request)
+        )
+        token = request_token(request)
+
+        def create():
+            if token is not None:
+                dossier = partner_draft_create(
+                    token=token,
+                    procedure=procedure,
+                    values=values,
+                    province_code=data.get("province_code"),
+                    address=data.get("address"),
+                    external_id=data.get("external_id", ""),
+                )
+                return dossier, None
+            with transaction.atomic():
+                dossier = dossier_draft_create(
+                    procedure=procedure,
+                    actor=request.user,
+                    channel=Channel.ONLINE,
+                    applicant=request.user,
+                )
+                if values or "province_code" in data or "address" in data:
+                    dossier = dossier_draft_save(
+                        dossier=dossier,
+                        actor=request.user,
+                        values=values,
+                        next_step=dossier.draft_step,
+                        province_code=data.get("province_code"),
+                        address=data.get("address"),
+                    )
+            return dossier, None
+
+        dossier, _other, replayed = run_idempotent(
+            request=request, request_fingerprint=fingerprint(request, request.data), create=create
+        )
+        return detail_response(
+            request, dossier, status_code=status.HTTP_201_CREATED, replayed=replayed
+        )
+
+
+# --- one dossier ---------------------------------------------------------------------
+
+
+class DossierDetailApi(ApiView):
+    required_scopes = {"GET": READ, "PATCH": WRITE}
+
+    @extend_schema(
+        operation_id="dossiers_retrieve",
+        tags=TAGS,
+        summary="Chi tiết hồ sơ / Dossier detail",
+        description=(
+            "Hồ sơ, thành phần đã nộp, những gì còn thiếu (bản nháp) và các thao tác được "
+            "phép. Header ETag là phiên bản để gửi lại trong If-Match.\n\n"
+            "The dossier, its documents, what is still missing (drafts) and the actions you "
+            "may take. The ETag header is the version to send back in If-Match. "
+            f"{SCOPE_NOTE['read']}"
+        ),
+        parameters=[DOSSIER_KEY, ETAG_HEADER],
+        responses={
+            200: OpenApiResponse(
+                DossierDetailOutputSerializer,
+                description="Hồ sơ / The dossier.",
+                examples=[examples.DOSSIER_DETAIL],
+            ),
+            **AUTH_PROBLEMS,
+            **NOT_FOUND,
+        },
+    )
+    def get(self, request, code: str):
+        return detail_response(request, get_dossier(request, code))
+
+    @extend_schema(
+        operation_id="dossiers_partial_update",
+        tags=TAGS,
+        summary="Cập nhật bản nháp / Update a draft's fields",
+        description=(
+            "Lưu giá trị các trường của bản nháp (chỉ các trường gửi lên). Bắt buộc If-Match "
+            "với ETag đã đọc: thiếu thì 428, cũ thì 412.\n\n"
+            "Saves field values of a draft (only the fields sent). If-Match with the ETag you "
+            "read is required: 428 without it, 412 when it is stale. "
+            f"{SCOPE_NOTE['write']}"
+        ),
+        request=DossierUpdateInputSerializer,
+        parameters=[DOSSIER_KEY, if_match_parameter(required=True), ETAG_HEADER],
+        examples=[examples.UPDATE_REQUEST],
+        responses={
+            200: OpenApiResponse(
+                DossierDetailOutputSerializer, description="Hồ sơ đã lưu / The saved draft."
+            ),
+            **BAD_REQUEST,
+            **AUTH_PROBLEMS,
+            **NOT_FOUND,
+            **STALE,
+            **UNSUPPORTED_MEDIA,
+            (428, "application/problem+json"): problem("Thiếu If-Match / If-Match is required."),
+        },
+    )
+    def patch(self, request, code: str):
+        dossier = get_dossier(request, code)
+        serializer = DossierUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        revision = if_match_revision(request, dossier, required=True)
+        data = serializer.validated_data
+        values = clean_field_values(
+            version=dossier.version, values=data.get("data", {}), known=_known(request)
+        )
+        try:
+            dossier = dossier_draft_save(
+                dossier=dossier,
+                actor=request.user,
+                values=values,
+                next_step=dossier.draft_step,
+                revision=revision,
+                province_code=data.get("province_code"),
+                address=data.get("address"),
+            )
+        except DossierConflict as exc:
+            raise stale_version_problem() from exc
+        return detail_response(request, dossier)
+
+
+class DossierDocumentUploadApi(ApiView):
+    parser_classes = [MultiPartParser]
+    required_scopes = WRITE
+
+    @extend_schema(
+        operation_id="dossiers_documents_create",
+        tags=TAGS,
+        summary="Tải lên giấy tờ / Upload a document",
+        description=(
+            "Thêm một tệp cho một thành phần hồ sơ: với bản nháp, hoặc khi được yêu cầu bổ "
+            "sung. Tệp được kiểm tra theo nội dung (PDF có JavaScript hay mật khẩu bị từ "
+            "chối). Hỗ trợ Idempotency-Key.\n\n"
+            "Adds one file for a document component: to a draft, or while a supplement is "
+            "requested. Files are checked by content (PDFs with JavaScript or a password are "
+            f"refused). Honours Idempotency-Key. {SCOPE_NOTE['write']}"
+        ),
+        request={"multipart/form-data": DocumentUploadInputSerializer},
+        parameters=[DOSSIER_KEY, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED_HEADER],
+        responses={
+            201: OpenApiResponse(
+                DocumentOutputSerializer, description="Tệp đã nhận / The stored document."
+            ),
+            **BAD_REQUEST,
+            **AUTH_PROBLEMS,
+            **NOT_FOUND,
+            **CONFLICT,
+            **UNSUPPORTED_MEDIA,
+            **NOT_ALLOWED_OR_INCOMPLETE,
+        },
+    )
+    def post(self, request, code: str):
+        dossier = get_dossier(request, code)
+        serializer = DocumentUploadInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        component = DocumentComponent.objects.filter(
+            version_id=dossier.version_id, code=serializer.validated_data["component"]
+        ).first()
+        if component is None:
+            raise ValidationError(
+                {"component": [_("The dossier's procedure has no such document.")]}
+            )
+        if not set(component.file_types or []) <= UPLOAD_KINDS.keys():
+            raise ValidationError(
+                {"component": [_("This document cannot be uploaded online yet.")]},
+                code="not_uploadable",
+            )
+        uploaded = serializer.validated_data["file"]
+        digest = _sha256(uploaded)
+
+        def create():
+            document = dossier_document_add(
+                dossier=dossier, component=component, uploaded=uploaded, actor=request.user
+            )
+            return dossier, document
+
+        _dossier, document, replayed = run_idempotent(
+            request=request,
+            request_fingerprint=fingerprint(request, dossier.pk, component.pk, digest),
+            create=create,
+        )
+        if replayed:
+            document = (
+                DossierDocument.objects.filter(dossier=dossier, component=component, sha256=digest)
+                .order_by("-created_at")
+                .first()
+            )
+            if document is None:
+                raise NotFound(_("The document uploaded with this key was removed since."))
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        body = DocumentOutputSerializer(document).data
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
+
+
+def _sha256(uploaded) -> str:
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+class DossierSubmitApi(ApiView):
+    required_scopes = WRITE
+
+    @extend_schema(
+        operation_id="dossiers_submit",
+        tags=TAGS,
+        summary="Nộp hồ sơ / Submit a draft",
+        description=(
+            "Nộp bản nháp đã đủ thành phần; hồ sơ nhận mã và thời hạn trả kết quả. Nộp lại "
+            "(cùng Idempotency-Key, hoặc hồ sơ đã nộp) trả về cùng hồ sơ. Thiếu thành phần thì "
+            "422 với danh sách còn thiếu.\n\n"
+            "Submits a complete draft: the dossier gets its code and appointed return time. "
+            "Repeating it (same Idempotency-Key, or an already submitted dossier) returns the "
+            "same dossier. An incomplete draft is answered with 422 listing what is missing. "
+            f"{SCOPE_NOTE['write']}"
+        ),
+        request=None,
+        parameters=[
+            DOSSIER_KEY,
+            IDEMPOTENCY_KEY,
+            if_match_parameter(required=False),
+            ETAG_HEADER,
+            IDEMPOTENT_REPLAYED_HEADER,
+        ],
+        responses={
+            200: OpenApiResponse(
+                DossierDetailOutputSerializer, description="Hồ sơ đã nộp / The submitted dossier."
+            ),
+            **AUTH_PROBLEMS,
+            **NOT_FOUND,
+            **STALE,
+            **NOT_ALLOWED_OR_INCOMPLETE,
+            (400, "application/problem+json"): problem(
+                "Idempotency-Key không hợp lệ / Invalid Idempotency-Key."
+            ),
+        },
+    )
+    def post(self, request, code: str):
+        dossier = get_dossier(request, code)
+        key = idempotency_key(request)
+        # Keys are the client's: namespaced by user so that two clients never collide.
+        submission_key = (
+            hashlib.sha256(f"api:{request.user.pk}:{key}".encode()).hexdigest() if key else None
+        )
+        if submission_key:
+            earlier = Dossier.objects.filter(submission_key=submission_key).first()
+            if earlier is not None:
+                if earlier.pk != dossier.pk:
+                    raise key_reused()
+                return detail_response(request, earlier, replayed=True)
+        # The service compares no revision on submission: a stale If-Match is refused here.
+        if_match_revision(request, dossier, required=False)
+        submitted = dossier_submit(
+            dossier=dossier, actor=request.user, submission_key=submission_key
+        )
+        return detail_response(request, submitted)
+
+
+class DossierTimelineApi(ApiView):
+    required_scopes = READ
+
+    @extend_schema(
+        operation_id="dossiers_timeline",
+        tags=TAGS,
+        summary="Quá trình xử lý / Dossier timeline",
+        description=(
+            "Các sự kiện của hồ sơ theo thời gian. Người nộp và đối tác thấy các sự kiện công "
+            "khai với người nộp; cán bộ thấy toàn bộ.\n\n"
+            "The dossier's events in order. Applicants and partner systems see the events "
+            f"shown to applicants; officers see all of them. {SCOPE_NOTE['read']}"
+        ),
+        parameters=[DOSSIER_KEY],
+        responses={
+            200: OpenApiResponse(
+                TimelineEventOutputSerializer(many=True),
+                description="Các sự kiện / The events.",
+                examples=[examples.TIMELINE],
+            ),
+            **AUTH_PROBLEMS,
+            **NOT_FOUND,
+        },
+    )
+    def get(self, request, code: str):
+        dossier = get_dossier(request, code)
+        events = dossier.events.select_related("office").order_by("created_at", "id")
+        if is_applicant_side(request):
+            events = events.filter(citizen_visible=True)
+        return Response(TimelineEventOutputSerializer(events, many=True).data)

@@ -1,0 +1,63 @@
+"""Writes of the partners app: partners and tokens, partner filings and batches, webhooks."""
+
+from .filings import (
+    BatchDocument,
+    BatchInProgress,
+    BatchItem,
+    BatchKeyReused,
+    partner_batch_file,
+    partner_draft_create,
+    partner_filing_record,
+)
+from .tokens import (
+    partner_clean,
+    partner_create,
+    partner_token_clean,
+    partner_token_create,
+    partner_token_revoke,
+    partner_token_touch,
+    partner_token_update,
+    partner_update,
+    token_hash,
+)
+from .webhooks import (
+    DeliveryOutcome,
+    backoff_seconds,
+    webhook_delivery_attempt,
+    webhook_endpoint_create,
+    webhook_endpoint_update,
+    webhook_redeliver,
+    webhook_signature,
+    webhook_signature_verify,
+    webhook_url_clean,
+    webhooks_enqueue_for_event,
+)
+
+__all__ = [
+    "BatchDocument",
+    "BatchInProgress",
+    "BatchItem",
+    "BatchKeyReused",
+    "DeliveryOutcome",
+    "backoff_seconds",
+    "partner_batch_file",
+    "partner_clean",
+    "partner_create",
+    "partner_draft_create",
+    "partner_filing_record",
+    "partner_token_clean",
+    "partner_token_create",
+    "partner_token_revoke",
+    "partner_token_touch",
+    "partner_token_update",
+    "partner_update",
+    "token_hash",
+    "webhook_delivery_attempt",
+    "webhook_endpoint_create",
+    "webhook_endpoint_update",
+    "webhook_redeliver",
+    "webhook_signature",
+    "webhook_signature_verify",
+    "webhook_url_clean",
+    "webhooks_enqueue_for_event",
+]

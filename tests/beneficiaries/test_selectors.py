@@ -1,0 +1,115 @@
+"""Registry reads: look-up by CCCD or SI code, the HI card look-up, prefill values."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from beneficiaries.constants import CardStatus
+from beneficiaries.selectors import (
+    hi_card_status,
+    letter_preferences,
+    person_by_identifier,
+    person_known_values,
+)
+
+from .factories import HiCardFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_person_is_found_by_cccd_or_by_legacy_si_code():
+    person = PersonFactory(national_id="001090012345", si_code="0190012345")
+    assert person_by_identifier(identifier="001090012345") == person
+    assert person_by_identifier(identifier="0190 012 345") == person
+    assert person_by_identifier(identifier="0190012346") is None
+    assert person_by_identifier(identifier="12345") is None
+    assert person_by_identifier(identifier="") is None
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_hi_card_status_answers_in_one_query(django_assert_num_queries):
+    card = HiCardFactory(
+        person=PersonFactory(national_id="001090012345", si_code="0190012345"),
+        group="DN",
+        benefit_level=4,
+        valid_from=dt.date(2026, 1, 1),
+        valid_to=dt.date(2026, 12, 31),
+        facility_code="01001",
+        facility_name="Bệnh viện Bạch Mai",
+    )
+    with django_assert_num_queries(1):
+        status = hi_card_status(national_id="001090012345")
+    assert status == {
+        "valid": True,
+        "card_number": card.number,
+        "group": "DN",
+        "benefit_level": 4,
+        "valid_from": dt.date(2026, 1, 1),
+        "valid_to": dt.date(2026, 12, 31),
+        "facility_code": "01001",
+        "facility_name": "Bệnh viện Bạch Mai",
+    }
+
+
+@time_machine.travel(dt.datetime(2027, 1, 5, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_an_expired_card_is_reported_invalid():
+    HiCardFactory(
+        person=PersonFactory(national_id="001090012345"),
+        valid_from=dt.date(2026, 1, 1),
+        valid_to=dt.date(2026, 12, 31),
+    )
+    status = hi_card_status(national_id="001090012345")
+    assert status is not None
+    assert status["valid"] is False
+
+
+def test_a_dead_persons_card_is_invalid_and_replaced_cards_are_ignored():
+    person = PersonFactory(national_id="001055000111", date_of_birth=dt.date(1955, 1, 1))
+    HiCardFactory(person=person, status=CardStatus.REPLACED, number="HT201" + person.si_code)
+    assert hi_card_status(national_id="001055000111") is None
+    HiCardFactory(
+        person=person,
+        valid_from=dt.date(2000, 1, 1),
+        valid_to=dt.date(2099, 12, 31),
+    )
+    assert hi_card_status(national_id="001055000111")["valid"] is True
+    person.date_of_death = dt.date(2026, 1, 1)
+    person.save(update_fields=["date_of_death"])
+    assert hi_card_status(national_id="001055000111")["valid"] is False
+
+
+def test_unknown_or_malformed_numbers_get_none_without_a_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert hi_card_status(national_id="12345") is None
+        assert hi_card_status(national_id="00109001234X") is None
+    assert hi_card_status(national_id="001090099999") is None
+
+
+def test_known_values_come_from_the_registry_in_four_queries(
+    parent_person, django_assert_num_queries
+):
+    with django_assert_num_queries(4):
+        values = person_known_values(national_id=parent_person.national_id)
+    assert values["si_code"] == "0190012345"
+    assert values["hi_card"].endswith("0190012345")
+    assert values["employer"] == "Công ty Sao Mai (0101234567)"
+    assert values["bank_account"] == "0011223344556"
+    assert values["address"] == "Số 12 Tràng Tiền, Phường Hoàn Kiếm, Thành phố Hà Nội"
+    assert values["date_of_birth"] == "1990-05-12"
+    assert person_known_values(national_id="001090099999") == {}
+
+
+def test_letter_preferences_carry_the_accommodation_needs():
+    PersonFactory(
+        national_id="015088001234",
+        date_of_birth=dt.date(1988, 4, 4),
+        needs_large_print=True,
+        needs_interpreter=True,
+        preferred_language="hmn",
+    )
+    preferences = letter_preferences(national_id="015088001234")
+    assert preferences["large_print"] is True
+    assert preferences["language"] == "hmn"
+    assert len(preferences["needs"]) == 2
+    assert letter_preferences(national_id="001090099999")["large_print"] is False
