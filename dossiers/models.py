@@ -19,6 +19,21 @@ from .constants import (
     Timeliness,
 )
 
+# State lists of the partial indexes (sorted, as the worklist's IN lists are).
+WORKLIST_OPEN_STATES = sorted(
+    [
+        "appraisal",
+        "awaiting_signature",
+        "in_processing",
+        "payment_requested",
+        "processed",
+        "received",
+        "submitted",
+        "supplement_requested",
+    ]
+)
+CLOSED_STATES = ["refused", "returned", "stopped", "withdrawn"]
+
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
     """An administrative dossier (hồ sơ), from draft to returned result.
@@ -206,39 +221,17 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             ),
             models.Index(
                 fields=["competent_office", "due_at", "id", "state", "assigned_to"],
-                condition=Q(
-                    state__in=[
-                        "appraisal",
-                        "awaiting_signature",
-                        "in_processing",
-                        "payment_requested",
-                        "processed",
-                        "received",
-                        "submitted",
-                        "supplement_requested",
-                    ]
-                ),
+                condition=Q(state__in=WORKLIST_OPEN_STATES),
                 name="dossier_open_office_due_idx",
             ),
             models.Index(
                 fields=["competent_office", "due_at", "id"],
-                condition=Q(state__in=["refused", "returned", "stopped", "withdrawn"]),
+                condition=Q(state__in=CLOSED_STATES),
                 name="dossier_closed_office_due_idx",
             ),
             models.Index(
                 fields=["due_at", "id"],
-                condition=Q(
-                    state__in=[
-                        "appraisal",
-                        "awaiting_signature",
-                        "in_processing",
-                        "payment_requested",
-                        "processed",
-                        "received",
-                        "submitted",
-                        "supplement_requested",
-                    ]
-                ),
+                condition=Q(state__in=WORKLIST_OPEN_STATES),
                 name="dossier_open_due_idx",
             ),
             models.Index(
