@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.text import fold_vietnamese
 
-from .constants import Channel, FieldType, PrefillKey
+from .constants import Channel, FieldType, FileType, PrefillKey
 from .models import DocumentComponent, Procedure, ProcedureVersion
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "catalogue.json"
@@ -140,6 +140,13 @@ def procedure_version_create(
         )
         version.full_clean()
         version.save()
+        for component in components or []:
+            unknown = set(component.get("file_types") or []) - set(FileType.values)
+            if unknown:
+                raise ValidationError(
+                    _("Document %(code)s accepts unknown file types: %(types)s")
+                    % {"code": component["code"], "types": ", ".join(sorted(unknown))}
+                )
         for position, component in enumerate(components or []):
             DocumentComponent.objects.create(
                 version=version,

@@ -53,7 +53,7 @@ def event_append(
     citizen_visible: bool = False,
 ) -> DossierEvent:
     """Append one immutable audit event (call inside the writing transaction)."""
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         kind=kind,
         actor=actor,
@@ -65,6 +65,12 @@ def event_append(
         payload=payload or {},
         citizen_visible=citizen_visible,
     )
+    # Partners that filed the dossier hear about its state changes (signed webhooks, on
+    # commit). Imported here: partners builds on dossiers.services.
+    from partners.services import webhooks_enqueue_for_event
+
+    webhooks_enqueue_for_event(event_id=event.pk)
+    return event
 
 
 def _lock(dossier: Dossier) -> Dossier:

@@ -83,6 +83,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
     "bundles-sweep": {"task": "beneficiaries.tasks.bundles_sweep_task", "schedule": 600},
+    "webhook-deliveries-sweep": {"task": "partners.tasks.webhook_deliveries_sweep", "schedule": 60},
     "sla-due-soon-sweep": {
         "task": "dossiers.tasks.sla_due_soon_sweep_task",
         "schedule": 5 * 60,
@@ -109,3 +110,6 @@ CELERY_BEAT_SCHEDULE = {
 # The other agencies' systems (justice, police) for interconnected procedures.
 AGENCY_ADAPTER = env.str("AGENCY_ADAPTER", default="beneficiaries.adapters.SimulatedAgencies")
 SIMULATED_AGENCY_DELAY_SECONDS = env.int("SIMULATED_AGENCY_DELAY_SECONDS", default=5)
+
+# Webhook URLs must be https unless explicitly allowed (development only).
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
