@@ -65,11 +65,6 @@ def event_append(
         payload=payload or {},
         citizen_visible=citizen_visible,
     )
-    # Partners that filed the dossier hear about its state changes (signed webhooks, on
-    # commit). Imported here: partners builds on dossiers.services.
-    from partners.services import webhooks_enqueue_for_event
-
-    webhooks_enqueue_for_event(event_id=event.pk)
     return event
 
 

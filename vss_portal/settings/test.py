@@ -18,3 +18,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # OCR is exercised by its own tests; other tests would otherwise OCR every upload.
 DIGITISE_ON_UPLOAD = False
+# An in-process cache: rate-limit tests travel in time (Redis TTLs would not follow), and
+# nothing leaks between test runs through a shared Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
