@@ -20,6 +20,7 @@ messages: $(STAMP)
 	$(MANAGE) compile_translations
 
 migrate: $(STAMP)
+	@mkdir -p var
 	$(MANAGE) migrate --noinput -v 1
 
 seed: migrate

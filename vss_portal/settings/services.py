@@ -4,6 +4,9 @@ from celery.schedules import crontab
 
 from .env import BASE_DIR, env
 
+# The embedded default keeps its SQLite file and uploads under var/ (not in git).
+(BASE_DIR / "var").mkdir(exist_ok=True)
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
