@@ -15,11 +15,15 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from workdays.services import Calendar, working_day_length_seconds
+from workdays.services import (
+    Calendar,
+    add_working_seconds,
+    working_day_length_seconds,
+    working_seconds_between,
+)
 
 from .constants import CLOCK_RUNNING_STATES, DossierState
 from .models import Dossier
@@ -37,56 +41,6 @@ PREDICTED_STATES = CLOCK_RUNNING_STATES
 
 def _cache_key(office_id: int, procedure_id: int) -> str:
     return f"dossier-prediction:v{_CACHE_VERSION}:{office_id}:{procedure_id}"
-
-
-def _office_hours() -> tuple[dt.time, dt.time]:
-    return (
-        dt.time.fromisoformat(settings.OFFICE_DAY_START),
-        dt.time.fromisoformat(settings.OFFICE_DAY_END),
-    )
-
-
-def _day_bounds(day: dt.date, tz) -> tuple[dt.datetime, dt.datetime]:
-    opening, closing = _office_hours()
-    return (
-        timezone.make_aware(dt.datetime.combine(day, opening), tz),
-        timezone.make_aware(dt.datetime.combine(day, closing), tz),
-    )
-
-
-# The two helpers below are workdays.services.working_seconds_between and
-# add_working_seconds over a calendar loaded once, so that hundreds of dossiers cost one
-# calendar query instead of one each.
-
-
-def _working_seconds(calendar: Calendar, start: dt.datetime, end: dt.datetime) -> float:
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    total = 0.0
-    day = start.date()
-    while day <= end.date():
-        if calendar.is_working_day(day):
-            day_open, day_close = _day_bounds(day, start.tzinfo)
-            lo, hi = max(day_open, start), min(day_close, end)
-            if hi > lo:
-                total += (hi - lo).total_seconds()
-        day += dt.timedelta(days=1)
-    return total
-
-
-def _add_working_seconds(calendar: Calendar, moment: dt.datetime, seconds: float) -> dt.datetime:
-    cursor = timezone.localtime(moment)
-    remaining = dt.timedelta(seconds=seconds)
-    for _ in range(3660):
-        day = cursor.date()
-        day_open, day_close = _day_bounds(day, cursor.tzinfo)
-        if calendar.is_working_day(day):
-            lo = max(cursor, day_open)
-            if lo < day_close:
-                if day_close - lo >= remaining:
-                    return lo + remaining
-                remaining -= day_close - lo
-        cursor = _day_bounds(day + dt.timedelta(days=1), cursor.tzinfo)[0]
-    return cursor
 
 
 def typical_processing_seconds(*, office_id: int, procedure_id: int) -> float | None:
@@ -113,7 +67,8 @@ def typical_processing_seconds(*, office_id: int, procedure_id: int) -> float | 
         last = timezone.localdate(max(returned for _, returned in rows))
         calendar = Calendar.load(first, last)
         seconds = statistics.median(
-            max(_working_seconds(calendar, received, returned), 0.0) for received, returned in rows
+            max(working_seconds_between(received, returned, calendar=calendar), 0.0)
+            for received, returned in rows
         )
     cache.set(key, {"seconds": seconds, "samples": len(rows)}, CACHE_SECONDS)
     return seconds
@@ -148,7 +103,7 @@ def predicted_completions(dossiers: Iterable[Dossier]) -> dict[int, dt.datetime]
     calendar = Calendar.load(first, max(first, timezone.localdate(now)) + dt.timedelta(days=span))
     result = {}
     for pk, (start, seconds) in starts.items():
-        predicted = _add_working_seconds(calendar, start, seconds)
+        predicted = add_working_seconds(start, seconds, calendar=calendar)
         if predicted > now:  # a typical date already past says nothing useful
             result[pk] = predicted
     return result

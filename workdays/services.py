@@ -149,13 +149,19 @@ def add_time_limit(moment: dt.datetime, amount: int, unit: str) -> dt.datetime:
     raise ValueError(f"unknown time-limit unit: {unit}")
 
 
-def working_seconds_between(start: dt.datetime, end: dt.datetime) -> float:
-    """Office-hour seconds between two moments (negative when `end` is before `start`)."""
+def working_seconds_between(
+    start: dt.datetime, end: dt.datetime, *, calendar: Calendar | None = None
+) -> float:
+    """Office-hour seconds between two moments (negative when `end` is before `start`).
+
+    Pass a `calendar` covering the range to answer many questions with one query.
+    """
     if end < start:
-        return -working_seconds_between(end, start)
+        return -working_seconds_between(end, start, calendar=calendar)
     start_l, end_l = _local(start), _local(end)
     opening, closing = _office_hours()
-    calendar = Calendar.load(start_l.date(), end_l.date())
+    if calendar is None:
+        calendar = Calendar.load(start_l.date(), end_l.date())
     tz = start_l.tzinfo
     total = 0.0
     day = start_l.date()
@@ -205,13 +211,19 @@ def subtract_working_hours(moment: dt.datetime, hours: float) -> dt.datetime:
     return cursor
 
 
-def add_working_seconds(moment: dt.datetime, seconds: float) -> dt.datetime:
-    """The moment `seconds` of office time after `moment` (e.g. to restart a stopped clock)."""
+def add_working_seconds(
+    moment: dt.datetime, seconds: float, *, calendar: Calendar | None = None
+) -> dt.datetime:
+    """The moment `seconds` of office time after `moment` (e.g. to restart a stopped clock).
+
+    Pass a `calendar` covering the range to answer many questions with one query.
+    """
     if seconds < 0:
         raise ValueError("seconds must not be negative")
     local = _local(moment)
     opening, closing = _office_hours()
-    calendar = _calendar_around(local.date(), int(seconds // working_day_length_seconds()) + 2)
+    if calendar is None:
+        calendar = _calendar_around(local.date(), int(seconds // working_day_length_seconds()) + 2)
     tz = local.tzinfo
     remaining = dt.timedelta(seconds=seconds)
     cursor = local
