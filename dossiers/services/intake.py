@@ -65,6 +65,12 @@ def event_append(
         payload=payload or {},
         citizen_visible=citizen_visible,
     )
+    if to_state and to_state != from_state:
+        # Partners that filed the dossier hear of every state change (signed webhooks);
+        # the deliveries commit with the event and are sent on commit.
+        from partners.services import webhooks_enqueue_for_event
+
+        webhooks_enqueue_for_event(event=event)
     return event
 
 

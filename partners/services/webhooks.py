@@ -140,14 +140,20 @@ def _event_payload(event: DossierEvent) -> dict:
     }
 
 
-def webhooks_enqueue_for_event(*, event_id: int) -> list[WebhookDelivery]:
+def webhooks_enqueue_for_event(
+    *, event_id: int | None = None, event: DossierEvent | None = None
+) -> list[WebhookDelivery]:
     """Queue a signed status event for the partner that filed the event's dossier.
 
-    Call it right after appending a dossier event, inside the same transaction. Events that
-    change no state, and dossiers no partner filed, queue nothing. Calling it twice for the
-    same event queues nothing twice (one delivery per endpoint and event).
+    `dossiers.services.event_append` calls it for every event that changes a state, inside
+    the writing transaction. Events that change no state, and dossiers no partner filed,
+    queue nothing (one indexed query). Calling it twice for the same event queues nothing
+    twice (one delivery per endpoint and event).
     """
-    event = DossierEvent.objects.select_related("dossier__procedure").filter(pk=event_id).first()
+    if event is None:
+        event = (
+            DossierEvent.objects.select_related("dossier__procedure").filter(pk=event_id).first()
+        )
     if event is None or event.kind not in STATUS_EVENT_KINDS:
         return []
     if not event.to_state or event.to_state == event.from_state:

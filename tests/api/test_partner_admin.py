@@ -125,18 +125,19 @@ def test_redeliver_action_sends_again(
 ):
     from dossiers.models import Dossier, DossierEvent
     from dossiers.services import dossier_accept
-    from partners.services import webhook_endpoint_create, webhooks_enqueue_for_event
+    from partners.services import webhook_endpoint_create
     from tests.api.conftest import file_sickness_draft
 
     webhook_endpoint_create(partner=ivan.partner, url=webhook_receiver.url)
     body = file_sickness_draft(ivan.client, sickness[1])
     code = ivan.client.post(f"/api/v1/dossiers/{body['reference']}/submit/").json()["code"]
-    dossier = dossier_accept(dossier=Dossier.objects.get(code=code), officer=officers["counter"])
-    event = DossierEvent.objects.filter(dossier=dossier).latest("id")
     webhook_receiver.status = 400
     with django_capture_on_commit_callbacks(execute=True):
-        webhooks_enqueue_for_event(event_id=event.pk)
-    delivery = WebhookDelivery.objects.get()
+        dossier = dossier_accept(
+            dossier=Dossier.objects.get(code=code), officer=officers["counter"]
+        )
+    event = DossierEvent.objects.filter(dossier=dossier).latest("id")
+    delivery = WebhookDelivery.objects.get(event=event)
     assert delivery.status == DeliveryStatus.FAILED
 
     webhook_receiver.status = 200
@@ -147,7 +148,7 @@ def test_redeliver_action_sends_again(
         )
 
     assert response.status_code == 302
-    delivery = WebhookDelivery.objects.get()
+    delivery = WebhookDelivery.objects.get(event=event)
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 2)
     log = admin_client.get(f"/admin/partners/webhookdelivery/{delivery.pk}/change/")
     assert log.status_code == 200

@@ -55,10 +55,9 @@ def test_a_status_event_reaches_the_partner_signed(
     filed, endpoint, officers, webhook_receiver, django_capture_on_commit_callbacks
 ):
     endpoint, secret = endpoint
-    event = _accept(filed, officers)
-
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        deliveries = webhooks_enqueue_for_event(event_id=event.pk)
+        event = _accept(filed, officers)  # queued by the state change itself
+    deliveries = list(WebhookDelivery.objects.all())
     assert webhook_receiver.requests == []  # nothing is sent before the commit
     for callback in callbacks:
         callback()
@@ -121,9 +120,8 @@ def test_failures_are_retried_with_backoff_then_delivered(
     filed, endpoint, officers, webhook_receiver, django_capture_on_commit_callbacks
 ):
     webhook_receiver.status = 503
-    event = _accept(filed, officers)
     with django_capture_on_commit_callbacks(execute=True):
-        webhooks_enqueue_for_event(event_id=event.pk)
+        event = _accept(filed, officers)
 
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING
@@ -148,9 +146,8 @@ def test_retries_stop_after_the_last_attempt_and_on_a_client_error(
     filed, endpoint, officers, webhook_receiver, django_capture_on_commit_callbacks
 ):
     webhook_receiver.status = 500
-    event = _accept(filed, officers)
     with django_capture_on_commit_callbacks(execute=True):
-        webhooks_enqueue_for_event(event_id=event.pk)
+        event = _accept(filed, officers)
     delivery = WebhookDelivery.objects.get()
     for _ in range(WEBHOOK_MAX_ATTEMPTS - 1):
         WebhookDelivery.objects.filter(pk=delivery.pk).update(next_retry_at=timezone.now())
@@ -170,8 +167,7 @@ def test_retries_stop_after_the_last_attempt_and_on_a_client_error(
 def test_an_unreachable_endpoint_is_retried(filed, ivan, officers, settings):
     settings.WEBHOOK_ALLOW_HTTP = True
     webhook_endpoint_create(partner=ivan.partner, url="http://127.0.0.1:9/closed")
-    event = _accept(filed, officers)
-    webhooks_enqueue_for_event(event_id=event.pk)
+    _accept(filed, officers)
     delivery = WebhookDelivery.objects.get()
 
     outcome = webhook_delivery_attempt(delivery_id=delivery.pk)
@@ -186,9 +182,8 @@ def test_an_unreachable_endpoint_is_retried(filed, ivan, officers, settings):
 def test_redelivery_sends_a_delivered_event_again(
     filed, endpoint, officers, webhook_receiver, django_capture_on_commit_callbacks
 ):
-    event = _accept(filed, officers)
     with django_capture_on_commit_callbacks(execute=True):
-        webhooks_enqueue_for_event(event_id=event.pk)
+        event = _accept(filed, officers)
     delivery = WebhookDelivery.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -205,6 +200,7 @@ def test_only_state_changes_of_partner_filings_are_queued_and_only_once(
     from tests.api.conftest import CITIZEN_KNOWN
 
     event = _accept(filed, officers)
+    assert WebhookDelivery.objects.get().event_id == event.pk  # queued by the state change
     dossier = Dossier.objects.get(code=filed["code"])
     note = event_append(dossier=dossier, kind=EventKind.DUE_SOON, actor=None)
     citizen_body = file_sickness_draft(citizen_client, sickness[1], known=CITIZEN_KNOWN)
@@ -213,8 +209,7 @@ def test_only_state_changes_of_partner_filings_are_queued_and_only_once(
         dossier__reference=citizen_body["reference"], kind=EventKind.SUBMITTED
     ).get()
 
-    assert len(webhooks_enqueue_for_event(event_id=event.pk)) == 1
-    assert webhooks_enqueue_for_event(event_id=event.pk) == []
+    assert webhooks_enqueue_for_event(event_id=event.pk) == []  # a retry queues nothing twice
     assert webhooks_enqueue_for_event(event_id=note.pk) == []
     assert webhooks_enqueue_for_event(event_id=citizen_event.pk) == []
     assert webhooks_enqueue_for_event(event_id=10**9) == []
@@ -232,13 +227,6 @@ def test_webhook_urls_must_be_https(ivan):
     assert secret.startswith("whsec_")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "dossiers/services call sites not wired yet: call webhooks_enqueue_for_event in "
-        "event_append (or _act, _assign and dossier_submit). Remove this marker once wired."
-    ),
-)
 def test_an_api_action_on_a_partner_filing_queues_its_webhook(filed, endpoint, officers):
     response = session_client(officers["counter"]).post(
         f"/api/v1/dossiers/{filed['code']}/actions/accept/", {}, format="json"
@@ -253,9 +241,8 @@ def test_a_retry_queued_twice_is_sent_once_and_not_early(
     filed, endpoint, officers, webhook_receiver, django_capture_on_commit_callbacks
 ):
     webhook_receiver.status = 503
-    event = _accept(filed, officers)
     with django_capture_on_commit_callbacks(execute=True):
-        webhooks_enqueue_for_event(event_id=event.pk)
+        event = _accept(filed, officers)
     delivery = WebhookDelivery.objects.get()
 
     early = webhook_delivery_attempt(delivery_id=delivery.pk)  # e.g. queued by the sweep too
