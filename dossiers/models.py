@@ -622,13 +622,20 @@ class DossierEvent(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The response to a request that carried an Idempotency-Key, replayed on retries."""
+    """What a request that carried an Idempotency-Key created, replayed on retries.
+
+    Dossier creations keep the dossier (deleted with it); other resources (ratings, bundles,
+    webhook endpoints) are named by `resource_type` and `resource_id`. Records are purged
+    after settings.IDEMPOTENCY_KEY_TTL_HOURS.
+    """
 
     key = models.CharField(max_length=128)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     request_fingerprint = models.CharField(max_length=64)
     dossier = models.ForeignKey(Dossier, null=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    resource_type = models.CharField(max_length=32, blank=True, default="")
+    resource_id = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [

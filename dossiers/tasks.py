@@ -88,6 +88,14 @@ def drafts_purge_expired_task() -> int:
     return drafts_purge_expired()
 
 
+@shared_task(acks_late=True)
+def idempotency_records_purge_task() -> int:
+    from .services import idempotency_records_purge
+
+    # idempotency: a second run finds only keys not yet old enough.
+    return idempotency_records_purge()
+
+
 # --- deadline tracking (Celery beat; docs/workers.md) ---------------------------------------
 
 SWEEP = {

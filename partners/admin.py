@@ -24,10 +24,10 @@ from .services import (
     partner_token_revoke,
     partner_token_update,
     partner_update,
+    webhook_endpoint_clean,
     webhook_endpoint_create,
     webhook_endpoint_update,
     webhook_redeliver,
-    webhook_url_clean,
 )
 
 ONE_TIME_DISPLAY_TEMPLATE = "admin/partners/secret_once.html"
@@ -294,11 +294,20 @@ class WebhookEndpointForm(forms.ModelForm):
         model = WebhookEndpoint
         fields = ["partner", "url", "description", "is_active"]
 
-    def clean_url(self):
-        try:
-            return webhook_url_clean(self.cleaned_data.get("url", ""))
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["url"]) from error
+    def clean(self):
+        data = super().clean()
+        partner = self.instance.partner if self.instance.pk else data.get("partner")
+        if partner is not None and data.get("url"):
+            try:
+                data["url"] = webhook_endpoint_clean(
+                    partner=partner,
+                    url=data["url"],
+                    endpoint=self.instance if self.instance.pk else None,
+                    active=data.get("is_active", True),
+                )
+            except ValidationError as error:
+                _add_errors(self, error)
+        return data
 
     def _post_clean(self):
         pass  # the secret is made by the service

@@ -15,12 +15,13 @@ class Scope(models.TextChoices):
     DOSSIERS_WRITE = "dossiers_write", _("File dossiers and act on them")
     BATCH_FILING = "batch_filing", _("File many dossiers in one request")
     HI_CARD_LOOKUP = "hi_card_lookup", _("Look up health insurance cards")
+    WEBHOOKS = "webhooks", _("Register webhook addresses and read their delivery log")
 
 
 SCOPES_BY_KIND: dict[str, frozenset[str]] = {
-    PartnerKind.IVAN: frozenset({Scope.DOSSIERS_READ, Scope.DOSSIERS_WRITE}),
+    PartnerKind.IVAN: frozenset({Scope.DOSSIERS_READ, Scope.DOSSIERS_WRITE, Scope.WEBHOOKS}),
     PartnerKind.EMPLOYER: frozenset(
-        {Scope.DOSSIERS_READ, Scope.DOSSIERS_WRITE, Scope.BATCH_FILING}
+        {Scope.DOSSIERS_READ, Scope.DOSSIERS_WRITE, Scope.BATCH_FILING, Scope.WEBHOOKS}
     ),
     PartnerKind.HEALTH_FACILITY: frozenset({Scope.HI_CARD_LOOKUP}),
 }
@@ -50,6 +51,7 @@ TOKEN_TOUCH_INTERVAL_SECONDS = 60
 WEBHOOK_EVENT_STATUS_CHANGED = "dossier.status_changed"
 WEBHOOK_TIMEOUT_SECONDS = 10
 WEBHOOK_MAX_ATTEMPTS = 8
+WEBHOOK_MAX_ACTIVE_ENDPOINTS = 5
 WEBHOOK_BACKOFF_BASE_SECONDS = 30
 WEBHOOK_BACKOFF_MAX_SECONDS = 3600
 # A delivery left "sending" this long (worker lost mid-call) is sent again by the sweep.

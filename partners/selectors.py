@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .constants import DeliveryStatus
-from .models import PartnerBatch, PartnerToken, WebhookDelivery
+from .models import PartnerBatch, PartnerToken, WebhookDelivery, WebhookEndpoint
 
 
 def token_for_secret(secret: str) -> PartnerToken | None:
@@ -40,3 +40,29 @@ def webhook_deliveries_due(*, limit: int = 200) -> QuerySet[WebhookDelivery]:
         Q(status=DeliveryStatus.PENDING, next_retry_at__lte=now)
         | Q(status=DeliveryStatus.SENDING, sending_since__lt=stale)
     ).order_by("next_retry_at", "id")[:limit]
+
+
+def partner_webhook_endpoints(*, partner_id: int) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(partner_id=partner_id).order_by("created_at", "id")
+
+
+def partner_webhook_endpoint(*, partner_id: int, pk) -> WebhookEndpoint | None:
+    """One endpoint of this partner; None for anyone else's (or a malformed id)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        WebhookEndpoint.objects.select_related("partner")
+        .filter(partner_id=partner_id, pk=pk)
+        .first()
+    )
+
+
+def endpoint_deliveries(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    """The endpoint's delivery log, newest first."""
+    return WebhookDelivery.objects.filter(endpoint=endpoint).select_related("event__dossier")
+
+
+def endpoint_delivery(*, endpoint: WebhookEndpoint, reference) -> WebhookDelivery | None:
+    return WebhookDelivery.objects.filter(endpoint=endpoint, reference=reference).first()

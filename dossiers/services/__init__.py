@@ -1,5 +1,6 @@
 """Writes to dossiers. Intake (drafts to reception) and the processing workflow."""
 
+from .housekeeping import idempotency_records_purge
 from .intake import (
     ReceiptLine,
     can_add_documents,
@@ -40,6 +41,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "idempotency_records_purge",
     "ACTIONS",
     "ReceiptLine",
     "available_actions",

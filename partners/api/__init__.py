@@ -1,0 +1,1 @@
+"""Partner self-service: webhook endpoints registered with a partner token."""

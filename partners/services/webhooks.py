@@ -35,6 +35,7 @@ from ..constants import (
     WEBHOOK_BACKOFF_BASE_SECONDS,
     WEBHOOK_BACKOFF_MAX_SECONDS,
     WEBHOOK_EVENT_STATUS_CHANGED,
+    WEBHOOK_MAX_ACTIVE_ENDPOINTS,
     WEBHOOK_MAX_ATTEMPTS,
     WEBHOOK_RETRYABLE_STATUSES,
     WEBHOOK_SENDING_STALE_SECONDS,
@@ -63,14 +64,43 @@ def webhook_url_clean(url: str) -> str:
     return url
 
 
+def _new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def webhook_endpoint_clean(
+    *, partner: Partner, url: str, endpoint: WebhookEndpoint | None = None, active: bool = True
+) -> str:
+    """The cleaned URL, or a ValidationError: https only, not registered twice by one
+    partner, at most WEBHOOK_MAX_ACTIVE_ENDPOINTS active addresses per partner."""
+    url = webhook_url_clean(url)
+    others = WebhookEndpoint.objects.filter(partner=partner)
+    if endpoint is not None:
+        others = others.exclude(pk=endpoint.pk)
+    if others.filter(url=url).exists():
+        raise ValidationError({"url": _("This address is already registered.")})
+    if active and others.filter(is_active=True).count() >= WEBHOOK_MAX_ACTIVE_ENDPOINTS:
+        raise ValidationError(
+            {
+                "url": _("You already have %(max)d active addresses; deactivate one first.")
+                % {"max": WEBHOOK_MAX_ACTIVE_ENDPOINTS}
+            }
+        )
+    return url
+
+
 def webhook_endpoint_create(
     *, partner: Partner, url: str, description: str = ""
 ) -> tuple[WebhookEndpoint, str]:
-    """Register a URL; return it with its signing secret (shown once to the administrator)."""
-    secret = "whsec_" + secrets.token_urlsafe(32)
-    endpoint = WebhookEndpoint.objects.create(
-        partner=partner, url=webhook_url_clean(url), secret=secret, description=description.strip()
-    )
+    """Register a URL; return it with its signing secret (shown once to the partner)."""
+    with transaction.atomic():
+        # One partner's registrations are serialised, so the checks hold under concurrency.
+        Partner.objects.select_for_update().filter(pk=partner.pk).first()
+        url = webhook_endpoint_clean(partner=partner, url=url)
+        secret = _new_secret()
+        endpoint = WebhookEndpoint.objects.create(
+            partner=partner, url=url, secret=secret, description=description.strip()
+        )
     logger.info("webhook_endpoint_created", endpoint_id=endpoint.pk, partner_id=partner.pk)
     return endpoint, secret
 
@@ -78,11 +108,24 @@ def webhook_endpoint_create(
 def webhook_endpoint_update(
     *, endpoint: WebhookEndpoint, url: str, description: str, is_active: bool
 ) -> WebhookEndpoint:
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        url=webhook_url_clean(url), description=description.strip(), is_active=is_active
-    )
+    with transaction.atomic():
+        Partner.objects.select_for_update().filter(pk=endpoint.partner_id).first()
+        url = webhook_endpoint_clean(
+            partner=endpoint.partner, url=url, endpoint=endpoint, active=is_active
+        )
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            url=url, description=description.strip(), is_active=is_active
+        )
     logger.info("webhook_endpoint_updated", endpoint_id=endpoint.pk, active=is_active)
     return WebhookEndpoint.objects.get(pk=endpoint.pk)
+
+
+def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint) -> tuple[WebhookEndpoint, str]:
+    """A new signing secret (shown once); deliveries from now on are signed with it."""
+    secret = _new_secret()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret=secret)
+    logger.info("webhook_endpoint_secret_rotated", endpoint_id=endpoint.pk)
+    return WebhookEndpoint.objects.get(pk=endpoint.pk), secret
 
 
 # --- signatures ----------------------------------------------------------------------

@@ -214,3 +214,29 @@ def test_submit_with_a_key_is_repeatable_and_the_key_is_bound_to_its_dossier(
     assert again["Idempotent-Replayed"] == "true"
     assert other.status_code == 422
     assert Dossier.objects.get(reference=two["reference"]).code is None
+
+
+def test_keys_are_forgotten_after_their_time_to_live_and_the_dossier_stays(
+    citizen_client, sickness, settings
+):
+    import datetime as dt
+
+    import time_machine
+
+    from dossiers.tasks import idempotency_records_purge_task
+
+    payload = {"procedure": SICKNESS}
+    citizen_client.post("/api/v1/dossiers/", payload, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    assert idempotency_records_purge_task() == 0  # still young
+
+    later = dt.datetime.now(tz=dt.UTC) + dt.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS + 1)
+    with time_machine.travel(later):
+        assert idempotency_records_purge_task() == 1
+        assert idempotency_records_purge_task() == 0
+        again = citizen_client.post(
+            "/api/v1/dossiers/", payload, format="json", HTTP_IDEMPOTENCY_KEY="old"
+        )
+
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again  # a new request: the old key is gone
+    assert Dossier.objects.count() == 2

@@ -147,7 +147,7 @@ def test_retries_stop_after_the_last_attempt_and_on_a_client_error(
 ):
     webhook_receiver.status = 500
     with django_capture_on_commit_callbacks(execute=True):
-        event = _accept(filed, officers)
+        _accept(filed, officers)
     delivery = WebhookDelivery.objects.get()
     for _ in range(WEBHOOK_MAX_ATTEMPTS - 1):
         WebhookDelivery.objects.filter(pk=delivery.pk).update(next_retry_at=timezone.now())
@@ -183,7 +183,7 @@ def test_redelivery_sends_a_delivered_event_again(
     filed, endpoint, officers, webhook_receiver, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        event = _accept(filed, officers)
+        _accept(filed, officers)
     delivery = WebhookDelivery.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -242,7 +242,7 @@ def test_a_retry_queued_twice_is_sent_once_and_not_early(
 ):
     webhook_receiver.status = 503
     with django_capture_on_commit_callbacks(execute=True):
-        event = _accept(filed, officers)
+        _accept(filed, officers)
     delivery = WebhookDelivery.objects.get()
 
     early = webhook_delivery_attempt(delivery_id=delivery.pk)  # e.g. queued by the sweep too

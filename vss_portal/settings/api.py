@@ -1,5 +1,10 @@
 """Django REST framework and the OpenAPI contract."""
 
+from .env import env
+
+# How long an Idempotency-Key is remembered (then purged by the beat task).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a request without credentials gets 401 (not 403).

@@ -85,6 +85,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.drafts_purge_expired_task",
         "schedule": 60 * 60,
     },
+    "idempotency-keys-purge": {
+        "task": "dossiers.tasks.idempotency_records_purge_task",
+        "schedule": 60 * 60,
+    },
     "bundles-sweep": {"task": "beneficiaries.tasks.bundles_sweep_task", "schedule": 600},
     "webhook-deliveries-sweep": {"task": "partners.tasks.webhook_deliveries_sweep", "schedule": 60},
     "sla-due-soon-sweep": {
