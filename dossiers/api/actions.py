@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from accounts.constants import Role
@@ -36,6 +38,7 @@ from ..services import (
     dossier_sign,
     dossier_stop,
     dossier_supply,
+    dossier_take_next,
     dossier_withdraw,
 )
 from .common import (
@@ -333,3 +336,38 @@ def _view_for(spec: ActionSpec) -> type[DossierActionApi]:
 
 
 ACTION_VIEWS = {spec.name: _view_for(spec) for spec in SPECS}
+
+
+class TakeNextApi(ApiView):
+    """A processing officer takes the next dossier from the office queue (officers only)."""
+
+    required_scopes = None  # closed to partner tokens
+
+    @extend_schema(
+        operation_id="worklist_take_next",
+        tags=["dossier actions"],
+        summary="Nhận hồ sơ tiếp theo / Take the next dossier",
+        description=(
+            "Cán bộ xử lý nhận hồ sơ đã tiếp nhận, chưa giao ai, đến hạn sớm nhất của cơ quan "
+            "mình; hai cán bộ bấm cùng lúc nhận hai hồ sơ khác nhau. Không còn hồ sơ chờ thì "
+            "trả 204.\n\n"
+            "A processing officer takes the received, unassigned dossier of their office that "
+            "is due first; two officers asking at once get two different dossiers. 204 when "
+            "nothing is waiting. Processing officers (session) only; closed to partner tokens."
+        ),
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                DossierDetailOutputSerializer,
+                description="Hồ sơ vừa nhận, đã giao cho bạn / The dossier, now assigned to you.",
+            ),
+            204: OpenApiResponse(description="Không còn hồ sơ chờ / Nothing is waiting."),
+            **AUTH_PROBLEMS,
+            **FORBIDDEN_ACTION,
+        },
+    )
+    def post(self, request):
+        dossier = dossier_take_next(officer=request.user)
+        if dossier is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return detail_response(request, dossier)

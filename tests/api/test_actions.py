@@ -178,3 +178,29 @@ def test_every_workflow_action_has_its_endpoint():
     from dossiers.services import ACTIONS
 
     assert set(ACTIONS) <= set(ACTION_VIEWS)
+
+
+def test_a_processing_officer_takes_the_next_dossier_due_first(
+    citizen_client, sickness, officers, ivan
+):
+    _procedure, version = sickness
+    counter = session_client(officers["counter"])
+    codes = [_submitted(citizen_client, version, known=CITIZEN_KNOWN)["code"] for _ in range(2)]
+    for code in codes:
+        assert _act(counter, code, "accept").status_code == 200
+    officer = session_client(officers["processing"])
+
+    first = officer.post("/api/v1/worklist/take-next/")
+    second = officer.post("/api/v1/worklist/take-next/")
+    nothing = officer.post("/api/v1/worklist/take-next/")
+
+    assert first.status_code == second.status_code == 200
+    assert {first.json()["code"], second.json()["code"]} == set(codes)
+    assert first.json()["state"] == "in_processing"
+    assert first.json()["code"] == codes[0]  # both due the same day: the older first
+    assert nothing.status_code == 204
+    assert Dossier.objects.filter(assigned_to=officers["processing"]).count() == 2
+    # Others cannot take work from the queue.
+    assert counter.post("/api/v1/worklist/take-next/").status_code == 403
+    assert citizen_client.post("/api/v1/worklist/take-next/").status_code == 403
+    assert ivan.client.post("/api/v1/worklist/take-next/").status_code == 403
