@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import structlog
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from dossiers.models import Dossier, Slip
 from offices.models import Office
 from procedures.models import Procedure
 from ratings.models import Rating
-from workdays.services import working_days_between
+from workdays.services import Calendar, working_days_between
 
 from .constants import (
     HISTOGRAM_STEP,
@@ -166,11 +166,20 @@ def _payment_field(outcome: str, method: str | None) -> str | None:
     return None
 
 
+def _calendar_for(returned, end) -> Calendar | None:
+    """One working-day calendar covering every returned dossier's processing time."""
+    earliest = returned.aggregate(earliest=Min("received_at"))["earliest"]
+    if earliest is None:
+        return None
+    return Calendar.load(timezone.localdate(earliest), timezone.localdate(end))
+
+
 def _returned(base, start, end, rows) -> None:
     signed = Slip.objects.filter(dossier=OuterRef("pk"), kind=SlipKind.RESULT, signed=True)
+    returned = base.filter(returned_at__gte=start, returned_at__lt=end)
+    calendar = _calendar_for(returned, end)
     qs = (
-        base.filter(returned_at__gte=start, returned_at__lt=end)
-        .annotate(result_signed=Exists(signed), payment=KT("data__payment_method"))
+        returned.annotate(result_signed=Exists(signed), payment=KT("data__payment_method"))
         .order_by()
         .values(
             *_KEY,
@@ -193,7 +202,7 @@ def _returned(base, start, end, rows) -> None:
         if paid:
             row.add(paid)
         if item["received_at"] is not None and item["returned_at"] >= item["received_at"]:
-            days = working_days_between(item["received_at"], item["returned_at"])
+            days = working_days_between(item["received_at"], item["returned_at"], calendar=calendar)
             row.add("processing_count")
             row.add("processing_days_sum", days)
             bucket = histogram_bucket(days)

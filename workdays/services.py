@@ -183,9 +183,11 @@ def working_day_length_seconds() -> float:
     ).total_seconds()
 
 
-def working_days_between(start: dt.datetime, end: dt.datetime) -> float:
+def working_days_between(
+    start: dt.datetime, end: dt.datetime, *, calendar: Calendar | None = None
+) -> float:
     """Working days (fractional, in office hours) between two moments."""
-    return working_seconds_between(start, end) / working_day_length_seconds()
+    return working_seconds_between(start, end, calendar=calendar) / working_day_length_seconds()
 
 
 def subtract_working_hours(moment: dt.datetime, hours: float) -> dt.datetime:

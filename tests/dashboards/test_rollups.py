@@ -5,7 +5,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dashboards.models import DailyRollup, RollupDay, RollupDirtyDay
@@ -212,3 +214,40 @@ def test_histogram_bucket_rounds_half_up_to_a_tenth():
     assert histogram_bucket(2.9999999) == "3.0"
     assert histogram_bucket(0.25) == "0.3"
     assert histogram_bucket(4.04) == "4.0"
+
+
+def test_refreshing_a_busy_day_costs_the_same_queries_as_a_quiet_one(
+    dataset, offices, catalogue, django_assert_max_num_queries
+):
+    """The processing time of every returned dossier comes from one preloaded calendar."""
+    from workdays.constants import OverrideKind
+    from workdays.models import CalendarOverride
+
+    from .conftest import _returned
+
+    day = dt.date(2026, 11, 2)
+    with CaptureQueriesContext(connection) as quiet:
+        daily_rollup_refresh(day=day)
+    for hour in range(9, 15):
+        _returned(
+            catalogue["sickness-benefit"],
+            offices[1],
+            channel="online",
+            received=at(10, 20, hour),
+            decided=at(11, 2, 9),
+            returned=at(11, 2, hour),
+            timeliness="on_time",
+            payment="bank_transfer",
+        )
+    # A make-up working day inside the span is honoured from the preloaded calendar.
+    CalendarOverride.objects.create(date=dt.date(2026, 10, 31), kind=OverrideKind.WORKING_DAY)
+
+    with django_assert_max_num_queries(len(quiet.captured_queries)):
+        daily_rollup_refresh(day=day)
+
+    busy = DailyRollup.objects.filter(day=day, processing_count__gt=1).get()
+    assert busy.processing_count == 7
+    # Each new one: Tue 20/10 → Mon 2/11 at the same hour is 9 working days, plus Saturday
+    # 31/10 made a working day; the dataset's own dossier (Fri 30/10 08:00 → Mon 2/11 17:00)
+    # now spans that Saturday too: 3.0.
+    assert busy.processing_days_sum == pytest.approx(3.0 + 6 * 10.0)
