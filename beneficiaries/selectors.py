@@ -193,10 +193,13 @@ def facility_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 def letter_preferences(*, national_id: str) -> dict:
     """How letters to this person should be made: large print, language, interpreter.
 
-    Defaults (normal print, Vietnamese) when the person is not in the registry.
+    One query by the unique CCCD index (none for a malformed number). Defaults (normal
+    print, Vietnamese, no needs) when the person is not in the registry. `needs` names the
+    needs in the active language, for officers.
     """
+    value = _normalise(national_id)
     person = (
-        Person.objects.filter(national_id=_normalise(national_id))
+        Person.objects.filter(national_id=value)
         .only(
             "preferred_language",
             "needs_interpreter",
@@ -204,15 +207,25 @@ def letter_preferences(*, national_id: str) -> dict:
             "needs_assisted_digital",
             "accommodation_note",
         )
+        .order_by()
         .first()
-        if national_id
+        if _TWELVE_DIGITS.fullmatch(value)
         else None
     )
     if person is None:
-        return {"large_print": False, "language": "vi", "interpreter": False, "needs": []}
+        return {
+            "known": False,
+            "large_print": False,
+            "language": "vi",
+            "interpreter": False,
+            "assisted_digital": False,
+            "needs": [],
+        }
     return {
+        "known": True,
         "large_print": person.needs_large_print,
         "language": person.preferred_language,
         "interpreter": person.needs_interpreter,
+        "assisted_digital": person.needs_assisted_digital,
         "needs": person.accommodations,
     }

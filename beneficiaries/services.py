@@ -13,10 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from offices.geography import province_name
 
 from .constants import (
     CHILD_CARD_GROUP,
@@ -44,6 +46,8 @@ from .models import (
     RegistryEvent,
 )
 from .validators import (
+    FEMALE,
+    MALE,
     parse_national_id,
     validate_bank_account,
     validate_hi_card_number,
@@ -90,9 +94,13 @@ def person_register(
     si_code: str | None = None,
     actor: User | None = None,
     source: str = "",
+    dossier=None,
     **details: Any,
 ) -> Person:
-    """Add a person. The CCCD must agree with the date of birth and gender."""
+    """Add a person. The CCCD must agree with the date of birth and gender.
+
+    `dossier` is the dossier the person was learned from, kept on the audit event.
+    """
     if national_id:
         national_id = validate_national_id(national_id, date_of_birth=date_of_birth, gender=gender)
     if si_code:
@@ -110,8 +118,99 @@ def person_register(
             kind=RegistryEventKind.PERSON_REGISTERED,
             person=person,
             actor=actor,
+            dossier=dossier,
             payload={"source": source} if source else {},
         )
+    return person
+
+
+def _dossier_field(dossier, prefill_key: str) -> str:
+    """The value of the form field that carries `prefill_key` (e.g. "date_of_birth")."""
+    data = dossier.data or {}
+    for field in dossier.version.field_definitions():
+        if field.get("prefill") == prefill_key:
+            value = data.get(field["name"])
+            return str(value).strip() if value not in (None, "") else ""
+    return ""
+
+
+def _street_without_province(address: str, province_code: int | None) -> str:
+    """The address as a street line: the province is stored as a code, so a trailing
+    ", Thành phố Hà Nội" is not kept twice."""
+    street = " ".join((address or "").split())
+    name = province_name(province_code) if province_code else ""
+    if name and street.lower().endswith(name.lower()):
+        street = street[: -len(name)].rstrip(" ,")
+    return street[: Person._meta.get_field("current_street").max_length]
+
+
+def person_learn_from_dossier(*, dossier, actor: User | None = None) -> Person | None:
+    """Once-only: register the applicant of a dossier the registry does not know yet.
+
+    Called inside the transaction that receives (counter) or submits (online) the dossier.
+    The person is built from the applicant snapshot and the form: name, CCCD, date of
+    birth, gender (from the form or the account, else read from the CCCD), phone, e-mail
+    and current address, with a `person_registered` event that names the dossier.
+
+    Returns the new person, or None when nothing was learned: the CCCD is already in the
+    registry (what VSS holds is never overwritten), or the details are missing or do not
+    agree (malformed CCCD, no date of birth, birth year or gender contradicting the CCCD).
+    Never raises for bad data, so the dossier is received all the same; safe to repeat and
+    to run concurrently (the unique CCCD decides, inside a savepoint).
+    """
+    national_id = "".join((dossier.applicant_national_id or "").split()) or "".join(
+        _dossier_field(dossier, "national_id").split()
+    )
+    try:
+        national_id = validate_national_id(national_id) if national_id else ""
+    except ValidationError:
+        national_id = ""
+    if not national_id:
+        logger.info("registry_person_not_learned", dossier_id=dossier.pk, reason="no_valid_id")
+        return None
+    if Person.objects.filter(national_id=national_id).exists():
+        return None  # known already: leave what VSS holds alone
+    account = dossier.applicant if dossier.applicant_id else None
+    if account is not None and account.national_id != national_id:
+        account = None  # filed for someone else: the account's details are not theirs
+    date_of_birth = _date(_dossier_field(dossier, "date_of_birth")) or (
+        account.date_of_birth if account is not None else None
+    )
+    gender = _dossier_field(dossier, "gender") or (account.gender if account else "")
+    if gender not in (MALE, FEMALE):
+        gender = parse_national_id(national_id).gender
+    full_name = (dossier.applicant_name or _dossier_field(dossier, "full_name")).strip()
+    if not full_name or date_of_birth is None:
+        logger.info("registry_person_not_learned", dossier_id=dossier.pk, reason="incomplete")
+        return None
+    try:
+        validate_national_id(national_id, date_of_birth=date_of_birth, gender=gender)
+    except ValidationError:
+        logger.info("registry_person_not_learned", dossier_id=dossier.pk, reason="id_mismatch")
+        return None
+    phone = (dossier.applicant_phone or _dossier_field(dossier, "phone")).strip()
+    email = (dossier.applicant_email or _dossier_field(dossier, "email")).strip()
+    address = dossier.applicant_address or _dossier_field(dossier, "address")
+    province = dossier.applicant_province_code
+    try:
+        person = person_register(
+            national_id=national_id,
+            full_name=full_name[: Person._meta.get_field("full_name").max_length],
+            date_of_birth=date_of_birth,
+            gender=gender,
+            actor=actor,
+            source=f"dossier:{dossier.code}",
+            dossier=dossier,
+            phone=phone if len(phone) <= Person._meta.get_field("phone").max_length else "",
+            email=email,
+            current_street=_street_without_province(address, province),
+            current_province_code=province,
+        )
+    except IntegrityError:
+        # Registered meanwhile by a concurrent reception (person_register's savepoint
+        # rolled back): the first one stands.
+        return None
+    logger.info("registry_person_learned", dossier_id=dossier.pk, person_id=person.pk)
     return person
 
 

@@ -109,3 +109,15 @@ def documents_by_component(dossier: Dossier) -> list[dict]:
             }
         )
     return rows
+
+
+def applicant_accommodations(dossier: Dossier) -> list[str]:
+    """The applicant's accommodation needs known to the registry, named for officers."""
+    from beneficiaries.selectors import letter_preferences  # dossiers -> beneficiaries: lazy
+
+    from .documents.rendering import applicant_national_id
+
+    national_id = applicant_national_id(dossier)
+    if not national_id:
+        return []
+    return list(letter_preferences(national_id=national_id)["needs"])

@@ -133,6 +133,7 @@ def render_eform(bundle: Bundle) -> bytes:
 def render_part_refusal(part: BundlePart) -> bytes:
     """Form 03 (refusal to receive and handle) for one part of a bundle (A5 PDF)."""
     from dossiers.documents.rendering import (
+        accommodation_context,
         format_vn_moment,
         render_pdf,
         slip_header_context,
@@ -143,6 +144,8 @@ def render_part_refusal(part: BundlePart) -> bytes:
     at = part.answered_at or timezone.now()
     context = {
         **slip_header_context(office, at=at),
+        # The applicant's large print and support notice, as on the dossier letters.
+        **accommodation_context(bundle.declaration.get("applicant_national_id", ""), office=office),
         "title": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
         "code": str(bundle.reference),
         "office_name": office.name if office else "",

@@ -12,6 +12,10 @@
 Like the reception slip these are legal documents: the wording is Vietnamese and lives in
 the templates and the label maps below, not in translation catalogues. Each function only
 renders; storing the PDF as a `Slip` and the audit event belong to the calling service.
+
+Letters to the applicant honour the accommodation needs the registry holds for their CCCD
+(large print, interpreter, help online, preferred language), looked up once per letter;
+the control sheet, for officers, lists the needs instead.
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ from django.urls import reverse
 
 from ..constants import Outcome, Timeliness
 from ..models import Dossier
-from .rendering import format_vn_moment, render_pdf, slip_header_context
+from .rendering import (
+    accommodation_context,
+    applicant_national_id,
+    applicant_needs_for_officers,
+    format_vn_moment,
+    render_pdf,
+    slip_header_context,
+)
 
 SUPPLEMENT_TEMPLATE = "dossiers/slips/supplement.html"
 REFUSAL_TEMPLATE = "dossiers/slips/refusal.html"
@@ -86,10 +97,19 @@ def _tracking_home() -> str:
     return f"{settings.SITE_URL.rstrip('/')}{reverse('tracking:track')}"
 
 
-def _base_context(dossier: Dossier, *, office, at: datetime | None, title: str) -> dict:
-    """What every letter shows: header, dossier code, applicant, request, key times."""
+def _base_context(
+    dossier: Dossier, *, office, at: datetime | None, title: str, for_officers: bool = False
+) -> dict:
+    """What every letter shows: header, dossier code, applicant, request, key times, and
+    the applicant's accommodations (for officers: the list of needs, normal print)."""
+    national_id = applicant_national_id(dossier)
     return {
         **slip_header_context(office, at=at),
+        **(
+            applicant_needs_for_officers(national_id)
+            if for_officers
+            else accommodation_context(national_id, office=office)
+        ),
         "title": title,
         "dossier": dossier,
         "code": dossier.code or "",
@@ -224,6 +244,7 @@ def render_control_sheet(dossier: Dossier, *, handovers: list[dict]) -> bytes:
             office=office,
             at=None,
             title="Phiếu kiểm soát quá trình giải quyết hồ sơ",
+            for_officers=True,
         ),
         "competent_office_name": competent.name if competent else "",
         "rows": control_sheet_rows(handovers),

@@ -20,6 +20,8 @@ from ..constants import Channel, DocumentSource, ReturnMethod
 from ..models import Dossier, DossierDocument, PaperReceipt
 from ..selectors import tracking_url
 from .rendering import (
+    accommodation_context,
+    applicant_national_id,
     format_vn_moment,
     format_vnd,
     qr_svg_data_uri,
@@ -120,6 +122,8 @@ def reception_slip_context(dossier: Dossier) -> dict:
     fee = dossier.procedure.fee_vnd
     return {
         **slip_header_context(office, at=received_at),
+        # Large print and the support notice when the registry records needs.
+        **accommodation_context(applicant_national_id(dossier), office=office),
         "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
         "dossier": dossier,
         "code": dossier.code or "",

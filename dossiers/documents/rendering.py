@@ -98,3 +98,132 @@ def slip_header_context(office, *, at: datetime | None) -> dict:
         "agency_name": office.name.upper() if office else "",
         "dateline": format_vn_place_date(place, at) if at else "",
     }
+
+
+# --- accommodation needs of the person a letter is addressed to ----------------------
+#
+# The registry (beneficiaries.Person) records large print, an interpreter, help with
+# online steps and a preferred language. The legal text stays Vietnamese; the notice is
+# Vietnamese with an English line under each sentence when the person reads Vietnamese
+# poorly (an interpreter or another preferred language), so it is fixed wording here,
+# not a translation-catalogue string that would follow the reader's UI language.
+
+# Preferred-language codes of beneficiaries.constants.PreferredLanguage, as the notice
+# names them: (Vietnamese, English).
+LANGUAGE_NAMES = {
+    "vi": ("tiếng Việt", "Vietnamese"),
+    "en": ("tiếng Anh", "English"),
+    "km": ("tiếng Khmer", "Khmer"),
+    "zh": ("tiếng Trung (tiếng Hoa)", "Chinese"),
+    "hmn": ("tiếng H'Mông", "Hmong"),
+    "sgn": ("ngôn ngữ ký hiệu Việt Nam", "Vietnamese Sign Language"),
+    "other": ("một ngôn ngữ khác tiếng Việt", "a language other than Vietnamese"),
+}
+NOTICE_HEADING = ("Hỗ trợ dành cho Ông/Bà", "Support for you")
+# The needs as the control sheet (for officers) lists them.
+NEED_LABELS_VI = {
+    "interpreter": "Cần phiên dịch",
+    "large_print": "Văn bản in chữ cỡ lớn",
+    "assisted_digital": "Cần hỗ trợ thực hiện thủ tục trực tuyến",
+    "language": "Ngôn ngữ sử dụng",
+}
+
+
+def applicant_national_id(dossier) -> str:
+    """The applicant's CCCD: the applicant snapshot, else the form's personal-ID field."""
+    if dossier.applicant_national_id:
+        return dossier.applicant_national_id
+    data = dossier.data or {}
+    for field in dossier.version.field_definitions():
+        if field.get("prefill") == "national_id" and data.get(field["name"]):
+            return str(data[field["name"]])
+    return ""
+
+
+def _interpreter_notice(language: str, phone: str) -> tuple[str, str]:
+    if language == "sgn":
+        who_vi, who_en = "người phiên dịch ngôn ngữ ký hiệu", "a sign language interpreter"
+    elif language in LANGUAGE_NAMES and language not in ("vi", "other"):
+        name_vi, name_en = LANGUAGE_NAMES[language]
+        who_vi, who_en = f"người phiên dịch {name_vi}", f"an interpreter ({name_en})"
+    else:
+        who_vi, who_en = "người phiên dịch", "an interpreter"
+    vi = f"Khi Ông/Bà đến Bộ phận Một cửa, cơ quan bảo hiểm xã hội bố trí {who_vi} miễn phí."
+    en = f"We will arrange {who_en} free of charge when you come to the counter."
+    if phone:
+        vi += f" Đề nghị Ông/Bà báo trước qua số điện thoại {phone}."
+        en += f" Please call {phone} before you come."
+    return vi, en
+
+
+def accommodation_notices(preferences: dict, *, office_phone: str = "") -> list[dict]:
+    """The sentences of the support notice, each {"vi", "en"} ("en" empty when not needed)."""
+    language = preferences.get("language") or "vi"
+    bilingual = bool(preferences.get("interpreter")) or language != "vi"
+    sentences = []
+    if preferences.get("interpreter"):
+        sentences.append(_interpreter_notice(language, office_phone))
+    if language != "vi":
+        name_vi, name_en = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["other"])
+        sentences.append(
+            (
+                f"Ngôn ngữ Ông/Bà đã đăng ký sử dụng: {name_vi}. "
+                "Nội dung có giá trị pháp lý của văn bản này được thể hiện bằng tiếng Việt.",
+                f"Your preferred language: {name_en}. "
+                "The legally binding text of this letter is in Vietnamese.",
+            )
+        )
+    if preferences.get("assisted_digital"):
+        sentences.append(
+            (
+                "Nhân viên Bộ phận Một cửa sẽ hướng dẫn, hỗ trợ Ông/Bà thực hiện các bước trực "
+                "tuyến (tra cứu hồ sơ, bổ sung giấy tờ, nhận kết quả).",
+                "Counter staff will help you with the online steps (tracking the dossier, "
+                "adding documents, receiving the result).",
+            )
+        )
+    return [{"vi": vi, "en": en if bilingual else ""} for vi, en in sentences]
+
+
+def _preferences(national_id: str) -> dict:
+    from beneficiaries.selectors import letter_preferences  # dossiers -> beneficiaries: lazy
+
+    return letter_preferences(national_id=national_id or "")
+
+
+def accommodation_context(national_id: str, *, office=None) -> dict:
+    """What `base_slip.html` needs to honour the addressee's needs (one registry query).
+
+    `large_print` switches the letter to the large-print layout; `accommodation_notices`
+    fills the support box. A person not in the registry gets the normal letter.
+    """
+    preferences = _preferences(national_id)
+    office_phone = (getattr(office, "phone", "") or "") if office is not None else ""
+    notices = accommodation_notices(preferences, office_phone=office_phone)
+    bilingual = any(notice["en"] for notice in notices)
+    return {
+        "large_print": bool(preferences.get("large_print")),
+        "accommodation_notices": notices,
+        "accommodation_heading": NOTICE_HEADING if bilingual else (NOTICE_HEADING[0], ""),
+    }
+
+
+def applicant_needs_for_officers(national_id: str) -> dict:
+    """For internal sheets: the needs listed in Vietnamese, never the large-print layout."""
+    preferences = _preferences(national_id)
+    needs = []
+    language = preferences.get("language") or "vi"
+    name_vi = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["other"])[0]
+    if preferences.get("interpreter"):
+        needs.append(
+            f"{NEED_LABELS_VI['interpreter']} ({name_vi})"
+            if language != "vi"
+            else NEED_LABELS_VI["interpreter"]
+        )
+    elif language != "vi":
+        needs.append(f"{NEED_LABELS_VI['language']}: {name_vi}")
+    if preferences.get("large_print"):
+        needs.append(NEED_LABELS_VI["large_print"])
+    if preferences.get("assisted_digital"):
+        needs.append(NEED_LABELS_VI["assisted_digital"])
+    return {"large_print": False, "accommodation_notices": [], "applicant_needs": needs}

@@ -455,6 +455,10 @@ def dossier_submit(*, dossier: Dossier, actor: User, submission_key: str | None 
                 to_state=DossierState.SUBMITTED,
                 citizen_visible=True,
             )
+            # Once-only: the registry learns an applicant it did not know (never raises).
+            from beneficiaries.services import person_learn_from_dossier
+
+            person_learn_from_dossier(dossier=locked, actor=actor)
             _reception_side_effects(locked.pk)
     except IntegrityError:
         # A concurrent retry with the same key won the race: return its dossier.
@@ -550,6 +554,10 @@ def dossier_counter_receive(
                 "across_boundaries": competent.pk != office.pk,
             },
         )
+        # Once-only: the registry learns a walk-in it did not know (never raises).
+        from beneficiaries.services import person_learn_from_dossier
+
+        person_learn_from_dossier(dossier=locked, actor=officer)
         _reception_side_effects(locked.pk)
     locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
     logger.info("dossier_received_at_counter", dossier_id=locked.pk, office=office.agency_code)

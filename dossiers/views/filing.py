@@ -22,7 +22,12 @@ from ..forms import ApplicantPlaceForm, StepForm
 from ..models import DossierDocument
 from ..prediction import predicted_completion, predicted_completions
 from ..prefill import known_values
-from ..selectors import citizen_dossiers, documents_by_component, draft_expiry_status
+from ..selectors import (
+    applicant_accommodations,
+    citizen_dossiers,
+    documents_by_component,
+    draft_expiry_status,
+)
 from ..services import (
     ReceiptLine,
     available_actions,
@@ -375,6 +380,7 @@ def detail(request, reference):
             else [],
             "predicted": predicted_completion(dossier),
             "rating_panel": rating_panel_context(user=request.user, dossier=dossier),
+            "applicant_needs": [] if is_citizen else applicant_accommodations(dossier),
         },
     )
 
