@@ -7,6 +7,7 @@ urlpatterns = [
     path("v1/", include("procedures.api.urls")),
     path("v1/", include("dossiers.api.urls")),
     path("v1/", include("beneficiaries.api.urls")),
+    path("v1/", include("ratings.api.urls")),
     path("v1/", include("partners.api.urls")),
     path("v1/", include("dashboards.api_urls")),
 ]

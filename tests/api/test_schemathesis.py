@@ -50,10 +50,18 @@ CSRF_SECRET = "schemathesisCsrfSecret0123456789"  # 32 characters, as Django's c
 CLIENTS = ["anonymous", "citizen", "officer", "ivan", "employer", "health_facility"]
 
 DOSSIER_READS = {"GET /api/v1/dossiers/", "GET /api/v1/dossiers/{code}/"}
+SESSION_READS = {
+    "GET /api/v1/dossiers/{code}/timeline/",
+    "GET /api/v1/dossiers/{code}/rating/",
+    "GET /api/v1/bundles/",
+    "GET /api/v1/bundles/{reference}/",
+}
 EXPECTED_SUCCESSES = {
     "anonymous": {"GET /api/v1/procedures/", "GET /api/v1/procedures/{slug}/"},
-    "citizen": DOSSIER_READS | {"GET /api/v1/dossiers/{code}/timeline/"},
-    "officer": DOSSIER_READS | {"GET /api/v1/dossiers/{code}/timeline/"},
+    "citizen": DOSSIER_READS
+    | SESSION_READS
+    | {"POST /api/v1/dossiers/{code}/rating/", "PUT /api/v1/dossiers/{code}/rating/"},
+    "officer": DOSSIER_READS | SESSION_READS,
     "ivan": DOSSIER_READS | {"POST /api/v1/dossiers/"},
     "employer": DOSSIER_READS | {"POST /api/v1/dossiers/", "POST /api/v1/batches/"},
     "health_facility": {"GET /api/v1/hi-cards/{national_id}/"},
@@ -120,12 +128,41 @@ def _card_for(national_id: str) -> None:
     )
 
 
+def _returned_and_bundle(citizen, office) -> tuple[str, str]:
+    """A returned dossier of the citizen (to rate) and a birth declaration (to track)."""
+    from django.utils import timezone
+
+    from beneficiaries.bundles.constants import BundleKind, BundleProcedure
+    from beneficiaries.bundles.services import bundle_file
+    from dossiers.constants import DossierState
+    from procedures.models import Procedure
+    from tests.beneficiaries.conftest import birth_declaration
+    from tests.dossiers.factories import make_dossier
+
+    returned = make_dossier(
+        procedure=Procedure.objects.get(slug="sickness-benefit"),
+        state=DossierState.RETURNED,
+        office=office,
+        applicant=citizen,
+        returned_at=timezone.now(),
+        outcome="approved",
+        code=f"{office.agency_code}-000101-0042",  # apart from the codes submission gives
+    )
+    bundle = bundle_file(
+        kind=BundleKind.BIRTH,
+        applicant=citizen,
+        declaration=birth_declaration(),
+        procedures=[BundleProcedure.PERMANENT_RESIDENCE],
+    )
+    return returned.code, str(bundle.reference)
+
+
 @pytest.fixture
 def credentials(client_kind, catalogue, offices, sickness, client):
     """Headers and cookies for the client kind, plus codes of dossiers it may see."""
     _procedure, version = sickness
     if client_kind == "anonymous":
-        return {"headers": {}, "cookies": {}, "codes": []}
+        return {"headers": {}, "cookies": {}, "codes": [], "references": []}
     if client_kind in ("citizen", "officer"):
         citizen = UserFactory(
             citizen=True,
@@ -142,6 +179,7 @@ def credentials(client_kind, catalogue, offices, sickness, client):
         draft = file_sickness_draft(api, version, known=CITIZEN_KNOWN)
         submitted = file_sickness_draft(api, version, known=CITIZEN_KNOWN)
         code = _submit(api, submitted)
+        returned_code, bundle_reference = _returned_and_bundle(citizen, offices[1])
         user = citizen
         if client_kind == "officer":
             user = UserFactory(role=Role.COUNTER_OFFICER, office=offices[1])
@@ -150,6 +188,8 @@ def credentials(client_kind, catalogue, offices, sickness, client):
             "headers": {"X-CSRFToken": CSRF_SECRET},
             "cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF_SECRET},
             "codes": [code, draft["reference"]],
+            "returned_codes": [returned_code],
+            "references": [bundle_reference],
         }
     partner = partner_client(kind=PartnerKind(client_kind), name=client_kind, rate=100000)
     codes = []
@@ -159,7 +199,12 @@ def credentials(client_kind, catalogue, offices, sickness, client):
         draft = file_sickness_draft(partner.client, version)
         submitted = file_sickness_draft(partner.client, version)
         codes = [_submit(partner.client, submitted), draft["reference"]]
-    return {"headers": {"Authorization": f"Token {partner.secret}"}, "cookies": {}, "codes": codes}
+    return {
+        "headers": {"Authorization": f"Token {partner.secret}"},
+        "cookies": {},
+        "codes": codes,
+        "references": [],
+    }
 
 
 def _exercise(operation, credentials, mode: GenerationMode, answered: set) -> None:
@@ -169,10 +214,13 @@ def _exercise(operation, credentials, mode: GenerationMode, answered: set) -> No
         strategies += operation.schema.get_strategies_from_examples(operation)
         # Generated identifiers almost never exist: also generate requests on ones that do
         # (and this client may see), so that the handlers behind the 404s run too.
+        # Ratings need a returned dossier; the others' are answered with 409 (tested apart).
+        rating = operation.path.endswith("/rating/")
         existing = {
-            "code": credentials["codes"],
+            "code": credentials.get("returned_codes", []) if rating else credentials["codes"],
             "slug": ["sickness-benefit"],
             "national_id": ["001090012345"],
+            "reference": credentials["references"],
         }
         for name in re.findall(r"{(\w+)}", operation.path):
             strategies += [
