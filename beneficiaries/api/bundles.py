@@ -18,7 +18,6 @@ from rest_framework import status
 from rest_framework.exceptions import ErrorDetail, NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -30,6 +29,7 @@ from dossiers.api.common import (
     LOCATION_HEADER,
     UNSUPPORTED_MEDIA,
     ApiView,
+    PortalCursorPagination,
     problem,
     problem_example,
 )
@@ -343,15 +343,8 @@ FIELD_ERROR = {
 # --- collection ----------------------------------------------------------------------
 
 
-class BundlePagination(CursorPagination):
+class BundlePagination(PortalCursorPagination):
     ordering = ("-filed_at", "-id")
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    cursor_query_description = (
-        "Con trỏ trang, lấy từ `next`/`previous` / The page cursor, taken from `next` or "
-        "`previous`."
-    )
     page_size_query_description = "Số bộ hồ sơ mỗi trang (1-100) / Bundles per page (1-100)."
 
 

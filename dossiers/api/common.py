@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.throttling import AnonRateThrottle
@@ -64,6 +65,18 @@ class ApiView(APIView):
 
     def handle_exception(self, exc):
         return super().handle_exception(as_problem(exc))
+
+
+class PortalCursorPagination(CursorPagination):
+    """Cursor pagination of every API list: `next`/`previous` links, `page_size` 1-100."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    cursor_query_description = (
+        "Con trỏ trang, lấy từ `next`/`previous` / The page cursor, taken from `next` or "
+        "`previous`."
+    )
 
 
 # --- finding a dossier ---------------------------------------------------------------

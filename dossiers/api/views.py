@@ -20,7 +20,6 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -60,6 +59,7 @@ from .common import (
     STALE,
     UNSUPPORTED_MEDIA,
     ApiView,
+    PortalCursorPagination,
     dossiers_for,
     etag_for,
     get_dossier,
@@ -145,15 +145,8 @@ def _can_file(request) -> bool:
 # --- collection ----------------------------------------------------------------------
 
 
-class DossierPagination(CursorPagination):
+class DossierPagination(PortalCursorPagination):
     ordering = ("-created_at", "-id")
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    cursor_query_description = (
-        "Con trỏ trang, lấy từ `next`/`previous` / The page cursor, taken from `next` or "
-        "`previous`."
-    )
     page_size_query_description = "Số hồ sơ mỗi trang (1-100) / Dossiers per page (1-100)."
 
 

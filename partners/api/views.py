@@ -16,7 +16,6 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -28,6 +27,7 @@ from dossiers.api.common import (
     LOCATION_HEADER,
     UNSUPPORTED_MEDIA,
     ApiView,
+    PortalCursorPagination,
     problem,
     problem_example,
 )
@@ -330,13 +330,10 @@ class WebhookSecretRotateApi(_PartnerWebhookView):
         )
 
 
-class DeliveryPagination(CursorPagination):
+class DeliveryPagination(PortalCursorPagination):
     ordering = ("-created_at", "-id")
     page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    cursor_query_description = "Con trỏ trang / The page cursor, from `next` or `previous`."
-    page_size_query_description = "Số bản ghi mỗi trang (1-200) / Deliveries per page (1-200)."
+    page_size_query_description = "Số bản ghi mỗi trang (1-100) / Deliveries per page (1-100)."
 
 
 class DeliveryListInputSerializer(serializers.Serializer):
