@@ -59,6 +59,11 @@ class Channel(models.TextChoices):
     IVAN = "ivan", _("I-VAN provider")
 
 
+# Channels on which the applicant's own account (a citizen, or a partner system's service
+# account) fills in and submits the dossier, as opposed to an officer at a counter.
+APPLICANT_CHANNELS = frozenset({Channel.ONLINE, Channel.IVAN})
+
+
 class ReturnMethod(models.TextChoices):
     COUNTER = "counter", _("At the counter")
     POST = "post", _("By post")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from procedures.constants import OriginalOrCopy
 from workdays.constants import TimeLimitUnit
 
-from ..constants import Channel, DocumentSource, ReturnMethod
+from ..constants import APPLICANT_CHANNELS, DocumentSource, ReturnMethod
 from ..models import Dossier, DossierDocument, PaperReceipt
 from ..selectors import tracking_url
 from .rendering import (
@@ -117,7 +117,7 @@ def reception_slip_context(dossier: Dossier) -> dict:
     received_at = dossier.received_at or dossier.submitted_at
     version = dossier.version
     officer = dossier.received_by
-    is_online = dossier.channel == Channel.ONLINE
+    is_online = dossier.channel in APPLICANT_CHANNELS
     url = tracking_url(dossier)
     fee = dossier.procedure.fee_vnd
     return {

@@ -30,7 +30,13 @@ from procedures.selectors import NoVersionInForce, version_in_force
 from workdays.services import add_time_limit
 
 from ..codes import dossier_code_next
-from ..constants import Channel, DocumentSource, DossierState, EventKind
+from ..constants import (
+    APPLICANT_CHANNELS,
+    Channel,
+    DocumentSource,
+    DossierState,
+    EventKind,
+)
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete, IntakeRefused, NotAllowed
 from ..models import Dossier, DossierDocument, DossierEvent, PaperReceipt
 from ..prefill import known_values
@@ -89,7 +95,7 @@ def draft_expired(dossier: Dossier) -> bool:
 def can_edit_draft(user: User, dossier: Dossier) -> bool:
     if dossier.state != DossierState.DRAFT or draft_expired(dossier):
         return False
-    if dossier.channel == Channel.ONLINE:
+    if dossier.channel in APPLICANT_CHANNELS:
         return dossier.applicant_id is not None and dossier.applicant_id == user.pk
     if dossier.channel == Channel.COUNTER:
         return (
@@ -414,7 +420,7 @@ def dossier_submit(*, dossier: Dossier, actor: User, submission_key: str | None 
                 raise NotAllowed()
             if locked.state != DossierState.DRAFT:
                 return locked  # already submitted: the first submission stands
-            if locked.channel != Channel.ONLINE:
+            if locked.channel not in APPLICANT_CHANNELS:
                 raise NotAllowed()
             missing = dossier_missing_items(locked)
             if missing:

@@ -26,7 +26,7 @@ from procedures.constants import Filer
 from procedures.models import DocumentComponent, Procedure
 
 from ..constants import BatchItemStatus, PartnerKind
-from ..models import PartnerBatch, PartnerFiling, PartnerToken
+from ..models import Partner, PartnerBatch, PartnerFiling, PartnerToken
 
 logger = structlog.get_logger(__name__)
 
@@ -64,6 +64,12 @@ def partner_filing_record(
     )
 
 
+def filing_channel(partner: Partner) -> str:
+    """I-VAN providers file on the I-VAN channel (only procedures that accept it); employers
+    and other partners file electronically on the portal's online channel."""
+    return Channel.IVAN if partner.kind == PartnerKind.IVAN else Channel.ONLINE
+
+
 def partner_draft_create(
     *,
     token: PartnerToken,
@@ -85,7 +91,7 @@ def partner_draft_create(
     user = partner.user
     with transaction.atomic():
         dossier = dossier_draft_create(
-            procedure=procedure, actor=user, channel=Channel.ONLINE, applicant=user
+            procedure=procedure, actor=user, channel=filing_channel(partner), applicant=user
         )
         partner_filing_record(token=token, dossier=dossier, batch=batch, external_id=external_id)
         if values or province_code is not None or address is not None:

@@ -13,6 +13,7 @@ from tests.api.conftest import (
     file_sickness_draft,
     pdf_upload,
     required_values,
+    session_client,
 )
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +255,36 @@ def test_officers_cannot_start_online_drafts(officers, sickness):
 
     assert response.status_code == 403
     assert Dossier.objects.filter(state=DossierState.DRAFT).count() == 0
+
+
+def test_i_van_filings_arrive_on_the_i_van_channel_and_count_as_such(
+    ivan, employer, sickness, catalogue, officers, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from dashboards.models import DailyRollup
+    from dashboards.services import daily_rollup_refresh
+
+    _procedure, version = sickness
+    by_ivan = file_sickness_draft(ivan.client, version)
+    by_employer = file_sickness_draft(employer.client, version)
+    assert (by_ivan["channel"], by_employer["channel"]) == ("ivan", "online")
+    submitted = ivan.client.post(f"/api/v1/dossiers/{by_ivan['reference']}/submit/")
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["channel"] == "ivan"
+
+    # A procedure the catalogue does not open to I-VAN is refused on that channel.
+    refused = ivan.client.post(
+        "/api/v1/dossiers/", {"procedure": "hi-card-reissue-exchange"}, format="json"
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "intake_refused"
+
+    accepted = session_client(officers["counter"]).post(
+        f"/api/v1/dossiers/{submitted.json()['code']}/actions/accept/", {}, format="json"
+    )
+    assert accepted.status_code == 200
+    daily_rollup_refresh(day=timezone.localdate())
+    rows = DailyRollup.objects.filter(day=timezone.localdate(), channel="ivan")
+    assert sum(r.received for r in rows) == 1
+    assert not DailyRollup.objects.filter(day=timezone.localdate(), channel="online").exists()
