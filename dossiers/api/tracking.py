@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.http import client_ip
+
 from ..tracking import WINDOW_SECONDS, TooManyAttempts, masked_name, tracked_lookup
 from . import examples
 from .common import AUTH_PROBLEMS, BAD_REQUEST, as_problem, problem, problem_example
@@ -18,7 +20,7 @@ from .serializers import TrackingInputSerializer, TrackingOutputSerializer
 
 
 def _client_key(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_ip(request)
 
 
 class TrackingApi(APIView):

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.http import client_ip
+
 from ..constants import DossierState
 from ..prediction import predicted_completion
 from ..tracking import TooManyAttempts, masked_name, normalise_code, tracked_lookup
@@ -44,7 +46,7 @@ class TrackForm(forms.Form):
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_ip(request)
 
 
 def _timeline(dossier) -> list[dict]:

@@ -463,3 +463,41 @@ def test_the_history_query_has_a_matching_index():
     assert any(list(index.fields)[:3] == wanted for index in Dossier._meta.indexes), (
         "add Index(fields=[competent_office, procedure, returned_at], condition=state=returned)"
     )
+
+
+def test_behind_trusted_proxies_each_citizen_has_their_own_budget(client, dossier, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    via_proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request comes from the proxy
+    for _ in range(ATTEMPTS_PER_WINDOW):
+        response = _post(
+            client, dossier.code, "0000", HTTP_X_FORWARDED_FOR="203.0.113.5", **via_proxy
+        )
+        assert response.status_code == 404
+
+    assert (
+        _post(client, dossier.code, "2345", HTTP_X_FORWARDED_FOR="203.0.113.5", **via_proxy)
+    ).status_code == 429
+    # Another citizen behind the same proxy is not blocked by the first one's mistakes.
+    assert (
+        _post(client, dossier.code, "2345", HTTP_X_FORWARDED_FOR="198.51.100.7", **via_proxy)
+    ).status_code == 200
+    # An address the client wrote itself (left of the proxy's entry) buys no new budget.
+    assert (
+        _post(
+            client,
+            dossier.code,
+            "2345",
+            HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5",
+            **via_proxy,
+        )
+    ).status_code == 429
+
+
+def test_without_trusted_proxies_a_forwarded_header_buys_no_new_budget(client, dossier, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(ATTEMPTS_PER_WINDOW):
+        forged = f"198.51.100.{n + 1}"
+        assert _post(client, dossier.code, "0000", HTTP_X_FORWARDED_FOR=forged).status_code == 404
+
+    blocked = _post(client, dossier.code, "2345", HTTP_X_FORWARDED_FOR="198.51.100.200")
+    assert blocked.status_code == 429

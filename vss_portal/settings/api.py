@@ -5,6 +5,10 @@ from .env import env
 # How long an Idempotency-Key is remembered (then purged by the beat task).
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48)
 
+# Reverse proxies in front of the application, each appending to X-Forwarded-For: rate limits
+# count the address that many hops from the right (0: REMOTE_ADDR; the header is ignored).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a request without credentials gets 401 (not 403).
@@ -20,6 +24,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "partners.throttling.SessionUserRateThrottle",
     ],
+    # DRF's throttles identify anonymous clients the same way (never by an untrusted header).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "600/minute", "tracking": "10/minute"},
 }
 
