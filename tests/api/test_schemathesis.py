@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.constants import Role
 from partners.constants import PartnerKind
+from partners.services import webhook_endpoint_create
 from tests.api.conftest import CITIZEN_KNOWN, file_sickness_draft, partner_client
 from tests.factories import UserFactory
 
@@ -56,14 +57,19 @@ SESSION_READS = {
     "GET /api/v1/bundles/",
     "GET /api/v1/bundles/{reference}/",
 }
+WEBHOOK_READS = {
+    "GET /api/v1/webhooks/",
+    "GET /api/v1/webhooks/{endpoint_id}/",
+    "GET /api/v1/webhooks/{endpoint_id}/deliveries/",
+}
 EXPECTED_SUCCESSES = {
     "anonymous": {"GET /api/v1/procedures/", "GET /api/v1/procedures/{slug}/"},
     "citizen": DOSSIER_READS
     | SESSION_READS
     | {"POST /api/v1/dossiers/{code}/rating/", "PUT /api/v1/dossiers/{code}/rating/"},
     "officer": DOSSIER_READS | SESSION_READS,
-    "ivan": DOSSIER_READS | {"POST /api/v1/dossiers/"},
-    "employer": DOSSIER_READS | {"POST /api/v1/dossiers/", "POST /api/v1/batches/"},
+    "ivan": DOSSIER_READS | WEBHOOK_READS | {"POST /api/v1/dossiers/"},
+    "employer": DOSSIER_READS | WEBHOOK_READS | {"POST /api/v1/dossiers/", "POST /api/v1/batches/"},
     "health_facility": {"GET /api/v1/hi-cards/{national_id}/"},
 }
 
@@ -195,15 +201,25 @@ def credentials(client_kind, catalogue, offices, sickness, client):
     codes = []
     if client_kind == "health_facility":
         _card_for("001090012345")  # the national_id of the schema's example
+    endpoint_ids, deliveries = [], []
     if client_kind in ("ivan", "employer"):
+        # A registered endpoint, so that submitting queues a delivery (never sent here: the
+        # test transaction does not commit).
+        endpoint, _secret = webhook_endpoint_create(
+            partner=partner.partner, url=f"https://{client_kind}.example.vn/vss-events"
+        )
+        endpoint_ids = [endpoint.pk]
         draft = file_sickness_draft(partner.client, version)
         submitted = file_sickness_draft(partner.client, version)
         codes = [_submit(partner.client, submitted), draft["reference"]]
+        deliveries = [str(d.reference) for d in endpoint.deliveries.all()]
+        assert deliveries
     return {
         "headers": {"Authorization": f"Token {partner.secret}"},
         "cookies": {},
         "codes": codes,
-        "references": [],
+        "references": deliveries,
+        "endpoint_ids": endpoint_ids,
     }
 
 
@@ -221,6 +237,7 @@ def _exercise(operation, credentials, mode: GenerationMode, answered: set) -> No
             "slug": ["sickness-benefit"],
             "national_id": ["001090012345"],
             "reference": credentials["references"],
+            "endpoint_id": credentials.get("endpoint_ids", []),
         }
         for name in re.findall(r"{(\w+)}", operation.path):
             strategies += [
