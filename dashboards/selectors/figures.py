@@ -90,6 +90,19 @@ class Figure:
     note: str = ""
     measured: bool = True
 
+    @classmethod
+    def percent(cls, key: str, label: str, numerator: int, denominator: int, **extra) -> Figure:
+        """A share of `denominator`, shown with both counts."""
+        return cls(
+            key,
+            label,
+            share(numerator, denominator),
+            Unit.PERCENT,
+            numerator=numerator,
+            denominator=denominator,
+            **extra,
+        )
+
     @property
     def status(self) -> str:
         if not self.measured:
@@ -260,43 +273,35 @@ def dashboard_figures(
         "timeliness",
         _("Timeliness"),
         [
-            Figure(
+            Figure.percent(
                 "on_time_rate",
                 _("On-time rate (early or on time)"),
-                share(on_time, returned_timed),
-                Unit.PERCENT,
-                numerator=on_time,
-                denominator=returned_timed,
+                on_time,
+                returned_timed,
                 target=targets.get(TargetKey.ON_TIME),
                 drill=Drill.TIMELY,
                 gap_drill=Drill.LATE,
                 note=_("Of the results returned in the period."),
             ),
-            Figure(
+            Figure.percent(
                 "early",
                 _("Returned early"),
-                share(totals["returned_early"], returned_timed),
-                Unit.PERCENT,
-                numerator=totals["returned_early"],
-                denominator=returned_timed,
+                totals["returned_early"],
+                returned_timed,
                 drill=Drill.EARLY,
             ),
-            Figure(
+            Figure.percent(
                 "on_time",
                 _("Returned on time"),
-                share(totals["returned_on_time"], returned_timed),
-                Unit.PERCENT,
-                numerator=totals["returned_on_time"],
-                denominator=returned_timed,
+                totals["returned_on_time"],
+                returned_timed,
                 drill=Drill.ON_TIME,
             ),
-            Figure(
+            Figure.percent(
                 "late",
                 _("Returned late"),
-                share(totals["returned_late"], returned_timed),
-                Unit.PERCENT,
-                numerator=totals["returned_late"],
-                denominator=returned_timed,
+                totals["returned_late"],
+                returned_timed,
                 drill=Drill.LATE,
             ),
             Figure(
@@ -329,24 +334,20 @@ def dashboard_figures(
         "channels",
         _("Channels"),
         [
-            Figure(
+            Figure.percent(
                 "electronic_share",
                 _("Received electronically (online or I-VAN)"),
-                share(electronic, received),
-                Unit.PERCENT,
-                numerator=electronic,
-                denominator=received,
+                electronic,
+                received,
                 target=targets.get(TargetKey.ONLINE_SHARE),
                 drill=Drill.ELECTRONIC,
             ),
             *[
-                Figure(
+                Figure.percent(
                     f"channel_{channel}",
                     channel_labels[channel],
-                    share(totals[f"channel_{channel}"], received),
-                    Unit.PERCENT,
-                    numerator=totals[f"channel_{channel}"],
-                    denominator=received,
+                    totals[f"channel_{channel}"],
+                    received,
                     drill=CHANNEL_DRILLS[channel],
                 )
                 for channel in Channel.values
@@ -357,36 +358,30 @@ def dashboard_figures(
         "one_stop",
         _("One-stop shop"),
         [
-            Figure(
+            Figure.percent(
                 "cross_boundary",
                 _("Handled regardless of administrative boundaries"),
-                share(totals["received_cross_boundary"], totals["received_eligible"]),
-                Unit.PERCENT,
-                numerator=totals["received_cross_boundary"],
-                denominator=totals["received_eligible"],
+                totals["received_cross_boundary"],
+                totals["received_eligible"],
                 target=targets.get(TargetKey.CROSS_BOUNDARY),
                 drill=Drill.CROSS_BOUNDARY,
                 note=_eligible_procedures_note(),
             ),
-            Figure(
+            Figure.percent(
                 "digitised",
                 _("Dossiers fully digitised"),
-                share(totals["received_digitised"], received),
-                Unit.PERCENT,
-                numerator=totals["received_digitised"],
-                denominator=received,
+                totals["received_digitised"],
+                received,
                 target=targets.get(TargetKey.DIGITISED),
                 drill=Drill.DIGITISED,
                 gap_drill=Drill.NOT_DIGITISED,
                 note=_("Of the dossiers received in the period."),
             ),
-            Figure(
+            Figure.percent(
                 "signed",
                 _("Results signed electronically"),
-                share(totals["returned_signed"], totals["returned"]),
-                Unit.PERCENT,
-                numerator=totals["returned_signed"],
-                denominator=totals["returned"],
+                totals["returned_signed"],
+                totals["returned"],
                 target=targets.get(TargetKey.SIGNED),
                 drill=Drill.SIGNED,
                 gap_drill=Drill.UNSIGNED,
@@ -399,13 +394,11 @@ def dashboard_figures(
         "payments",
         _("Benefit payments"),
         [
-            Figure(
+            Figure.percent(
                 "non_cash",
                 _("Benefits paid non-cash"),
-                share(totals["paid_non_cash"], paid_to_person),
-                Unit.PERCENT,
-                numerator=totals["paid_non_cash"],
-                denominator=paid_to_person,
+                totals["paid_non_cash"],
+                paid_to_person,
                 target=targets.get(TargetKey.NON_CASH),
                 drill=Drill.NON_CASH,
                 gap_drill=Drill.CASH,
@@ -431,13 +424,11 @@ def _satisfaction_group(*, totals: dict, targets: dict[str, Target]) -> FigureGr
     summary = satisfaction_summary(totals)
     rated = summary.ratings
     figures = [
-        Figure(
+        Figure.percent(
             "satisfied",
             _("Satisfied applicants (4 or 5 out of 5)"),
-            share(summary.satisfied, rated),
-            Unit.PERCENT,
-            numerator=summary.satisfied,
-            denominator=rated,
+            summary.satisfied,
+            rated,
             target=targets.get(TargetKey.SATISFACTION),
             drill=Drill.RATED,
             gap_drill=Drill.UNSATISFIED,
