@@ -9,6 +9,7 @@ partner tokens name no scope for bundles and are refused (403).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 
 from django.utils.translation import gettext_lazy as _
@@ -182,29 +183,38 @@ CITIZENS_ONLY = {
         ),
     )
 }
+_BIRTH = {
+    "kind": "birth",
+    "applicant_phone": "0912345678",
+    "applicant_email": "an@example.vn",
+    "relationship": "father",
+    "child_full_name": "Nguyễn Minh Khôi",
+    "child_date_of_birth": "2026-11-20",
+    "child_gender": "male",
+    "other_parent_full_name": "Trần Thị Hoa",
+    "province": 1,
+    "commune": 70,
+    "street": "Số 12 Tràng Tiền",
+    "want_residence": True,
+    "want_hi_card": True,
+    "facility": "01001",
+    "return_method": "electronic",
+}
 BIRTH_REQUEST = OpenApiExample(
-    "Khai sinh / Birth",
-    value={
-        "kind": "birth",
-        "applicant_phone": "0912345678",
-        "applicant_email": "an@example.vn",
-        "relationship": "father",
-        "child_full_name": "Nguyễn Minh Khôi",
-        "child_date_of_birth": "2026-11-20",
-        "child_gender": "male",
-        "other_parent_full_name": "Trần Thị Hoa",
-        "province": 1,
-        "commune": 70,
-        "street": "Số 12 Tràng Tiền",
-        "want_residence": True,
-        "want_hi_card": True,
-        "facility": "01001",
-        "return_method": "electronic",
-    },
+    "Khai sinh kèm thẻ BHYT / Birth with the HI card", value=_BIRTH, request_only=True
+)
+BIRTH_MULTIPART_REQUEST = OpenApiExample(
+    "Khai sinh kèm giấy chứng sinh / Birth with the medical birth certificate",
+    value={**_BIRTH, "medical_birth_certificate": "giay-chung-sinh.pdf"},
+    description=(
+        "Giấy tờ là các phần tệp của multipart, không phải tên tệp / Documents are multipart "
+        "file parts, not file names."
+    ),
     request_only=True,
+    media_type="multipart/form-data",
 )
 DEATH_REQUEST = OpenApiExample(
-    "Khai tử / Death",
+    "Khai tử kèm trợ cấp mai táng / Death with the funeral allowance",
     value={
         "kind": "death",
         "applicant_phone": "0912345678",
@@ -225,83 +235,134 @@ DEATH_REQUEST = OpenApiExample(
     },
     request_only=True,
 )
+_TRACKER = {
+    "reference": "3b2f7a8e-1c4d-4e6f-9a0b-2c3d4e5f6a7b",
+    "url": "https://portal.vss.gov.vn/api/v1/bundles/3b2f7a8e-1c4d-4e6f-9a0b-2c3d4e5f6a7b/",
+    "kind": "birth",
+    "kind_label": "Đăng ký khai sinh, đăng ký thường trú và cấp thẻ BHYT cho trẻ em",
+    "title_vi": BUNDLE_TITLES_VI[BundleKind.BIRTH],
+    "filed_at": "2026-11-24T09:00:00+07:00",
+    "documents_due_at": "2026-12-03T09:00:00+07:00",
+    "is_open": True,
+    "parts": [
+        {
+            "procedure": "birth_registration",
+            "procedure_label": "Đăng ký khai sinh",
+            "name_vi": "Đăng ký khai sinh",
+            "agency": "justice",
+            "agency_label": "Hộ tịch (tư pháp)",
+            "status": "completed",
+            "status_label": "Đã hoàn thành",
+            "is_open": False,
+            "dossier": None,
+            "target_at": None,
+            "documents_due_at": None,
+            "missing_documents": [],
+            "agency_reference": "KS-2026-000123",
+            "sent_at": "2026-11-24T09:00:05+07:00",
+            "answered_at": "2026-11-24T10:12:00+07:00",
+            "refusal_reason": "",
+        },
+        {
+            "procedure": "hi_card_child",
+            "procedure_label": "Cấp thẻ BHYT cho trẻ em dưới 6 tuổi",
+            "name_vi": "Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
+            "agency": "vss",
+            "agency_label": "Bảo hiểm xã hội Việt Nam",
+            "status": "filed",
+            "status_label": "Đã nộp hồ sơ BHXH",
+            "is_open": True,
+            "dossier": {
+                "reference": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                "code": "000.00.01.H26-261124-0001",
+                "state": "submitted",
+                "state_label": "Đã nộp",
+                "url": "https://portal.vss.gov.vn/api/v1/dossiers/000.00.01.H26-261124-0001/",
+            },
+            "target_at": "2026-11-27T17:00:00+07:00",
+            "documents_due_at": None,
+            "missing_documents": [],
+            "agency_reference": "",
+            "sent_at": None,
+            "answered_at": None,
+            "refusal_reason": "",
+        },
+    ],
+    "missing_documents": [],
+    "documents": [
+        {
+            "kind": "medical_birth_certificate",
+            "label": "Giấy chứng sinh",
+            "file_name": "giay-chung-sinh.pdf",
+            "content_type": "application/pdf",
+            "size": 48213,
+            "sha256": "9f2c…",
+            "created_at": "2026-11-24T09:00:00+07:00",
+        }
+    ],
+    "events": [
+        {
+            "kind": "filed",
+            "label": "Đã nộp tờ khai",
+            "procedure": None,
+            "status": "",
+            "created_at": "2026-11-24T09:00:00+07:00",
+        }
+    ],
+    "hi_card": None,
+}
 TRACKER_EXAMPLE = OpenApiExample(
+    "Khai sinh đang xử lý / A birth bundle in progress", value=_TRACKER, response_only=True
+)
+
+
+def _after_document() -> dict:
+    """The tracker once the birth certificate, missing at filing, was added."""
+    tracker = copy.deepcopy(_TRACKER)
+    tracker["documents"][0]["created_at"] = "2026-11-25T14:00:00+07:00"
+    tracker["events"].append(
+        {
+            "kind": "document_added",
+            "label": "Đã thêm giấy tờ",
+            "procedure": None,
+            "status": "",
+            "created_at": "2026-11-25T14:00:00+07:00",
+        }
+    )
+    return tracker
+
+
+DOCUMENT_REQUEST = OpenApiExample(
+    "Giấy chứng sinh / Medical birth certificate",
+    value={"kind": "medical_birth_certificate", "file": "giay-chung-sinh.pdf"},
+    description="`file` là phần tệp của multipart / `file` is a multipart file part.",
+    request_only=True,
+    media_type="multipart/form-data",
+)
+AFTER_DOCUMENT_EXAMPLE = OpenApiExample(
+    "Đã bổ sung giấy chứng sinh / Birth certificate added",
+    value=_after_document(),
+    response_only=True,
+)
+LIST_ITEM_EXAMPLE = OpenApiExample(
     "Khai sinh đang xử lý / A birth bundle in progress",
     value={
-        "reference": "3b2f7a8e-1c4d-4e6f-9a0b-2c3d4e5f6a7b",
-        "url": "https://portal.vss.gov.vn/api/v1/bundles/3b2f7a8e-1c4d-4e6f-9a0b-2c3d4e5f6a7b/",
+        "reference": _TRACKER["reference"],
+        "url": _TRACKER["url"],
         "kind": "birth",
-        "kind_label": "Đăng ký khai sinh, đăng ký thường trú và cấp thẻ BHYT cho trẻ em",
-        "title_vi": BUNDLE_TITLES_VI[BundleKind.BIRTH],
-        "filed_at": "2026-11-24T09:00:00+07:00",
-        "documents_due_at": "2026-12-03T09:00:00+07:00",
+        "kind_label": _TRACKER["kind_label"],
+        "filed_at": _TRACKER["filed_at"],
         "is_open": True,
         "parts": [
             {
-                "procedure": "birth_registration",
-                "procedure_label": "Đăng ký khai sinh",
-                "name_vi": "Đăng ký khai sinh",
-                "agency": "justice",
-                "agency_label": "Hộ tịch (tư pháp)",
-                "status": "completed",
-                "status_label": "Đã hoàn thành",
-                "is_open": False,
-                "dossier": None,
-                "target_at": None,
-                "documents_due_at": None,
-                "missing_documents": [],
-                "agency_reference": "KS-2026-000123",
-                "sent_at": "2026-11-24T09:00:05+07:00",
-                "answered_at": "2026-11-24T10:12:00+07:00",
-                "refusal_reason": "",
-            },
-            {
-                "procedure": "hi_card_child",
-                "procedure_label": "Cấp thẻ BHYT cho trẻ em dưới 6 tuổi",
-                "name_vi": "Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
-                "agency": "vss",
-                "agency_label": "Bảo hiểm xã hội Việt Nam",
-                "status": "filed",
-                "status_label": "Đã nộp hồ sơ BHXH",
-                "is_open": True,
-                "dossier": {
-                    "reference": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-                    "code": "000.00.01.H26-261124-0001",
-                    "state": "submitted",
-                    "state_label": "Đã nộp",
-                    "url": "https://portal.vss.gov.vn/api/v1/dossiers/000.00.01.H26-261124-0001/",
-                },
-                "target_at": "2026-11-27T17:00:00+07:00",
-                "documents_due_at": None,
-                "missing_documents": [],
-                "agency_reference": "",
-                "sent_at": None,
-                "answered_at": None,
-                "refusal_reason": "",
-            },
-        ],
-        "missing_documents": [],
-        "documents": [
-            {
-                "kind": "medical_birth_certificate",
-                "label": "Giấy chứng sinh",
-                "file_name": "giay-chung-sinh.pdf",
-                "content_type": "application/pdf",
-                "size": 48213,
-                "sha256": "9f2c…",
-                "created_at": "2026-11-24T09:00:00+07:00",
+                "procedure": part["procedure"],
+                "procedure_label": part["procedure_label"],
+                "agency": part["agency"],
+                "status": part["status"],
+                "status_label": part["status_label"],
             }
+            for part in _TRACKER["parts"]
         ],
-        "events": [
-            {
-                "kind": "filed",
-                "label": "Đã nộp tờ khai",
-                "procedure": None,
-                "status": "",
-                "created_at": "2026-11-24T09:00:00+07:00",
-            }
-        ],
-        "hi_card": None,
     },
     response_only=True,
 )
@@ -370,6 +431,7 @@ class BundleCollectionApi(BundleApiView, ListModelMixin, GenericAPIView):
             200: OpenApiResponse(
                 BundleListOutputSerializer(many=True),
                 description="Một trang bộ hồ sơ / One page of bundles.",
+                examples=[LIST_ITEM_EXAMPLE],
             ),
             **AUTH_PROBLEMS,
             (404, P): problem("Con trỏ không hợp lệ / Invalid cursor."),
@@ -406,7 +468,7 @@ class BundleCollectionApi(BundleApiView, ListModelMixin, GenericAPIView):
             "multipart/form-data": BundleCreateMultipartInputSerializer,
         },
         parameters=[IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED_HEADER, LOCATION_HEADER],
-        examples=[BIRTH_REQUEST, DEATH_REQUEST],
+        examples=[BIRTH_REQUEST, DEATH_REQUEST, BIRTH_MULTIPART_REQUEST],
         responses={
             201: OpenApiResponse(
                 BundleTrackerOutputSerializer,
@@ -521,10 +583,12 @@ class BundleDocumentApi(BundleApiView):
         ),
         request={"multipart/form-data": BundleDocumentInputSerializer},
         parameters=[REFERENCE, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED_HEADER],
+        examples=[DOCUMENT_REQUEST],
         responses={
             201: OpenApiResponse(
                 BundleTrackerOutputSerializer,
                 description="Bộ hồ sơ sau khi bổ sung / The bundle after the addition.",
+                examples=[AFTER_DOCUMENT_EXAMPLE],
             ),
             (400, P): problem(
                 "Giấy tờ không còn thiếu, hoặc tệp bị từ chối / Not a missing document, or "

@@ -78,7 +78,7 @@ class HiCardLookupApi(ApiView):
             (400, "application/problem+json"): problem(
                 "Số CCCD không hợp lệ / Not a valid personal ID number.",
                 problem_example(
-                    "CCCD sai / Invalid ID",
+                    "Số CCCD sai / Invalid ID number",
                     400,
                     "validation_error",
                     "The request has invalid fields.",

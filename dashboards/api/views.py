@@ -1,8 +1,15 @@
 """Open-data API (Decree 47/2020/ND-CP): public, throttled by the default throttles."""
 
+from dataclasses import asdict
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,7 +17,7 @@ from rest_framework.views import APIView
 from core.api import PROBLEM_CONTENT_TYPE, ProblemOutputSerializer
 
 from ..constants import OPEN_DATA_MIN_CELL
-from ..selectors.open_data import DICTIONARY, open_data_rows
+from ..selectors.open_data import DICTIONARY, dictionary_entry, open_data_rows
 from .serializers import (
     DictionaryEntrySerializer,
     OpenDataInputSerializer,
@@ -18,6 +25,84 @@ from .serializers import (
 )
 
 TAGS = ["open-data"]
+
+# --- OpenAPI examples (figures are fictitious) ---------------------------------------
+
+STATISTICS_EXAMPLE = OpenApiExample(
+    "Hà Nội và Điện Biên, tháng 10/2026 / Hanoi and Dien Bien, October 2026",
+    value={
+        "year": 2026,
+        "min_cell": OPEN_DATA_MIN_CELL,
+        "results": [
+            {
+                "province_code": 1,
+                "province_name": "Thành phố Hà Nội",
+                "month": "2026-10",
+                "received": 1250,
+                "received_online": 812,
+                "received_counter": 301,
+                "received_post": 37,
+                "received_ivan": 100,
+                "electronic_share": 72.9,
+                "received_boundary_eligible": 1180,
+                "received_cross_boundary": 96,
+                "received_digitised": 1202,
+                "processed": 1174,
+                "returned": 1160,
+                "returned_early": 402,
+                "returned_on_time": 731,
+                "returned_late": 27,
+                "on_time_rate": 97.6,
+                "returned_signed": 1160,
+                "average_processing_days": 4.6,
+                "paid_non_cash": 1088,
+                "paid_cash": 42,
+                "rated": 318,
+                "rated_satisfied": 291,
+                "satisfied_share": 91.5,
+                "average_score": 4.5,
+            },
+            {
+                "province_code": 11,
+                "province_name": "Điện Biên",
+                "month": "2026-10",
+                "received": 3,
+                "received_online": 2,
+                "received_counter": 1,
+                "received_post": 0,
+                "received_ivan": 0,
+                "electronic_share": None,
+                "received_boundary_eligible": 3,
+                "received_cross_boundary": 0,
+                "received_digitised": 3,
+                "processed": 2,
+                "returned": 2,
+                "returned_early": 1,
+                "returned_on_time": 1,
+                "returned_late": 0,
+                "on_time_rate": None,
+                "returned_signed": 2,
+                "average_processing_days": None,
+                "paid_non_cash": 2,
+                "paid_cash": 0,
+                "rated": 1,
+                "rated_satisfied": 1,
+                "satisfied_share": None,
+                "average_score": None,
+            },
+        ],
+    },
+    description=(
+        "Điện Biên có dưới 5 hồ sơ nên tỷ lệ và trung bình để trống / Dien Bien has fewer "
+        "than 5 dossiers, so its rates and averages are null."
+    ),
+    response_only=True,
+)
+DICTIONARY_EXAMPLE = OpenApiExample(
+    "Tỷ lệ đúng hạn / The on-time rate",
+    value=asdict(dictionary_entry("on_time_rate")),
+    response_only=True,
+)
 
 
 class OpenDataApi(APIView):
@@ -65,6 +150,7 @@ class OpenDataApi(APIView):
                     "Một dòng cho mỗi tỉnh và tháng có hoạt động / "
                     "One row per province and month with any activity."
                 ),
+                examples=[STATISTICS_EXAMPLE],
             ),
             (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 response=ProblemOutputSerializer,
@@ -100,6 +186,7 @@ class OpenDataDictionaryApi(APIView):
             200: OpenApiResponse(
                 response=DictionaryEntrySerializer(many=True),
                 description="Các trường theo thứ tự / The fields, in order.",
+                examples=[DICTIONARY_EXAMPLE],
             ),
             (429, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 response=ProblemOutputSerializer,

@@ -41,6 +41,7 @@ from ..services import (
     dossier_take_next,
     dossier_withdraw,
 )
+from . import examples
 from .common import (
     AUTH_PROBLEMS,
     BAD_REQUEST,
@@ -315,10 +316,12 @@ def _view_for(spec: ActionSpec) -> type[DossierActionApi]:
         description=description,
         request=spec.serializer,
         parameters=[DOSSIER_KEY, if_match_parameter(required=False), ETAG_HEADER],
+        examples=examples.ACTION_REQUESTS.get(spec.name, []),
         responses={
             200: OpenApiResponse(
                 DossierDetailOutputSerializer,
                 description="Hồ sơ sau thao tác / The dossier after the action.",
+                examples=[examples.ACTION_ANSWERS[spec.name]],
             ),
             **BAD_REQUEST,
             **AUTH_PROBLEMS,
@@ -360,6 +363,7 @@ class TakeNextApi(ApiView):
             200: OpenApiResponse(
                 DossierDetailOutputSerializer,
                 description="Hồ sơ vừa nhận, đã giao cho bạn / The dossier, now assigned to you.",
+                examples=[examples.TAKEN],
             ),
             204: OpenApiResponse(description="Không còn hồ sơ chờ / Nothing is waiting."),
             **AUTH_PROBLEMS,

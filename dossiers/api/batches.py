@@ -216,7 +216,11 @@ class BatchDetailApi(ApiView):
             )
         ],
         responses={
-            200: OpenApiResponse(BatchOutputSerializer, description="Kết quả / The result."),
+            200: OpenApiResponse(
+                BatchOutputSerializer,
+                description="Kết quả / The result.",
+                examples=[examples.BATCH_RESULT],
+            ),
             **AUTH_PROBLEMS,
             (404, "application/problem+json"): problem("Không có lô này / No such batch."),
         },

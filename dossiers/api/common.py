@@ -78,6 +78,19 @@ class PortalCursorPagination(CursorPagination):
         "`previous`."
     )
 
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        cursors = {"next": "cD0yMDI2LTExLTI0", "previous": "cj0xJnA9MjAyNi0xMS0yNQ"}
+        for link, cursor in cursors.items():
+            paginated["properties"][link]["example"] = (
+                f"https://portal.vss.gov.vn/api/v1/dossiers/?cursor={cursor}"
+            )
+            paginated["properties"][link]["description"] = (
+                "Địa chỉ trang tiếp theo / trước đó, hoặc null / The next or previous page, or "
+                "null."
+            )
+        return paginated
+
 
 # --- finding a dossier ---------------------------------------------------------------
 

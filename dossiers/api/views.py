@@ -171,6 +171,7 @@ class DossierCollectionApi(ApiView, ListModelMixin, GenericAPIView):
             200: OpenApiResponse(
                 DossierListOutputSerializer(many=True),
                 description="Một trang hồ sơ / One page of dossiers.",
+                examples=[examples.DOSSIER_LIST_ITEM],
             ),
             **BAD_REQUEST,
             **AUTH_PROBLEMS,
@@ -326,7 +327,9 @@ class DossierDetailApi(ApiView):
         examples=[examples.UPDATE_REQUEST],
         responses={
             200: OpenApiResponse(
-                DossierDetailOutputSerializer, description="Hồ sơ đã lưu / The saved draft."
+                DossierDetailOutputSerializer,
+                description="Hồ sơ đã lưu / The saved draft.",
+                examples=[examples.DRAFT_DETAIL],
             ),
             **BAD_REQUEST,
             **AUTH_PROBLEMS,
@@ -378,9 +381,12 @@ class DossierDocumentUploadApi(ApiView):
         ),
         request={"multipart/form-data": DocumentUploadInputSerializer},
         parameters=[DOSSIER_KEY, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED_HEADER],
+        examples=[examples.DOCUMENT_UPLOAD_REQUEST],
         responses={
             201: OpenApiResponse(
-                DocumentOutputSerializer, description="Tệp đã nhận / The stored document."
+                DocumentOutputSerializer,
+                description="Tệp đã nhận / The stored document.",
+                examples=[examples.DOCUMENT],
             ),
             **BAD_REQUEST,
             **AUTH_PROBLEMS,
@@ -467,7 +473,9 @@ class DossierSubmitApi(ApiView):
         ],
         responses={
             200: OpenApiResponse(
-                DossierDetailOutputSerializer, description="Hồ sơ đã nộp / The submitted dossier."
+                DossierDetailOutputSerializer,
+                description="Hồ sơ đã nộp / The submitted dossier.",
+                examples=[examples.DOSSIER_DETAIL],
             ),
             **AUTH_PROBLEMS,
             **NOT_FOUND,
@@ -517,7 +525,7 @@ class DossierTimelineApi(ApiView):
             200: OpenApiResponse(
                 TimelineEventOutputSerializer(many=True),
                 description="Các sự kiện / The events.",
-                examples=[examples.TIMELINE],
+                examples=examples.TIMELINE,
             ),
             **AUTH_PROBLEMS,
             **NOT_FOUND,

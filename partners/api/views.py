@@ -76,16 +76,69 @@ ENDPOINT_ID = OpenApiParameter(
     OpenApiParameter.PATH,
     description="Mã số địa chỉ nhận / The endpoint's id.",
 )
+_ENDPOINT = {
+    "id": 7,
+    "url": "https://ivan.example.vn/vss/events",
+    "description": "Production",
+    "is_active": True,
+    "created_at": "2026-11-24T09:30:00+07:00",
+    "deliveries_url": "https://portal.vss.gov.vn/api/v1/webhooks/7/deliveries/",
+}
 SECRET_EXAMPLE = OpenApiExample(
     "Địa chỉ mới kèm khóa ký / New endpoint with its secret",
+    value={**_ENDPOINT, "secret": "whsec_4kq0V3mZ0yQe7Yt1n8c2fW9rT5uB6xH3jL0pA2sD1gE"},
+    response_only=True,
+)
+ENDPOINT_EXAMPLE = OpenApiExample(
+    "Địa chỉ đang hoạt động / An active endpoint", value=_ENDPOINT, response_only=True
+)
+PAUSED_EXAMPLE = OpenApiExample(
+    "Địa chỉ đã tạm dừng / A paused endpoint",
+    value={**_ENDPOINT, "is_active": False},
+    response_only=True,
+)
+_DELIVERY = {
+    "reference": "5a1d7e0c-3b4f-4c2a-8e9d-6f7a8b9c0d1e",
+    "event_id": 9007,
+    "event_type": "dossier.status_changed",
+    "dossier_code": "000.00.01.H26-261124-0001",
+    "status": "delivered",
+    "attempts": 1,
+    "last_response_code": 200,
+    "last_error": "",
+    "next_retry_at": None,
+    "delivered_at": "2026-11-24T09:05:02+07:00",
+    "created_at": "2026-11-24T09:05:00+07:00",
+    "payload": {
+        "event_id": 9007,
+        "type": "dossier.status_changed",
+        "occurred_at": "2026-11-24T09:05:00+07:00",
+        "dossier": {
+            "reference": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            "code": "000.00.01.H26-261124-0001",
+            "procedure": "1.001667",
+            "state": "received",
+            "previous_state": "submitted",
+            "portal_code": 2,
+            "due_at": "2026-12-02T08:20:00+07:00",
+            "url": "https://portal.vss.gov.vn/api/v1/dossiers/000.00.01.H26-261124-0001/",
+        },
+        "reason": "",
+    },
+}
+DELIVERY_EXAMPLE = OpenApiExample(
+    "Đã gửi thành công / Delivered", value=_DELIVERY, response_only=True
+)
+REDELIVERY_EXAMPLE = OpenApiExample(
+    "Gửi lại sau khi đã thất bại / Queued again after failing",
     value={
-        "id": 7,
-        "url": "https://ivan.example.vn/vss/events",
-        "description": "Production",
-        "is_active": True,
-        "created_at": "2026-11-24T09:30:00+07:00",
-        "deliveries_url": "https://portal.vss.gov.vn/api/v1/webhooks/7/deliveries/",
-        "secret": "whsec_4kq0V3mZ0yQe7Yt1n8c2fW9rT5uB6xH3jL0pA2sD1gE",
+        **_DELIVERY,
+        "status": "pending",
+        "attempts": 8,
+        "last_response_code": None,
+        "last_error": "TimeoutError",
+        "next_retry_at": "2026-11-24T16:00:00+07:00",
+        "delivered_at": None,
     },
     response_only=True,
 )
@@ -127,7 +180,9 @@ class WebhookCollectionApi(_PartnerWebhookView):
         description=f"Các địa chỉ đã đăng ký, cũ nhất trước / Your endpoints, oldest first. {NOTE}",
         responses={
             200: OpenApiResponse(
-                WebhookEndpointOutputSerializer(many=True), description="Địa chỉ / Endpoints."
+                WebhookEndpointOutputSerializer(many=True),
+                description="Địa chỉ / Endpoints.",
+                examples=[ENDPOINT_EXAMPLE],
             ),
             **AUTH_PROBLEMS,
         },
@@ -224,7 +279,11 @@ class WebhookDetailApi(_PartnerWebhookView):
         description=f"Không kèm khóa ký / Without its secret. {NOTE}",
         parameters=[ENDPOINT_ID],
         responses={
-            200: OpenApiResponse(WebhookEndpointOutputSerializer, description="Địa chỉ."),
+            200: OpenApiResponse(
+                WebhookEndpointOutputSerializer,
+                description="Địa chỉ nhận sự kiện / The endpoint.",
+                examples=[ENDPOINT_EXAMPLE],
+            ),
             **AUTH_PROBLEMS,
             **ENDPOINT_NOT_FOUND,
         },
@@ -249,7 +308,11 @@ class WebhookDetailApi(_PartnerWebhookView):
             OpenApiExample("Tạm dừng / Pause", value={"is_active": False}, request_only=True)
         ],
         responses={
-            200: OpenApiResponse(WebhookEndpointOutputSerializer, description="Đã lưu / Saved."),
+            200: OpenApiResponse(
+                WebhookEndpointOutputSerializer,
+                description="Đã lưu / Saved.",
+                examples=[PAUSED_EXAMPLE],
+            ),
             **BAD_REQUEST,
             **AUTH_PROBLEMS,
             **ENDPOINT_NOT_FOUND,
@@ -360,7 +423,9 @@ class WebhookDeliveryListApi(_PartnerWebhookView, ListModelMixin, GenericAPIView
         parameters=[ENDPOINT_ID, DeliveryListInputSerializer],
         responses={
             200: OpenApiResponse(
-                WebhookDeliveryOutputSerializer(many=True), description="Một trang / One page."
+                WebhookDeliveryOutputSerializer(many=True),
+                description="Một trang / One page.",
+                examples=[DELIVERY_EXAMPLE],
             ),
             **BAD_REQUEST,
             **AUTH_PROBLEMS,
@@ -407,7 +472,9 @@ class WebhookRedeliverApi(_PartnerWebhookView):
         request=None,
         responses={
             202: OpenApiResponse(
-                WebhookDeliveryOutputSerializer, description="Đã xếp hàng / Queued."
+                WebhookDeliveryOutputSerializer,
+                description="Đã xếp hàng / Queued.",
+                examples=[REDELIVERY_EXAMPLE],
             ),
             **AUTH_PROBLEMS,
             (404, P): problem("Không có lần gửi này / No such delivery."),

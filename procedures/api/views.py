@@ -1,7 +1,12 @@
 """Public read API of the procedure catalogue: one view per operation."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import LimitOffsetPagination
@@ -32,6 +37,140 @@ TAGS = ["procedures"]
 class ProcedurePagination(LimitOffsetPagination):
     default_limit = 20
     max_limit = 100
+    limit_query_description = (
+        "Số thủ tục mỗi trang (mặc định 20, tối đa 100) / Procedures per page (20 by default, "
+        "at most 100)."
+    )
+    offset_query_description = (
+        "Bỏ qua bao nhiêu thủ tục đầu tiên / How many procedures to skip from the start."
+    )
+
+
+# --- OpenAPI examples (the catalogue entry of the sickness benefit, shortened) --------
+
+_SICKNESS = {
+    "code": "1.001667",
+    "slug": "sickness-benefit",
+    "name_vi": "Giải quyết hưởng chế độ ốm đau",
+    "name_en": "Sickness benefit",
+    "summary_vi": (
+        "Trợ cấp cho người lao động phải nghỉ việc vì ốm đau, tai nạn không phải tai nạn lao "
+        "động hoặc để chăm sóc con dưới 7 tuổi bị ốm."
+    ),
+    "summary_en": (
+        "Benefit for employees who miss work because of illness, a non-work accident or to "
+        "care for a sick child under 7."
+    ),
+    "group": "sickness",
+    "group_label": "Ốm đau",
+    "filer": "both",
+    "channels": ["online", "counter", "post", "ivan"],
+    "field_inspection": False,
+    "url": "https://portal.vss.gov.vn/api/v1/procedures/sickness-benefit/",
+}
+_FILE_TYPES = ["pdf", "jpeg", "png", "tiff", "heic"]
+LIST_ITEM_EXAMPLE = OpenApiExample(
+    "Chế độ ốm đau / Sickness benefit", value=_SICKNESS, response_only=True
+)
+DETAIL_EXAMPLE = OpenApiExample(
+    "Chế độ ốm đau / Sickness benefit",
+    value={
+        **_SICKNESS,
+        "result_type_vi": "Quyết định hưởng và tiền trợ cấp ốm đau",
+        "result_type_en": "Benefit decision and sickness allowance payment",
+        "fee_vnd": 0,
+        "competent_office": "employer_province",
+        "current_version": {
+            "effective_from": "2025-07-01",
+            "effective_to": None,
+            "legal_basis_vi": "Luật Bảo hiểm xã hội 2024 số 41/2024/QH15",
+            "legal_basis_en": "Law on Social Insurance 2024 No. 41/2024/QH15",
+            "time_limit": 7,
+            "time_limit_unit": "working_days",
+            "time_limit_unit_label": "ngày làm việc",
+            "internal_target": None,
+            "workflow": {"appraisal": True, "leader_signature": True, "payment_request": False},
+            "components": [
+                {
+                    "code": "medical_leave_certificate",
+                    "name_vi": "Giấy chứng nhận nghỉ việc hưởng bảo hiểm xã hội",
+                    "name_en": "Certificate of leave for social insurance benefit",
+                    "original_or_copy": "original",
+                    "quantity": 1,
+                    "requirement": "conditional",
+                    "condition_vi": "Khi điều trị ngoại trú",
+                    "condition_en": "When treated as an outpatient",
+                    "file_types": _FILE_TYPES,
+                    "max_size_mb": 10,
+                    "prefill_source": "",
+                },
+                {
+                    "code": "hospital_discharge_paper",
+                    "name_vi": "Giấy ra viện (bản sao)",
+                    "name_en": "Hospital discharge paper (copy)",
+                    "original_or_copy": "copy",
+                    "quantity": 1,
+                    "requirement": "conditional",
+                    "condition_vi": "Khi điều trị nội trú",
+                    "condition_en": "When treated as an inpatient",
+                    "file_types": _FILE_TYPES,
+                    "max_size_mb": 10,
+                    "prefill_source": "",
+                },
+            ],
+            "fields": [
+                {
+                    "name": "national_id",
+                    "type": "cccd",
+                    "label_vi": "Số định danh cá nhân / CCCD",
+                    "label_en": "Personal ID number (CCCD)",
+                    "help_vi": "12 chữ số",
+                    "help_en": "12 digits",
+                    "required": True,
+                    "step": 1,
+                    "choices": None,
+                    "prefill": "national_id",
+                },
+                {
+                    "name": "sickness_reason",
+                    "type": "choice",
+                    "label_vi": "Lý do nghỉ việc",
+                    "label_en": "Reason for leave",
+                    "help_vi": None,
+                    "help_en": None,
+                    "required": True,
+                    "step": 2,
+                    "choices": [
+                        {
+                            "value": "own_illness",
+                            "label_vi": "Bản thân ốm đau, tai nạn không phải tai nạn lao động",
+                            "label_en": "Own illness or non-work accident",
+                        },
+                        {
+                            "value": "child_illness",
+                            "label_vi": "Chăm sóc con dưới 7 tuổi bị ốm đau",
+                            "label_en": "Caring for a sick child under 7",
+                        },
+                    ],
+                    "prefill": None,
+                },
+                {
+                    "name": "leave_start_date",
+                    "type": "date",
+                    "label_vi": "Nghỉ từ ngày",
+                    "label_en": "Leave start date",
+                    "help_vi": None,
+                    "help_en": None,
+                    "required": True,
+                    "step": 2,
+                    "choices": None,
+                    "prefill": None,
+                },
+            ],
+        },
+    },
+    response_only=True,
+)
 
 
 def _problem(description: str) -> OpenApiResponse:
@@ -75,6 +214,7 @@ class ProcedureListApi(ListAPIView):
             200: OpenApiResponse(
                 response=ProcedureListOutputSerializer(many=True),
                 description="Một trang kết quả / One page of results.",
+                examples=[LIST_ITEM_EXAMPLE],
             ),
             (400, PROBLEM_CONTENT_TYPE): _problem(
                 "Tham số không hợp lệ / Invalid query parameters."
@@ -122,6 +262,7 @@ class ProcedureDetailApi(APIView):
                 description=(
                     "Thủ tục và phiên bản hiện hành / The procedure and its current version."
                 ),
+                examples=[DETAIL_EXAMPLE],
             ),
             (404, PROBLEM_CONTENT_TYPE): _problem(
                 "Không có thủ tục này hoặc chưa có phiên bản có hiệu lực / "
