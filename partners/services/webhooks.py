@@ -72,8 +72,14 @@ def webhook_endpoint_clean(
     *, partner: Partner, url: str, endpoint: WebhookEndpoint | None = None, active: bool = True
 ) -> str:
     """The cleaned URL, or a ValidationError: https only, not registered twice by one
-    partner, at most WEBHOOK_MAX_ACTIVE_ENDPOINTS active addresses per partner."""
-    url = webhook_url_clean(url)
+    partner, at most WEBHOOK_MAX_ACTIVE_ENDPOINTS active addresses per partner.
+
+    An endpoint's unchanged URL is not judged again, so a partner can always pause or stop
+    an address registered under rules that have since changed (e.g. http in development).
+    """
+    url = (url or "").strip()
+    if endpoint is None or url != endpoint.url:
+        url = webhook_url_clean(url)
     others = WebhookEndpoint.objects.filter(partner=partner)
     if endpoint is not None:
         others = others.exclude(pk=endpoint.pk)

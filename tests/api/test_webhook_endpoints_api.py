@@ -194,3 +194,17 @@ def test_the_delivery_log_shows_failures_and_a_redelivery_sends_again(
         f"{HOOKS}{created['id']}/deliveries/00000000-0000-0000-0000-000000000000/redeliver/"
     )
     assert unknown.status_code == 404
+
+
+def test_an_address_registered_under_older_rules_can_still_be_paused_and_stopped(ivan, settings):
+    settings.WEBHOOK_ALLOW_HTTP = True
+    created = _register(ivan.client, "http://ivan.example.vn/hook").json()
+    settings.WEBHOOK_ALLOW_HTTP = False  # production rules: https only
+    url = f"{HOOKS}{created['id']}/"
+
+    paused = ivan.client.patch(url, {"is_active": False}, format="json")
+    assert paused.status_code == 200, paused.content
+    assert ivan.client.delete(url).status_code == 204
+    moved = ivan.client.patch(url, {"url": "http://ivan.example.vn/other"}, format="json")
+    assert moved.status_code == 400  # a new address must follow today's rules
+    assert moved.json()["errors"][0]["field"] == "url"
