@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.http import client_ip
 from dossiers.constants import DossierState
 from dossiers.models import Dossier
 from dossiers.tracking import TooManyAttempts, masked_name, tracked_lookup
-from dossiers.views.tracking import NOT_FOUND, TOO_MANY, client_address
+from dossiers.views.tracking import NOT_FOUND, TOO_MANY
 
 from .constants import RatingChannel
 from .exceptions import RatingError
@@ -113,7 +114,7 @@ def counter_start(request):
         if form.is_valid():
             try:
                 dossier = tracked_lookup(
-                    client=client_address(request),
+                    client=client_ip(request),
                     code=form.cleaned_data["code"],
                     id_last4=form.cleaned_data["id_last4"],
                 )

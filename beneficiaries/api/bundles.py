@@ -39,6 +39,7 @@ from dossiers.api.idempotency import (
     idempotency_key,
     key_reused,
     run_idempotent_resource,
+    upload_sha256,
 )
 from dossiers.prefill import known_values
 
@@ -648,7 +649,7 @@ class BundleDocumentApi(BundleApiView):
 
         _document, replayed = run_idempotent_resource(
             request=request,
-            request_fingerprint=fingerprint(request, bundle.pk, kind, _sha256(uploaded)),
+            request_fingerprint=fingerprint(request, bundle.pk, kind, upload_sha256(uploaded)),
             resource_type="bundle_document",
             create=create,
             load=lambda pk: BundleDocument.objects.filter(bundle=bundle, pk=pk).first(),
@@ -656,11 +657,3 @@ class BundleDocumentApi(BundleApiView):
         return tracker_response(
             request, bundle, status_code=status.HTTP_201_CREATED, replayed=replayed
         )
-
-
-def _sha256(uploaded) -> str:
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()

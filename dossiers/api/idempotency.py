@@ -51,6 +51,15 @@ def fingerprint(request, *parts: Any) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
+def upload_sha256(uploaded) -> str:
+    """The SHA-256 of an uploaded file (for request fingerprints), left rewound for reading."""
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
 def key_reused() -> Problem:
     return Problem(
         status_code=422,

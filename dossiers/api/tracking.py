@@ -19,10 +19,6 @@ from .common import AUTH_PROBLEMS, BAD_REQUEST, as_problem, problem, problem_exa
 from .serializers import TrackingInputSerializer, TrackingOutputSerializer
 
 
-def _client_key(request) -> str:
-    return client_ip(request)
-
-
 class TrackingApi(APIView):
     """Anonymous on purpose: the code with the ID's last 4 digits (or the slip's token) is
     the credential. Failed attempts count against the same budgets as the tracking page
@@ -86,7 +82,7 @@ class TrackingApi(APIView):
         token = params.validated_data.get("token")
         try:
             dossier = tracked_lookup(
-                client=_client_key(request),
+                client=client_ip(request),
                 code=code,
                 id_last4=None if token else params.validated_data.get("id_last4"),
                 token=token,

@@ -70,7 +70,13 @@ from .common import (
     stale_version_problem,
 )
 from .fields import clean_field_values
-from .idempotency import fingerprint, idempotency_key, key_reused, run_idempotent
+from .idempotency import (
+    fingerprint,
+    idempotency_key,
+    key_reused,
+    run_idempotent,
+    upload_sha256,
+)
 from .serializers import (
     DocumentOutputSerializer,
     DocumentUploadInputSerializer,
@@ -413,7 +419,7 @@ class DossierDocumentUploadApi(ApiView):
                 code="not_uploadable",
             )
         uploaded = serializer.validated_data["file"]
-        digest = _sha256(uploaded)
+        digest = upload_sha256(uploaded)
 
         def create():
             document = dossier_document_add(
@@ -437,14 +443,6 @@ class DossierDocumentUploadApi(ApiView):
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         body = DocumentOutputSerializer(document).data
         return Response(body, status=status.HTTP_201_CREATED, headers=headers)
-
-
-def _sha256(uploaded) -> str:
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()
 
 
 class DossierSubmitApi(ApiView):

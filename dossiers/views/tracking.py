@@ -45,10 +45,6 @@ class TrackForm(forms.Form):
         return normalise_code(self.cleaned_data["code"])
 
 
-def client_address(request) -> str:
-    return client_ip(request)
-
-
 def _timeline(dossier) -> list[dict]:
     events = dossier.events.filter(citizen_visible=True).order_by("created_at", "id")
     return [
@@ -86,7 +82,7 @@ def track(request, code=None):
     else:
         return _render(request, form=TrackForm(initial={"code": normalise_code(code)}))
     try:
-        dossier = tracked_lookup(client=client_address(request), **lookup)
+        dossier = tracked_lookup(client=client_ip(request), **lookup)
     except TooManyAttempts:
         return _render(request, form=form, error=TOO_MANY, status=429)
     if dossier is None:
