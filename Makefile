@@ -21,13 +21,15 @@ messages: $(STAMP)
 
 migrate: $(STAMP)
 	@mkdir -p var
-	$(MANAGE) migrate --noinput -v 1
+	$(MANAGE) migrate --noinput -v 0
 
 seed: migrate
-	$(MANAGE) seed_demo
+	LOG_LEVEL=WARNING $(MANAGE) seed_demo
 
+# The web server, a Celery worker and beat from one command; Ctrl-C stops all three.
 run: install messages seed
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "vss-portal: http://127.0.0.1:8000 (web, worker and beat; Ctrl-C stops all)"
+	@$(BIN)/honcho -f Procfile.dev start
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -33,16 +33,16 @@ def healthz(request):
 
 def _broker_status() -> str:
     from django.conf import settings
+    from kombu import Connection
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
+    options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "socket_timeout": 2}
     try:
-        import redis
-
-        client = redis.Redis.from_url(
-            settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2
-        )
-        client.ping()
+        with Connection(
+            settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=options
+        ) as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception as exc:  # noqa: BLE001
         return f"error: {exc.__class__.__name__}"
     return "ok"

@@ -1,5 +1,7 @@
 """Backing services: database, cache, Celery broker, e-mail, file storage."""
 
+from pathlib import Path
+
 from celery.schedules import crontab
 
 from .env import BASE_DIR, env
@@ -19,6 +21,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than the longest task (OCR: 360 s hard limit), so a running task is not redelivered.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 5,
+    "socket_timeout": 30,
+}
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -30,37 +39,49 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
-    CELERY_TASK_ALWAYS_EAGER = False
 else:
-    # Embedded default: no services needed. Tasks run in-process when enqueued.
+    # Embedded default: no services, yet it behaves like production. The web server only
+    # enqueues; the worker and beat that `make run` starts beside it (Procfile.dev) do the
+    # work. The broker is a folder (kombu's filesystem transport) and the cache a folder too,
+    # so the web server, the worker and beat share both.
+    EMBEDDED_DIR = Path(env.str("EMBEDDED_SERVICES_DIR", default=str(BASE_DIR / "var")))
+    BROKER_DIR = EMBEDDED_DIR / "broker"
+    BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "vss-portal",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(EMBEDDED_DIR / "cache"),
+            "TIMEOUT": 300,
         }
     }
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR),
+        "data_folder_out": str(BROKER_DIR),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
     CELERY_RESULT_BACKEND = None
-    CELERY_TASK_ALWAYS_EAGER = True
-    CELERY_TASK_EAGER_PROPAGATES = True
+    # The filesystem transport has no broadcast for remote control; beat stores its
+    # schedule beside the broker.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+    CELERY_BEAT_SCHEDULE_FILENAME = str(EMBEDDED_DIR / "celerybeat-schedule")
 
+# Tasks run in a worker. Only the unit tests run them in-process (settings.test).
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Longer than the longest task (OCR: 360 s hard limit), so a running task is not redelivered.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-    "socket_connect_timeout": 5,
-    "socket_timeout": 30,
-}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
 CELERY_REDIS_SOCKET_TIMEOUT = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Without EMAIL_URL, e-mails are written to files under var/mail (one per message), so the
+# console stays readable and nothing with a signed link scrolls past.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{BASE_DIR / 'var' / 'mail'}")
 globals().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng BHXH <no-reply@portal.vss.local>")
