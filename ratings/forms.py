@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.constants import Channel
 from dossiers.tracking import normalise_code
 
 from .constants import CRITERIA, MAX_TRIPS, Scale
@@ -33,12 +34,10 @@ class RatingForm(forms.Form):
     trips_needed = forms.IntegerField(
         label=_("How many times did you have to come to the office for this dossier?"),
         help_text=_("Enter 0 if you did everything online."),
+        required=False,
         min_value=0,
         max_value=MAX_TRIPS,
-        error_messages={
-            "required": _("Enter a number, 0 if you did not need to come."),
-            "invalid": _("Enter a whole number."),
-        },
+        error_messages={"invalid": _("Enter a whole number.")},
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_TRIPS}),
     )
     comment = forms.CharField(
@@ -51,6 +50,14 @@ class RatingForm(forms.Form):
 
     scale_fields = ("score", "timeliness", "attitude", "guidance")
 
+    def __init__(self, *args, dossier, **kwargs):
+        # Left empty, the number of trips is what the channel implies: none for a dossier
+        # filed online, one for a dossier handed in at a counter (or by post: none).
+        self.default_trips = 1 if dossier.channel == Channel.COUNTER else 0
+        kwargs.setdefault("auto_id", "rating_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["trips_needed"].initial = self.default_trips
+
     @classmethod
     def initial_from(cls, rating: Rating | None) -> dict:
         if rating is None:
@@ -58,6 +65,10 @@ class RatingForm(forms.Form):
         return {
             name: getattr(rating, name) for name in (*cls.scale_fields, "trips_needed", "comment")
         }
+
+    def clean_trips_needed(self) -> int:
+        trips = self.cleaned_data.get("trips_needed")
+        return self.default_trips if trips is None else trips
 
     def answers(self) -> Answers:
         data = self.cleaned_data

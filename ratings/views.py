@@ -36,7 +36,7 @@ def panel_context(*, user, dossier) -> dict | None:
     """The rating block of the dossier page (None when it shows nothing)."""
     panel = rating_panel(user=user, dossier=dossier)
     if panel is not None and panel["can_rate"]:
-        panel["form"] = RatingForm(auto_id="rating_%s")
+        panel["form"] = RatingForm(dossier=dossier)
     return panel
 
 
@@ -61,7 +61,7 @@ def rate(request, reference):
     open_ = bool(panel and (panel["can_rate"] or panel["can_edit"]))
     status = 200
     if request.method == "POST":
-        form = RatingForm(request.POST, auto_id="rating_%s")
+        form = RatingForm(request.POST, dossier=dossier)
         if form.is_valid():
             try:
                 _save(
@@ -77,10 +77,8 @@ def rate(request, reference):
             else:
                 messages.success(request, _("Thank you. Your rating was saved."))
                 return redirect("dossiers:detail", reference=dossier.reference)
-        else:
-            status = 400
     else:
-        form = RatingForm(initial=RatingForm.initial_from(rating), auto_id="rating_%s")
+        form = RatingForm(initial=RatingForm.initial_from(rating), dossier=dossier)
     return render(
         request,
         "ratings/rate.html",
@@ -125,8 +123,6 @@ def counter_start(request):
                 status = _counter_found(request, form, dossier)
                 if status is None:
                     return redirect("ratings:counter_rate")
-        else:
-            status = 400
     else:
         form = CounterLookupForm()
     return render(request, "ratings/counter_start.html", {"form": form}, status=status)
@@ -166,7 +162,7 @@ def counter_rate(request):
     rating = rating_for(dossier)
     status = 200
     if request.method == "POST":
-        form = RatingForm(request.POST, auto_id="rating_%s")
+        form = RatingForm(request.POST, dossier=dossier)
         if form.is_valid():
             try:
                 _save(
@@ -182,10 +178,8 @@ def counter_rate(request):
             else:
                 request.session.pop(KIOSK_SESSION_KEY, None)
                 return redirect("ratings:counter_thanks")
-        else:
-            status = 400
     else:
-        form = RatingForm(initial=RatingForm.initial_from(rating), auto_id="rating_%s")
+        form = RatingForm(initial=RatingForm.initial_from(rating), dossier=dossier)
     return render(
         request,
         "ratings/counter_rate.html",
