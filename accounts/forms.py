@@ -48,6 +48,13 @@ class CitizenSignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rules are shown before the first try, in the reader's language.
+        self.fields["password1"].help_text = " ".join(
+            str(text) for text in password_validation.password_validators_help_texts()
+        )
+
     def clean_national_id(self):
         value = self.cleaned_data["national_id"].strip()
         if get_user_model().objects.filter(national_id=value).exists():

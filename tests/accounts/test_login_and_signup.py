@@ -249,6 +249,26 @@ def test_weak_password_is_rejected(client, password):
     assert not User.objects.exists()
 
 
+def test_password_rules_are_shown_before_the_first_try_in_vietnamese(client):
+    page = client.get(SIGNUP_URL, HTTP_ACCEPT_LANGUAGE="vi").text
+
+    assert 'id="id_password1_helptext"' in page
+    assert "ít nhất 8 ký tự" in page
+    assert "không được hoàn toàn bằng số" in page
+
+
+def test_a_short_password_is_refused_in_vietnamese(client):
+    response = client.post(
+        SIGNUP_URL,
+        {**VALID_SIGNUP, "password1": "Xq7#", "password2": "Xq7#"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+
+    errors = response.context["form"].errors["password1"]
+    assert "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 8 ký tự." in errors
+    assert not any("too short" in error for error in errors)
+
+
 @pytest.mark.parametrize("field", ["email", "full_name", "national_id"])
 def test_password_like_the_persons_own_details_is_rejected(client, field):
     password = VALID_SIGNUP[field]
