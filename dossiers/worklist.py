@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import User
@@ -15,7 +16,26 @@ from .constants import FINAL_STATES, OPEN_STATES, DossierState
 from .models import Dossier
 from .search import FULLTEXT_PREFIX, dossier_search_documents
 
-TABS = ("open", "mine", "unassigned", "due_soon", "overdue", "signature", "closed")
+TABS = (
+    "reception",
+    "open",
+    "mine",
+    "unassigned",
+    "due_soon",
+    "overdue",
+    "signature",
+    "closed",
+)
+TAB_LABELS = {
+    "reception": _("For the counter"),
+    "open": _("Open"),
+    "mine": _("Assigned to me"),
+    "unassigned": _("Unassigned"),
+    "due_soon": _("Due soon"),
+    "overdue": _("Overdue"),
+    "signature": _("Awaiting signature"),
+    "closed": _("Closed"),
+}
 # One sorted IN list (not an OR), so PostgreSQL can use the partial indexes on these states.
 WORKLIST_OPEN_STATES = sorted(OPEN_STATES | {DossierState.PROCESSED})
 WORKLIST_CLOSED_STATES = sorted(FINAL_STATES)
@@ -29,7 +49,11 @@ class WorklistQuery:
     state: str = ""
     procedure_id: int | None = None
     q: str = ""
-    after: str = ""  # keyset cursor "<due_at iso>|<id>"
+    after: str = ""  # keyset cursor "<due_at iso>|<id>"; while searching, "<id>"
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.q.strip())
 
 
 @dataclass
@@ -38,6 +62,11 @@ class WorklistPage:
     counts: dict[str, int]
     next_cursor: str = ""
     filters: WorklistQuery = field(default_factory=WorklistQuery)
+
+    @property
+    def tabs(self) -> list[tuple[str, str, int | None]]:
+        """(tab, label, count) in display order; the count is None when not counted."""
+        return [(tab, TAB_LABELS[tab], self.counts.get(tab)) for tab in TABS]
 
 
 def _scope(user: User) -> QuerySet[Dossier]:
@@ -53,9 +82,21 @@ def _scope(user: User) -> QuerySet[Dossier]:
     return qs.filter(competent_office_id=user.office_id)
 
 
+def default_tab(user: User) -> str:
+    """Reception staff start on their desk's work (new online submissions, results to
+    return); processing officers on the dossiers assigned to them."""
+    if user.role == Role.COUNTER_OFFICER:
+        return "reception"
+    if user.role == Role.PROCESSING_OFFICER:
+        return "mine"
+    return "open"
+
+
 def _tab_conditions(user: User, now: dt.datetime) -> dict[str, Q]:
     """The open tabs; all are subsets of the open states (counted together in one query)."""
     return {
+        # The one-stop desk's own work: new online submissions to receive, results to return.
+        "reception": Q(state__in=[DossierState.SUBMITTED, DossierState.PROCESSED]),
         "open": Q(),
         "mine": Q(assigned_to_id=user.pk),
         "unassigned": Q(state=DossierState.RECEIVED, assigned_to__isnull=True),
@@ -84,15 +125,18 @@ def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> Wor
     """One page of a tab, with the counts of every open tab (two queries).
 
     Counts cover open dossiers only, so their cost follows the open workload, not the
-    office's whole history; the closed tab is counted only when it is shown.
+    office's whole history; the closed tab is counted only when it is shown. A search spans
+    every tab, closed included (`_search_page`).
     """
     now = timezone.now()
     conditions = _tab_conditions(user, now)
-    tab = query.tab if query.tab in (*conditions, "closed") else "open"
+    tab = query.tab if query.tab in (*conditions, "closed") else default_tab(user)
     base = _scope(user)
     if query.procedure_id:
         base = base.filter(procedure_id=query.procedure_id)
     base = _search(base, query.q)
+    if query.searching:
+        return _search_page(base, conditions, query=query, limit=limit)
     open_qs = base.filter(state__in=WORKLIST_OPEN_STATES)
     counts = open_qs.aggregate(
         **{
@@ -130,4 +174,42 @@ def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> Wor
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = f"{last.due_at.isoformat()}|{last.pk}"
-    return WorklistPage(rows=rows, counts=counts, next_cursor=next_cursor, filters=query)
+    return WorklistPage(
+        rows=rows, counts=counts, next_cursor=next_cursor, filters=replace(query, tab=tab)
+    )
+
+
+def _search_page(
+    base: QuerySet[Dossier], conditions: dict[str, Q], *, query: WorklistQuery, limit: int
+) -> WorklistPage:
+    """Search hits from every tab, newest first, each with the tabs it appears in
+    (`row.tabs`, `row.tab_labels`), so a dossier in another tab than the one open is never
+    "not found". Two queries, as a tab: the counts of every tab (closed included), the rows."""
+    open_states = Q(state__in=WORKLIST_OPEN_STATES)
+    tabs = {name: open_states & cond for name, cond in conditions.items()}
+    tabs["closed"] = Q(state__in=WORKLIST_CLOSED_STATES)
+    counts = base.aggregate(**{name: Count("id", filter=cond) for name, cond in tabs.items()})
+    qs = base
+    if query.state and query.state in DossierState.values:
+        qs = qs.filter(state=query.state)
+    if query.after.isdigit():
+        qs = qs.filter(id__lt=int(query.after))
+    flags = {
+        f"in_{name}": ExpressionWrapper(cond, output_field=BooleanField())
+        for name, cond in tabs.items()
+    }
+    rows = list(
+        qs.select_related("procedure", "assigned_to", "competent_office")
+        .annotate(**flags)
+        .order_by("-id")[: limit + 1]
+    )
+    next_cursor = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = str(rows[-1].pk)
+    for row in rows:
+        row.tabs = [name for name in TABS if getattr(row, f"in_{name}")]
+        row.tab_labels = [TAB_LABELS[name] for name in row.tabs]
+    return WorklistPage(
+        rows=rows, counts=counts, next_cursor=next_cursor, filters=replace(query, tab="search")
+    )

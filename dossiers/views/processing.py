@@ -35,7 +35,7 @@ from ..services import (
     dossier_take_next,
     dossier_withdraw,
 )
-from ..worklist import TABS, WorklistQuery, worklist
+from ..worklist import WorklistQuery, default_tab, worklist
 from .common import get_visible_dossier
 
 
@@ -51,9 +51,8 @@ def worklist_view(request):
         procedure_id = int(request.GET.get("procedure") or 0) or None
     except ValueError:
         procedure_id = None
-    default_tab = "mine" if request.user.role == Role.PROCESSING_OFFICER else "open"
     query = WorklistQuery(
-        tab=request.GET.get("tab") or default_tab,
+        tab=request.GET.get("tab") or default_tab(request.user),
         state=request.GET.get("state", ""),
         procedure_id=procedure_id,
         q=request.GET.get("q", "")[:60],
@@ -65,7 +64,6 @@ def worklist_view(request):
         "dossiers/worklist.html",
         {
             "page": page,
-            "tabs": TABS,
             "states": DossierState.choices[1:],
             "procedures": Procedure.objects.filter(is_published=True).only(
                 "id", "name_vi", "name_en"

@@ -237,6 +237,74 @@ def test_worklist_tabs_filters_search_and_query_count(
 
 
 @pytest.mark.django_db
+def test_worklist_search_spans_every_tab_and_says_where_each_hit_is(
+    catalogue, offices, staff, django_assert_num_queries
+):
+    procedure = catalogue["sickness-benefit"]
+    received = make_dossier(procedure=procedure, state=S.RECEIVED, office=offices[1])
+    returned = make_dossier(
+        procedure=procedure, state=S.RETURNED, office=offices[1], applicant_name="Đỗ Thị Lan"
+    )
+    mine = make_dossier(
+        procedure=procedure,
+        state=S.IN_PROCESSING,
+        office=offices[1],
+        assigned_to=staff["officer"],
+        applicant_name="Trần Thị Lan",
+    )
+    officer = staff["officer"]
+
+    # Searched from the officer's own tab, a dossier waiting in "unassigned" is found.
+    with django_assert_num_queries(2):  # as a tab: the counts, then the rows
+        by_code = worklist(user=officer, query=WorklistQuery(tab="mine", q=received.code))
+    assert [d.pk for d in by_code.rows] == [received.pk]
+    assert by_code.rows[0].tabs == ["open", "unassigned"]
+
+    by_name = worklist(user=officer, query=WorklistQuery(tab="mine", q="lan"))
+    assert {d.pk: d.tabs for d in by_name.rows} == {
+        mine.pk: ["open", "mine"],
+        returned.pk: ["closed"],
+    }
+    assert by_name.counts["closed"] == 1
+    assert by_name.filters.tab == "search"
+
+
+@pytest.mark.django_db
+def test_worklist_page_search_shows_the_tab_of_each_hit(client, catalogue, offices, staff):
+    received = make_dossier(
+        procedure=catalogue["sickness-benefit"], state=S.RECEIVED, office=offices[1]
+    )
+    client.force_login(staff["officer"])
+
+    page = client.get("/dossiers/worklist/", {"tab": "mine", "q": received.code}).text
+
+    assert 'data-testid="search-heading"' in page
+    assert received.code in page
+    assert 'data-testid="found-in"' in page
+
+
+@pytest.mark.django_db
+def test_reception_staff_start_on_new_online_submissions(client, catalogue, offices, staff):
+    procedure = catalogue["sickness-benefit"]
+    # Many received dossiers fall due before the new submission does.
+    for _ in range(3):
+        make_dossier(procedure=procedure, state=S.RECEIVED, office=offices[1], due_in_days=1)
+    submitted = make_dossier(
+        procedure=procedure, state=S.SUBMITTED, office=offices[1], due_in_days=5
+    )
+    to_return = make_dossier(
+        procedure=procedure, state=S.PROCESSED, office=offices[1], due_in_days=2
+    )
+    client.force_login(staff["counter"])
+
+    response = client.get("/dossiers/worklist/")
+
+    assert response.context["page"].filters.tab == "reception"
+    assert [d.pk for d in response.context["page"].rows] == [to_return.pk, submitted.pk]
+    assert response.context["page"].counts["reception"] == 2
+
+
+@pytest.mark.django_db
 def test_worklist_keyset_pagination_visits_every_row_once(catalogue, offices, staff):
     procedure = catalogue["sickness-benefit"]
     created = {
