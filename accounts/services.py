@@ -6,6 +6,17 @@ from .constants import Role
 from .models import User
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language a signed-in person chose: their letters, e-mails, SMS and inbox
+    messages follow it."""
+    from django.conf import settings
+
+    if language in dict(settings.LANGUAGES) and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return user
+
+
 @transaction.atomic
 def citizen_register(
     *,

@@ -7,10 +7,20 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language
 
 from .forms import CitizenSignupForm, PortalLoginForm
 from .selectors import ROLE_HEADINGS, landing_links
-from .services import citizen_register
+from .services import citizen_register, user_language_set
+
+
+def language_switch(request):
+    """Django's `set_language`, and for a signed-in person their preferred language too, so
+    what the portal sends them follows the language they read it in."""
+    response = set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 class PortalLoginView(auth_views.LoginView):

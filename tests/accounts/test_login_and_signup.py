@@ -375,3 +375,53 @@ def test_anonymous_visitor_is_sent_to_login(client):
 
     assert response.status_code == 302
     assert response.url == f"{LOGIN_URL}?next={LANDING_URL}"
+
+
+# --- Language ---------------------------------------------------------------------------
+
+
+def test_switching_language_makes_what_the_portal_sends_follow_it(client, catalogue, offices):
+    from dossiers.constants import DossierState, EventKind
+    from dossiers.services import event_append
+    from notifications.services import notify_event
+    from tests.dossiers.factories import make_dossier
+
+    user = User.objects.create_user(
+        username="cd001090012345",
+        role=Role.CITIZEN,
+        national_id="001090012345",
+        full_name="Nguyễn Văn An",
+        email="an@example.vn",
+    )
+    assert user.preferred_language == "vi"
+    client.force_login(user)
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/me/"})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state=DossierState.IN_PROCESSING,
+        office=offices[1],
+        applicant=user,
+    )
+    event = event_append(
+        dossier=dossier,
+        kind=EventKind.TRANSITION,
+        actor=None,
+        from_state=DossierState.RECEIVED,
+        to_state=DossierState.IN_PROCESSING,
+        citizen_visible=True,
+    )
+    inbox = {n.channel: n for n in notify_event(event_id=event.pk)}["inbox"]
+    assert inbox.language == "en"
+    assert "has a new status" in inbox.body
+
+
+def test_anonymous_language_switch_still_works(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
