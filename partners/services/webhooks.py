@@ -13,8 +13,6 @@ import hmac
 import json
 import secrets
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 import structlog
@@ -44,6 +42,8 @@ from ..constants import (
     DeliveryStatus,
 )
 from ..models import Partner, PartnerFiling, WebhookDelivery, WebhookEndpoint
+from .egress import ForbiddenAddress, host_check
+from .egress import post as egress_post
 
 logger = structlog.get_logger(__name__)
 
@@ -61,6 +61,17 @@ def webhook_url_clean(url: str) -> str:
         URLValidator(schemes=schemes)(url)
     except ValidationError as exc:
         raise ValidationError({"url": _("Enter an https:// address.")}) from exc
+    try:
+        host_check(url)
+    except ForbiddenAddress as exc:
+        raise ValidationError(
+            {
+                "url": _(
+                    "This address is not on the public internet (loopback, private, "
+                    "link-local or reserved): the portal does not send events there."
+                )
+            }
+        ) from exc
     return url
 
 
@@ -245,20 +256,10 @@ class DeliveryOutcome:
     retry_in: int | None = None  # seconds until the next attempt, when one is planned
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # a redirect is answered as the 3xx it is, never followed
-
-
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST and return the HTTP status; raises OSError on network failures and timeouts."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    """POST and return the HTTP status; raises OSError on network failures, timeouts and
+    addresses the portal never calls (`egress`)."""
+    return egress_post(url, body, headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
 
 
 def backoff_seconds(attempts: int) -> int:

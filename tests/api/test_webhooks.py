@@ -166,6 +166,7 @@ def test_retries_stop_after_the_last_attempt_and_on_a_client_error(
 
 def test_an_unreachable_endpoint_is_retried(filed, ivan, officers, settings):
     settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     webhook_endpoint_create(partner=ivan.partner, url="http://127.0.0.1:9/closed")
     _accept(filed, officers)
     delivery = WebhookDelivery.objects.get()

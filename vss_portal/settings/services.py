@@ -141,3 +141,6 @@ SIMULATED_AGENCY_DELAY_SECONDS = env.int("SIMULATED_AGENCY_DELAY_SECONDS", defau
 
 # Webhook URLs must be https unless explicitly allowed (development only).
 WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+# Webhooks go only to public addresses (partners/services/egress.py); networks listed here
+# (CIDR, comma-separated) are allowed all the same: a local receiver in tests or development.
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
