@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from .constants import (
+    CODE_MAX_LENGTH,
     PORTAL_CODES,
     Channel,
     DigitisationStatus,
@@ -43,7 +44,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     """
 
     reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
-    code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
+    code = models.CharField(
+        _("dossier code"), max_length=CODE_MAX_LENGTH, unique=True, null=True, blank=True
+    )
     procedure = models.ForeignKey(
         "procedures.Procedure",
         verbose_name=_("procedure"),

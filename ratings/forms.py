@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.constants import CODE_MAX_LENGTH
 from dossiers.tracking import normalise_code
 
 from .constants import CRITERIA, MAX_TRIPS, Scale
@@ -82,7 +83,7 @@ class CounterLookupForm(forms.Form):
 
     code = forms.CharField(
         label=_("Dossier code (on your reception slip)"),
-        max_length=40,
+        max_length=CODE_MAX_LENGTH,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
