@@ -313,6 +313,15 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def refuse(self, *, reason) -> None:
         self.stop_reason = reason
 
+    @transition(field=state, source=DossierState.DRAFT, target=DossierState.REFUSED)
+    def refuse_at_counter(self, *, at, code, reason) -> None:
+        """A walk-in dossier that cannot be received: it gets a code (for the refusal slip
+        and the tracking book) and the reason, but no reception time or appointment."""
+        self.code = code
+        self.submitted_at = at
+        self.stop_reason = reason
+        self.draft_expires_at = None
+
     # --- processing
 
     @transition(field=state, source=DossierState.RECEIVED, target=DossierState.IN_PROCESSING)

@@ -41,4 +41,15 @@ urlpatterns = [
     path(
         "counter/hand-to-citizen/<uuid:reference>/", counter.hand_to_citizen, name="hand_to_citizen"
     ),
+    path("counter/refuse/<uuid:reference>/", counter.refuse, name="counter_refuse"),
+    path(
+        "counter/withdraw/<uuid:reference>/",
+        counter.withdraw_in_person,
+        name="counter_withdraw",
+    ),
+    path(
+        "d/<uuid:reference>/refusal-slip/",
+        counter.refusal_slip_download,
+        name="refusal_slip",
+    ),
 ]
