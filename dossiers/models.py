@@ -257,6 +257,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 name="dossier_draft_expiry_idx",
             ),
             models.Index(fields=["applicant_national_id"], name="dossier_national_id_idx"),
+            # The tracking book: an office's dossiers in the order its desk took them in.
+            models.Index(
+                fields=["receiving_office", "submitted_at", "id"], name="dossier_book_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

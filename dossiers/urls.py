@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import counter, files, filing, processing
+from .views import book, counter, files, filing, processing
 
 app_name = "dossiers"
 
@@ -36,6 +36,9 @@ urlpatterns = [
     path("d/<uuid:reference>/slips/<int:slip_id>/", files.slip_download, name="slip"),
     path("worklist/", processing.worklist_view, name="worklist"),
     path("worklist/take-next/", processing.take_next, name="take_next"),
+    path("tracking-book/", book.tracking_book, name="tracking_book"),
+    path("tracking-book/pdf/", book.tracking_book_pdf, name="tracking_book_pdf"),
+    path("tracking-book/xlsx/", book.tracking_book_xlsx_download, name="tracking_book_xlsx"),
     path("counter/", counter.counter_home, name="counter_intake"),
     path("counter/take-over/<uuid:reference>/", counter.take_over, name="take_over"),
     path(

@@ -221,7 +221,7 @@ def test_withdrawal_page_gives_field_errors_then_withdraws(client, catalogue, co
 
     mismatch = client.post(url, {"id_number": "079303099999", "reason": "Nộp nhầm"})
     assert mismatch.status_code == 400
-    assert "does not match the applicant" in str(mismatch.context["form"].errors["id_number"])
+    assert "không khớp với người nộp" in str(mismatch.context["form"].errors["id_number"])
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.RECEIVED
 
     done = client.post(
