@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
+from accounts.constants import Role
 from dossiers.constants import Channel, DossierState, EventKind, SlipKind
 from dossiers.exceptions import DossierError, NotAllowed
 from dossiers.models import DailySequence, Dossier
@@ -23,7 +24,9 @@ from dossiers.services import (
 )
 from notifications.models import Notification
 from tests.dossiers.conftest import complete_values
+from tests.dossiers.factories import make_dossier
 from tests.dossiers.test_intake_services import paper_lines
+from tests.factories import UserFactory
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = dt.datetime(2026, 11, 23, 9, 30, tzinfo=HCM)
@@ -231,3 +234,45 @@ def test_withdrawal_page_gives_field_errors_then_withdraws(client, catalogue, co
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.WITHDRAWN
     # Nothing left to withdraw: the page is gone.
     assert client.get(url).status_code == 404
+
+
+OPEN_BEFORE_DECISION = {
+    DossierState.SUBMITTED,
+    DossierState.RECEIVED,
+    DossierState.IN_PROCESSING,
+    DossierState.APPRAISAL,
+    DossierState.SUPPLEMENT_REQUESTED,
+    DossierState.PAYMENT_REQUESTED,
+}
+
+
+@pytest.mark.parametrize("state", [s for s in DossierState if s != DossierState.DRAFT])
+def test_in_person_withdrawal_matrix(catalogue, offices, state):
+    """Only a counter officer of the dossier's office, and only before a decision."""
+    people = {
+        "counter": UserFactory(username="w-counter", role=Role.COUNTER_OFFICER, office=offices[1]),
+        "counter_far": UserFactory(
+            username="w-counter-far", role=Role.COUNTER_OFFICER, office=offices[79]
+        ),
+        "officer": UserFactory(
+            username="w-officer", role=Role.PROCESSING_OFFICER, office=offices[1]
+        ),
+        "leader": UserFactory(username="w-leader", role=Role.OFFICE_LEADER, office=offices[1]),
+        "applicant": UserFactory(citizen=True, username="w-applicant"),
+    }
+    for role, user in people.items():
+        dossier = make_dossier(
+            procedure=catalogue["sickness-benefit"], state=state, office=offices[1]
+        )
+        allowed = role == "counter" and state in OPEN_BEFORE_DECISION
+        if allowed:
+            result = dossier_withdraw_in_person(
+                dossier=dossier, officer=user, id_number="001090012345", reason="Nộp nhầm"
+            )
+            assert result.state == DossierState.WITHDRAWN
+        else:
+            with pytest.raises(DossierError):
+                dossier_withdraw_in_person(
+                    dossier=dossier, officer=user, id_number="001090012345", reason="Nộp nhầm"
+                )
+            assert Dossier.objects.get(pk=dossier.pk).state == state, (role, state)
