@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from accounts.constants import Role
 from dossiers.constants import DossierState, Timeliness
 from dossiers.models import DossierHandover
-from dossiers.selectors import tracking_book_page
+from dossiers.selectors import tracking_book_dossiers, tracking_book_page
 from offices.models import Office
 from tests.dossiers.factories import make_dossier
 from tests.factories import UserFactory
@@ -233,3 +233,40 @@ def test_the_worklist_links_to_the_book(client, offices):
     client.force_login(leader(offices[1]))
     page = client.get(reverse("dossiers:worklist"))
     assert reverse("dossiers:tracking_book") in page.content.decode()
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="the query plan is PostgreSQL's",
+)
+def test_a_page_reads_the_book_index_not_the_table(catalogue, offices):
+    """With many dossiers of many offices and days, a day's page uses `dossier_book_idx`."""
+    from django.db import connection
+
+    from dossiers.models import Dossier
+    from procedures.selectors import version_in_force
+
+    sickness = catalogue["sickness-benefit"]
+    version = version_in_force(procedure=sickness)
+    office_list = list(offices.values())
+    start = at(1, 0)
+    Dossier.objects.bulk_create(
+        Dossier(
+            procedure=sickness,
+            version=version,
+            channel="online",
+            state=DossierState.IN_PROCESSING,
+            code=f"BOOK-{index:06d}",
+            receiving_office=office_list[index % len(office_list)],
+            competent_office=office_list[index % len(office_list)],
+            submitted_at=start + dt.timedelta(minutes=12 * index),
+        )
+        for index in range(5_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE dossiers_dossier")
+    qs = tracking_book_dossiers(
+        office=offices[1], start=dt.date(2026, 11, 24), end=dt.date(2026, 11, 24)
+    )
+    plan = qs[:101].explain()
+    assert "dossier_book_idx" in plan, plan
