@@ -40,17 +40,37 @@ _ROLE_LINKS = {
             _("Find a person in the registry"),
             _("By CCCD or SI code, with accommodation needs."),
         ),
+        (
+            "dossiers:tracking_book",
+            _("Tracking book"),
+            _("Every dossier received, by period (form 06), with PDF and XLSX."),
+        ),
     ],
     Role.PROCESSING_OFFICER: [
         ("dossiers:worklist", _("My worklist"), _("Dossiers assigned to you and waiting.")),
+        (
+            "dossiers:tracking_book",
+            _("Tracking book"),
+            _("Every dossier received, by period (form 06), with PDF and XLSX."),
+        ),
     ],
     Role.OFFICE_LEADER: [
         ("dossiers:worklist", _("Office worklist"), _("Assign, sign and return results.")),
         ("dashboards:index", _("Dashboard"), _("Your office against the VSS targets.")),
+        (
+            "dossiers:tracking_book",
+            _("Tracking book"),
+            _("Every dossier received, by period (form 06), with PDF and XLSX."),
+        ),
     ],
     Role.SUPERVISOR: [
         ("dashboards:index", _("Dashboard"), _("On-time rate, online share, satisfaction ...")),
         ("dossiers:worklist", _("Dossiers"), _("Dossiers across offices.")),
+        (
+            "dossiers:tracking_book",
+            _("Tracking book"),
+            _("Every dossier received, by period (form 06), with PDF and XLSX."),
+        ),
     ],
     Role.ADMINISTRATOR: [
         ("admin:index", _("Administration"), _("Catalogue, offices, calendar and accounts.")),

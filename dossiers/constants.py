@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Dossier codes (dossiers.codes): the longest agency code (32) + "-YYMMDD-" (8) + a serial of
+# up to 8 digits (4 digits normally, more only past 9999 dossiers a day at one office).
+CODE_MAX_LENGTH = 48
+
 
 class DossierState(models.TextChoices):
     """Dossier states. `portal_code` gives the national public-service portal sync code."""

@@ -148,3 +148,33 @@ class ApplicantPlaceForm(forms.Form):
             "The social security office of this province handles the dossier. You can file "
             "online or at any office, wherever you are."
         )
+
+
+class TrackingBookForm(forms.Form):
+    """The office and period of the tracking book (form 06); exports take a shorter period."""
+
+    office = forms.ModelChoiceField(label=_("Office"), queryset=None, empty_label=None)
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, offices, max_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        self.max_days = max_days
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end of the period must not be before its start."))
+            elif (end - start).days + 1 > self.max_days:
+                self.add_error(
+                    "end",
+                    _("Choose a period of at most %(days)d days.") % {"days": self.max_days},
+                )
+        return cleaned

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from .constants import (
+    CODE_MAX_LENGTH,
     PORTAL_CODES,
     Channel,
     DigitisationStatus,
@@ -43,7 +44,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     """
 
     reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
-    code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
+    code = models.CharField(
+        _("dossier code"), max_length=CODE_MAX_LENGTH, unique=True, null=True, blank=True
+    )
     procedure = models.ForeignKey(
         "procedures.Procedure",
         verbose_name=_("procedure"),
@@ -254,6 +257,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 name="dossier_draft_expiry_idx",
             ),
             models.Index(fields=["applicant_national_id"], name="dossier_national_id_idx"),
+            # The tracking book: an office's dossiers in the order its desk took them in.
+            models.Index(
+                fields=["receiving_office", "submitted_at", "id"], name="dossier_book_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -309,6 +316,15 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=DossierState.SUBMITTED, target=DossierState.REFUSED)
     def refuse(self, *, reason) -> None:
         self.stop_reason = reason
+
+    @transition(field=state, source=DossierState.DRAFT, target=DossierState.REFUSED)
+    def refuse_at_counter(self, *, at, code, reason) -> None:
+        """A walk-in dossier that cannot be received: it gets a code (for the refusal slip
+        and the tracking book) and the reason, but no reception time or appointment."""
+        self.code = code
+        self.submitted_at = at
+        self.stop_reason = reason
+        self.draft_expires_at = None
 
     # --- processing
 

@@ -121,3 +121,117 @@ def applicant_accommodations(dossier: Dossier) -> list[str]:
     if not national_id:
         return []
     return list(letter_preferences(national_id=national_id)["needs"])
+
+
+# --- the tracking book (sổ theo dõi hồ sơ, form 06 of Circular 01/2018) ----------------
+
+BOOK_PAGE_SIZE = 100
+# A page shows at most a year; the exports at most a month (and BOOK_EXPORT_MAX_ROWS rows).
+BOOK_MAX_DAYS = 366
+BOOK_EXPORT_MAX_DAYS = 31
+BOOK_EXPORT_MAX_ROWS = 20_000
+BOOK_PDF_MAX_ROWS = 1_000  # rendered synchronously: a bounded path, like the counter's slip
+BOOK_CLOSED_NOTES = (DossierState.REFUSED, DossierState.WITHDRAWN, DossierState.STOPPED)
+
+
+def tracking_book_offices(user: User):
+    """The offices whose tracking book a user may open (most staff: their own office).
+
+    A supervisor attached to an office sees the offices of its province; supervisors
+    without an office and administrators see every office.
+    """
+    from offices.models import Office
+
+    offices = Office.objects.filter(is_active=True).order_by("province_code", "kind", "name")
+    if not user.is_authenticated or user.role == Role.CITIZEN:
+        return offices.none()
+    if user.role == Role.ADMINISTRATOR or (user.role == Role.SUPERVISOR and not user.office_id):
+        return offices
+    if user.role == Role.SUPERVISOR:
+        return offices.filter(province_code=user.office.province_code)
+    if user.office_id is None:
+        return offices.none()
+    return Office.objects.filter(pk=user.office_id)
+
+
+def _local_bounds(start, end):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    tz = timezone.get_default_timezone()
+    low = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
+    high = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
+    return low, high
+
+
+def tracking_book_dossiers(*, office, start, end) -> QuerySet[Dossier]:
+    """Every dossier the office's desk took in (online or at the counter) on local days
+    start..end inclusive, in the order they came: reception time, then id.
+
+    Served by `dossier_book_idx` (receiving office, submitted_at, id) whatever the table's size.
+    """
+    from .models import DossierHandover
+
+    low, high = _local_bounds(start, end)
+    return (
+        Dossier.objects.filter(
+            receiving_office=office,
+            submitted_at__gte=low,
+            submitted_at__lt=high,
+            code__isnull=False,
+        )
+        .select_related("procedure", "competent_office")
+        .prefetch_related(
+            Prefetch("handovers", queryset=DossierHandover.objects.order_by("given_at", "id"))
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def _cursor_encode(dossier: Dossier, number: int) -> str:
+    return f"{dossier.submitted_at.isoformat()}~{dossier.pk}~{number}"
+
+
+def _cursor_decode(cursor: str):
+    import datetime as dt
+
+    try:
+        moment, pk, number = cursor.split("~")
+        at = dt.datetime.fromisoformat(moment)
+        if at.tzinfo is None:
+            return None
+        return at, int(pk), int(number)
+    except ValueError:
+        return None
+
+
+def tracking_book_page(*, office, start, end, after: str = "", size: int = BOOK_PAGE_SIZE):
+    """One page of the book after the keyset cursor `after` (a bad cursor: the first page).
+
+    Returns (rows, next cursor or ""); each row is (running number, dossier).
+    """
+    qs = tracking_book_dossiers(office=office, start=start, end=end)
+    number = 0
+    decoded = _cursor_decode(after) if after else None
+    if decoded is not None:
+        at, pk, number = decoded
+        qs = qs.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, pk__gt=pk))
+    dossiers = list(qs[: size + 1])
+    rows = [(number + index, d) for index, d in enumerate(dossiers[:size], start=1)]
+    following = ""
+    if len(dossiers) > size:
+        last_number, last = rows[-1]
+        following = _cursor_encode(last, last_number)
+    return rows, following
+
+
+def book_processing_units(dossier: Dossier) -> list[str]:
+    """Where the dossier went: the competent office, then each unit it was handed to."""
+    units = []
+    if dossier.competent_office_id and dossier.competent_office_id != dossier.receiving_office_id:
+        units.append(dossier.competent_office.name)
+    for handover in dossier.handovers.all():
+        if handover.unit not in units:
+            units.append(handover.unit)
+    return units

@@ -16,6 +16,7 @@ import hmac
 from django.core import signing
 from django.core.cache import cache
 
+from .constants import CODE_MAX_LENGTH
 from .models import Dossier
 
 _SALT = "dossiers.tracking"
@@ -41,7 +42,7 @@ def code_from_token(token: str) -> str | None:
 
 
 def normalise_code(code: str | None) -> str:
-    return (code or "").strip().upper()[:40]
+    return (code or "").strip().upper()[:CODE_MAX_LENGTH]
 
 
 def find_tracked(

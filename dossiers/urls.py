@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import counter, files, filing, processing
+from .views import book, counter, files, filing, processing
 
 app_name = "dossiers"
 
@@ -36,9 +36,23 @@ urlpatterns = [
     path("d/<uuid:reference>/slips/<int:slip_id>/", files.slip_download, name="slip"),
     path("worklist/", processing.worklist_view, name="worklist"),
     path("worklist/take-next/", processing.take_next, name="take_next"),
+    path("tracking-book/", book.tracking_book, name="tracking_book"),
+    path("tracking-book/pdf/", book.tracking_book_pdf, name="tracking_book_pdf"),
+    path("tracking-book/xlsx/", book.tracking_book_xlsx_download, name="tracking_book_xlsx"),
     path("counter/", counter.counter_home, name="counter_intake"),
     path("counter/take-over/<uuid:reference>/", counter.take_over, name="take_over"),
     path(
         "counter/hand-to-citizen/<uuid:reference>/", counter.hand_to_citizen, name="hand_to_citizen"
+    ),
+    path("counter/refuse/<uuid:reference>/", counter.refuse, name="counter_refuse"),
+    path(
+        "counter/withdraw/<uuid:reference>/",
+        counter.withdraw_in_person,
+        name="counter_withdraw",
+    ),
+    path(
+        "d/<uuid:reference>/refusal-slip/",
+        counter.refusal_slip_download,
+        name="refusal_slip",
     ),
 ]

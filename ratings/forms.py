@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.constants import Channel
+from dossiers.constants import CODE_MAX_LENGTH, Channel
 from dossiers.tracking import normalise_code
 
 from .constants import CRITERIA, MAX_TRIPS, Scale
@@ -93,7 +93,7 @@ class CounterLookupForm(forms.Form):
 
     code = forms.CharField(
         label=_("Dossier code (on your reception slip)"),
-        max_length=40,
+        max_length=CODE_MAX_LENGTH,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),

@@ -1,5 +1,12 @@
 """Writes to dossiers. Intake (drafts to reception) and the processing workflow."""
 
+from .counter import (
+    IdentityMismatch,
+    can_refuse_at_counter,
+    can_withdraw_in_person,
+    dossier_counter_refuse,
+    dossier_withdraw_in_person,
+)
 from .housekeeping import idempotency_records_purge
 from .intake import (
     ReceiptLine,
@@ -41,6 +48,11 @@ from .workflow import (
 )
 
 __all__ = [
+    "IdentityMismatch",
+    "can_refuse_at_counter",
+    "can_withdraw_in_person",
+    "dossier_counter_refuse",
+    "dossier_withdraw_in_person",
     "idempotency_records_purge",
     "ACTIONS",
     "ReceiptLine",

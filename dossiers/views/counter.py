@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,11 +17,20 @@ from beneficiaries.validators import validate_national_id, validate_vn_phone
 from offices.geography import province_choices
 from procedures.models import Procedure
 
-from ..constants import Channel, DossierState
+from ..constants import Channel, DossierState, SlipKind
 from ..exceptions import DossierError
 from ..models import Dossier
 from ..selectors import citizen_online_drafts
-from ..services import dossier_draft_create, dossier_hand_to_citizen, dossier_hand_to_counter
+from ..services import (
+    IdentityMismatch,
+    can_refuse_at_counter,
+    can_withdraw_in_person,
+    dossier_counter_refuse,
+    dossier_draft_create,
+    dossier_hand_to_citizen,
+    dossier_hand_to_counter,
+    dossier_withdraw_in_person,
+)
 from ..wizard import wizard_steps
 from .common import get_visible_dossier
 
@@ -244,3 +253,125 @@ def hand_to_citizen(request, reference):
         return redirect("dossiers:resume", reference=dossier.reference)
     messages.success(request, _("The draft was handed to the citizen's account to finish online."))
     return redirect("dossiers:counter_intake")
+
+
+class CounterRefusalForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for refusing the dossier"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Printed on the refusal slip (form 03) handed to the applicant."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refuse(request, reference):
+    """Refuse a walk-in dossier that cannot be received, and issue the refusal slip."""
+    _counter_officer_required(request)
+    dossier = get_visible_dossier(request, reference)
+    if not can_refuse_at_counter(request.user, dossier):
+        raise Http404
+    form = CounterRefusalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = dossier_counter_refuse(
+                dossier=dossier, officer=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DossierError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The dossier was refused. Print the refusal slip for the applicant."),
+            )
+            return redirect("dossiers:detail", reference=dossier.reference)
+    status = 400 if form.errors else 200
+    return render(
+        request, "dossiers/counter_refuse.html", {"form": form, "dossier": dossier}, status=status
+    )
+
+
+class InPersonWithdrawalForm(forms.Form):
+    id_number = forms.CharField(
+        label=gettext_lazy("ID number on the document presented"),
+        max_length=12,
+        help_text=gettext_lazy(
+            "Check the chip ID card (CCCD) of the person asking: it must be the applicant's."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason given for the withdrawal"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_id_number(self) -> str:
+        value = "".join(self.cleaned_data["id_number"].split())
+        if not value.isdigit() or len(value) != 12:
+            raise forms.ValidationError(_("Enter the 12 digits of the personal ID number."))
+        return value
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw_in_person(request, reference):
+    """Record a withdrawal the applicant asks for at the counter, after an identity check."""
+    _counter_officer_required(request)
+    dossier = get_visible_dossier(request, reference)
+    if not can_withdraw_in_person(request.user, dossier):
+        raise Http404
+    form = InPersonWithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = None
+        try:
+            dossier = dossier_withdraw_in_person(
+                dossier=dossier,
+                officer=request.user,
+                id_number=form.cleaned_data["id_number"],
+                reason=form.cleaned_data["reason"],
+                revision=revision,
+            )
+        except IdentityMismatch as error:
+            form.add_error("id_number", error.message)
+        except DossierError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The dossier was withdrawn at the applicant's request."))
+            return redirect("dossiers:detail", reference=dossier.reference)
+    status = 400 if form.errors else 200
+    return render(
+        request, "dossiers/counter_withdraw.html", {"form": form, "dossier": dossier}, status=status
+    )
+
+
+@login_required
+def refusal_slip_download(request, reference):
+    """Form 03 of a refused dossier, at once: issued here if the worker has not yet."""
+    from ..slips import letter_issue
+
+    if request.user.is_citizen:
+        raise Http404
+    dossier = get_visible_dossier(request, reference)
+    event = (
+        dossier.events.filter(to_state=DossierState.REFUSED)
+        .select_related("dossier", "actor__office")
+        .order_by("-created_at")
+        .first()
+    )
+    if dossier.state != DossierState.REFUSED or event is None:
+        raise Http404
+    slip = letter_issue(event=event, kind=SlipKind.REFUSAL)
+    response = FileResponse(
+        slip.file.storage.open(slip.file.name, "rb"),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("inline") != "1",
+        filename=f"phieu-tu-choi-{dossier.code}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..constants import DossierState, SlipKind
+from ..constants import Channel, DossierState, SlipKind
 from ..models import DossierDocument, Slip
 from ..slips import reception_slip_issue
 from .common import get_visible_dossier
@@ -38,8 +38,10 @@ def document_download(request, reference, document_id):
 @login_required
 def reception_slip_download(request, reference):
     dossier = get_visible_dossier(request, reference)
-    if dossier.code is None:
-        raise Http404
+    if dossier.code is None or (
+        dossier.state == DossierState.REFUSED and dossier.channel == Channel.COUNTER
+    ):
+        raise Http404  # refused at the counter, never received: no reception slip
     # Bounded synchronous path: the counter needs the slip at once even if the worker
     # has not issued it yet; issuing is idempotent.
     slip = reception_slip_issue(dossier=dossier)

@@ -33,6 +33,7 @@ from ..services import (
     available_actions,
     can_add_documents,
     can_edit_draft,
+    can_withdraw_in_person,
     dossier_counter_receive,
     dossier_document_add,
     dossier_document_remove,
@@ -381,6 +382,10 @@ def detail(request, reference):
             "predicted": predicted_completion(dossier),
             "rating_panel": rating_panel_context(user=request.user, dossier=dossier),
             "applicant_needs": [] if is_citizen else applicant_accommodations(dossier),
+            "can_withdraw_in_person": can_withdraw_in_person(request.user, dossier),
+            "refused_at_counter": dossier.state == DossierState.REFUSED
+            and dossier.received_at is None
+            and dossier.channel == Channel.COUNTER,
         },
     )
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.http import client_ip
 
-from ..constants import DossierState
+from ..constants import CODE_MAX_LENGTH, DossierState
 from ..prediction import predicted_completion
 from ..tracking import TooManyAttempts, masked_name, normalise_code, tracked_lookup
 
@@ -27,7 +27,7 @@ TOO_MANY = _("Too many attempts. Please wait 10 minutes and try again.")
 class TrackForm(forms.Form):
     code = forms.CharField(
         label=_("Dossier code"),
-        max_length=40,
+        max_length=CODE_MAX_LENGTH,
         help_text=_("As printed on the reception slip, e.g. 000.00.01.G12-261124-0001."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

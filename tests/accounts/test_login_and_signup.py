@@ -321,10 +321,15 @@ ROLE_LINKS = {
         "procedures:list",
         "tracking:track",
     ],
-    Role.COUNTER_OFFICER: ["dossiers:counter_intake", "dossiers:worklist", "beneficiaries:home"],
-    Role.PROCESSING_OFFICER: ["dossiers:worklist"],
-    Role.OFFICE_LEADER: ["dossiers:worklist", "dashboards:index"],
-    Role.SUPERVISOR: ["dashboards:index", "dossiers:worklist"],
+    Role.COUNTER_OFFICER: [
+        "dossiers:counter_intake",
+        "dossiers:worklist",
+        "beneficiaries:home",
+        "dossiers:tracking_book",
+    ],
+    Role.PROCESSING_OFFICER: ["dossiers:worklist", "dossiers:tracking_book"],
+    Role.OFFICE_LEADER: ["dossiers:worklist", "dashboards:index", "dossiers:tracking_book"],
+    Role.SUPERVISOR: ["dashboards:index", "dossiers:worklist", "dossiers:tracking_book"],
     Role.ADMINISTRATOR: ["admin:index"],
 }
 

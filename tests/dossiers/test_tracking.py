@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from dossiers.constants import DossierState
+from dossiers.constants import CODE_MAX_LENGTH, DossierState
 from dossiers.models import Dossier
 from dossiers.prediction import (
     HISTORY_DAYS,
@@ -201,7 +201,7 @@ def test_the_code_link_without_a_token_shows_the_form_with_the_code(client, doss
         ({"code": "", "id_last4": "2345"}, "code"),
         ({"code": "X", "id_last4": "234"}, "id_last4"),
         ({"code": "X", "id_last4": "abcd"}, "id_last4"),
-        ({"code": "X" * 41, "id_last4": "2345"}, "code"),
+        ({"code": "X" * (CODE_MAX_LENGTH + 1), "id_last4": "2345"}, "code"),
     ],
 )
 def test_bad_input_gets_field_messages(client, data, field):
