@@ -135,6 +135,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointed return time"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("first appointed time"), null=True, blank=True)
+    # The appointed time by law: set at reception and moved only while the clock stops for a
+    # supplement. An apology's new date moves `due_at` (the working date) but never this one,
+    # so timeliness and the on-time figures are judged against it (docs/workflow.md).
+    statutory_due_at = models.DateTimeField(_("statutory appointed time"), null=True, blank=True)
     clock_paused_at = models.DateTimeField(_("clock stopped at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
@@ -287,6 +291,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         self.submitted_at = at
         self.due_at = due_at
         self.original_due_at = due_at
+        self.statutory_due_at = due_at
         self.draft_expires_at = None
 
     @transition(field=state, source=DossierState.DRAFT, target=DossierState.RECEIVED)
@@ -297,6 +302,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         self.received_by = officer
         self.due_at = due_at
         self.original_due_at = due_at
+        self.statutory_due_at = due_at
         self.draft_expires_at = None
 
     # --- reception
@@ -342,9 +348,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             DossierState.APPRAISAL,
         ),
     )
-    def supply(self, *, due_at) -> str:
+    def supply(self, *, due_at, statutory_due_at) -> str:
         previous = self.state_before_supplement or DossierState.RECEIVED
         self.due_at = due_at
+        self.statutory_due_at = statutory_due_at
         self.clock_paused_at = None
         self.state_before_supplement = ""
         return previous
