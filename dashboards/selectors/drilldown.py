@@ -19,6 +19,7 @@ from ..constants import (
     SATISFIED_MIN_SCORE,
     Drill,
 )
+from ..rules import late_apologised_q, outside_residence_q
 from .scope import Filters, Scope
 
 PAGE_SIZE = 50
@@ -30,12 +31,7 @@ RECEIVED_DRILLS = {
     Drill.CHANNEL_COUNTER: Q(channel=Channel.COUNTER),
     Drill.CHANNEL_POST: Q(channel=Channel.POST),
     Drill.CHANNEL_IVAN: Q(channel=Channel.IVAN),
-    Drill.CROSS_BOUNDARY: Q(
-        procedure__field_inspection=False,
-        receiving_office__isnull=False,
-        competent_office__isnull=False,
-    )
-    & ~Q(receiving_office=F("competent_office")),
+    Drill.OUTSIDE_RESIDENCE: outside_residence_q(),
     Drill.DIGITISED: Q(fully_digitised_at__isnull=False),
     Drill.NOT_DIGITISED: Q(fully_digitised_at__isnull=True),
 }
@@ -45,6 +41,7 @@ RETURNED_DRILLS = {
     Drill.ON_TIME: Q(timeliness=Timeliness.ON_TIME),
     Drill.TIMELY: Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME]),
     Drill.LATE: Q(timeliness=Timeliness.LATE),
+    Drill.LATE_APOLOGISED: late_apologised_q(),
     Drill.SIGNED: Q(result_signed=True),
     Drill.UNSIGNED: Q(result_signed=False),
     Drill.NON_CASH: Q(outcome=Outcome.APPROVED, data__payment_method__in=PAYMENT_NON_CASH),
