@@ -306,3 +306,22 @@ def test_refreshing_a_busy_day_costs_the_same_queries_as_a_quiet_one(
     # 31/10 made a working day; the dataset's own dossier (Fri 30/10 08:00 → Mon 2/11 17:00)
     # now spans that Saturday too: 3.0.
     assert busy.processing_days_sum == pytest.approx(3.0 + 6 * 10.0)
+
+
+def test_the_issue_14_migration_queues_every_computed_day_and_rewords_the_target_note():
+    import importlib
+
+    from django.apps import apps
+
+    from dashboards.models import Target
+
+    migration = importlib.import_module(
+        "dashboards.migrations.0003_rollup_outside_residence_late_apologised"
+    )
+    RollupDay.objects.create(day=dt.date(2026, 11, 2))
+    RollupDay.objects.create(day=dt.date(2026, 11, 3))
+    migration.queue_every_day(apps, None)
+    migration.boundary_target_note(apps, None)
+    queued = RollupDirtyDay.objects.values_list("day", "competent_office_id")
+    assert sorted(queued) == [(dt.date(2026, 11, 2), None), (dt.date(2026, 11, 3), None)]
+    assert Target.objects.get(key="cross_boundary").note == migration.NEW_NOTE
