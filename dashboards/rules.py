@@ -6,6 +6,8 @@ figure and the dossiers listed behind it never disagree.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import Case, When
 from django.db.models.functions import Coalesce
@@ -15,6 +17,8 @@ from beneficiaries.models import Person
 from dossiers.constants import Timeliness
 from procedures.constants import Channel as ProcedureChannel
 from procedures.constants import CompetentOffice
+
+from .constants import OVERDUE_STATES
 
 
 def residence_province():
@@ -51,6 +55,18 @@ def outside_residence_q() -> Q:
     residence = residence_province()
     office = F("receiving_office__province_code")
     return Q(LessThan(office, residence)) | Q(GreaterThan(office, residence))
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Open dossiers late right now: past their statutory date, whatever an apology gave.
+
+    Past the appointed time (`due_at`, index `dossier_state_due_idx`), or apologised and past
+    the statutory date (`dossier_apologised_overdue_idx`, a small partial index): the
+    statutory date is never later than `due_at`, so this is "past the statutory date".
+    """
+    return Q(state__in=OVERDUE_STATES) & (
+        Q(due_at__lt=now) | Q(apology_issued_at__isnull=False, statutory_due_at__lt=now)
+    )
 
 
 def late_apologised_q() -> Q:

@@ -258,6 +258,23 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 name="dossier_draft_expiry_idx",
             ),
             models.Index(fields=["applicant_national_id"], name="dossier_national_id_idx"),
+            # Open dossiers whose apology moved `due_at`: "overdue now" by the statutory date.
+            models.Index(
+                fields=["statutory_due_at"],
+                condition=Q(apology_issued_at__isnull=False)
+                & Q(
+                    state__in=[
+                        "appraisal",
+                        "awaiting_signature",
+                        "in_processing",
+                        "payment_requested",
+                        "processed",
+                        "received",
+                        "submitted",
+                    ]
+                ),
+                name="dossier_apologised_overdue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

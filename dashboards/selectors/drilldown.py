@@ -13,13 +13,12 @@ from dossiers.models import Dossier, Slip
 
 from ..constants import (
     ELECTRONIC_CHANNELS,
-    OVERDUE_STATES,
     PAYMENT_CASH,
     PAYMENT_NON_CASH,
     SATISFIED_MIN_SCORE,
     Drill,
 )
-from ..rules import late_apologised_q, outside_residence_q
+from ..rules import late_apologised_q, outside_residence_q, overdue_q
 from .scope import Filters, Scope
 
 PAGE_SIZE = 50
@@ -83,7 +82,7 @@ def drill_queryset(
     spec = drill_spec(drill)
     qs = Dossier.objects.filter(scope.dossier_q() & filters.dossier_q())
     if drill == Drill.OVERDUE:
-        return qs.filter(state__in=OVERDUE_STATES, due_at__lt=now or timezone.now())
+        return qs.filter(overdue_q(now or timezone.now()))
     start, end = filters.bounds()
     if drill in RATING_DRILLS:
         qs = qs.annotate(rated_at=F("rating__created_at"))

@@ -22,7 +22,6 @@ from procedures.models import Procedure
 from ..constants import (
     CHANNEL_DRILLS,
     ELECTRONIC_CHANNELS,
-    OVERDUE_STATES,
     Counted,
     Drill,
     Status,
@@ -30,7 +29,7 @@ from ..constants import (
     Unit,
 )
 from ..models import DailyRollup, RollupDay, Target
-from ..rules import is_boundary_free
+from ..rules import is_boundary_free, overdue_q
 from .satisfaction import CRITERIA, RATING_SUMS, satisfaction_summary
 from .scope import Filters, Scope
 
@@ -191,11 +190,9 @@ def processing_histogram(*, scope: Scope, filters: Filters) -> dict[str, int]:
 
 
 def overdue_now(*, scope: Scope, filters: Filters, now: dt.datetime | None = None) -> int:
-    """Dossiers past their appointed time right now, whatever the period."""
+    """Open dossiers past their statutory date right now, whatever the period."""
     now = now or timezone.now()
-    return Dossier.objects.filter(
-        scope.dossier_q() & filters.dossier_q(), state__in=OVERDUE_STATES, due_at__lt=now
-    ).count()
+    return Dossier.objects.filter(scope.dossier_q() & filters.dossier_q() & overdue_q(now)).count()
 
 
 def _targets() -> dict[str, Target]:
@@ -273,7 +270,10 @@ def dashboard_figures(
                 overdue_now(scope=scope, filters=filters, now=now),
                 Unit.COUNT,
                 drill=Drill.OVERDUE,
-                note=_("Open dossiers past their appointed time today, whatever the period."),
+                note=_(
+                    "Open dossiers past their statutory date today (an apology's new date "
+                    "does not hide them), whatever the period."
+                ),
             ),
         ],
     )

@@ -236,3 +236,32 @@ def test_nearest_rank_percentile():
     assert nearest_rank_percentile({"1.0": 9, "7.5": 1}, 90) == 1.0
     assert nearest_rank_percentile({"1.0": 8, "7.5": 2}, 90) == 7.5
     assert nearest_rank_percentile({"10.0": 1, "2.0": 1}, 90) == 10.0  # sorted as numbers
+
+
+def test_overdue_now_counts_open_dossiers_past_their_statutory_date_despite_an_apology(
+    rolled_up, offices, catalogue
+):
+    from dashboards.selectors.drilldown import drill_queryset
+    from tests.dossiers.factories import make_dossier
+
+    from .conftest import at
+
+    # Now is Tue 1 Dec 10:00: statutory date Mon 30 Nov 16:00, apologised to Fri 4 Dec.
+    apologised = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state="in_processing",
+        office=offices[1],
+        received_at=at(11, 20),
+        due_at=at(12, 4, 16),
+        statutory_due_at=at(11, 30, 16),
+        apology_issued_at=at(11, 30, 15),
+    )
+    dashboard = _figures()
+    assert dashboard.figure("overdue_now").value == 3  # d4, d10 and the apologised one
+    listed = drill_queryset(
+        drill="overdue",
+        scope=NATIONAL_SCOPE,
+        filters=Filters(start=NOVEMBER[0], end=NOVEMBER[1]),
+    )
+    assert apologised.pk in set(listed.values_list("pk", flat=True))
+    assert listed.count() == 3
