@@ -300,6 +300,7 @@ class _Generator:
             "received_at": received,
             "due_at": due,
             "original_due_at": due,
+            "statutory_due_at": due,
         }
         if received is not None:
             row["received_by_id"] = rng.choice(officers)

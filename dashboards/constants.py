@@ -38,6 +38,13 @@ class Unit(models.TextChoices):
     TRIPS = "trips", _("trips")
 
 
+class Counted(models.TextChoices):
+    """What a figure's numerator and denominator count."""
+
+    DOSSIERS = "dossiers", _("dossiers")
+    PROCEDURES = "procedures", _("procedures")
+
+
 class Status(models.TextChoices):
     """A figure beside its target."""
 
@@ -58,12 +65,16 @@ class Drill(models.TextChoices):
     ON_TIME = "on_time", _("Results returned on time")
     LATE = "late", _("Results returned late")
     TIMELY = "timely", _("Results returned early or on time")
+    LATE_APOLOGISED = "late_apologised", _("Results returned late, by the apologised date")
     ELECTRONIC = "electronic", _("Received electronically (online or I-VAN)")
     CHANNEL_ONLINE = "channel_online", _("Received online")
     CHANNEL_COUNTER = "channel_counter", _("Received at the counter")
     CHANNEL_POST = "channel_post", _("Received by post")
     CHANNEL_IVAN = "channel_ivan", _("Received through an I-VAN provider")
-    CROSS_BOUNDARY = "cross_boundary", _("Received at another office than the competent one")
+    OUTSIDE_RESIDENCE = (
+        "outside_residence",
+        _("Received outside the applicant's province of residence"),
+    )
     DIGITISED = "digitised", _("Received and fully digitised")
     NOT_DIGITISED = "not_digitised", _("Received and not fully digitised")
     SIGNED = "signed", _("Returned with an electronically signed result")

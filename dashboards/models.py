@@ -94,22 +94,20 @@ class DailyRollup(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    boundary_eligible = models.BooleanField(
-        _("may be received at any office"),
-        default=True,
-        help_text=_("The procedure needs no field inspection (at the time of the refresh)."),
-    )
 
     received = models.PositiveIntegerField(_("received"), default=0)
     received_digitised = models.PositiveIntegerField(_("received, fully digitised"), default=0)
-    received_cross_boundary = models.PositiveIntegerField(
-        _("received at another office than the competent one"), default=0
+    received_outside_residence = models.PositiveIntegerField(
+        _("received outside the applicant's province of residence"), default=0
     )
     decided = models.PositiveIntegerField(_("processed (decided)"), default=0)
     returned = models.PositiveIntegerField(_("returned"), default=0)
     returned_early = models.PositiveIntegerField(_("returned early"), default=0)
     returned_on_time = models.PositiveIntegerField(_("returned on time"), default=0)
     returned_late = models.PositiveIntegerField(_("returned late"), default=0)
+    returned_late_apologised = models.PositiveIntegerField(
+        _("returned late, by the apologised date"), default=0
+    )
     returned_signed = models.PositiveIntegerField(
         _("returned with an electronically signed result"), default=0
     )

@@ -15,14 +15,22 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import structlog
 from django.db import transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from dossiers.constants import Outcome, SlipKind, Timeliness
 from dossiers.models import Dossier, Slip
 from offices.models import Office
-from procedures.models import Procedure
 from ratings.models import Rating
 from workdays.services import Calendar, working_days_between
 
@@ -34,6 +42,7 @@ from .constants import (
     SATISFIED_MIN_SCORE,
 )
 from .models import DailyRollup, RollupDay, RollupDirtyDay
+from .rules import late_apologised_q, outside_residence_q
 
 logger = structlog.get_logger(__name__)
 
@@ -116,9 +125,6 @@ class _Rows(dict):
 
 
 def _received(base, start, end, rows) -> None:
-    cross = Q(receiving_office__isnull=False, competent_office__isnull=False) & ~Q(
-        receiving_office=F("competent_office")
-    )
     qs = (
         base.filter(received_at__gte=start, received_at__lt=end)
         .order_by()
@@ -126,14 +132,14 @@ def _received(base, start, end, rows) -> None:
         .annotate(
             n=Count("pk"),
             digitised=Count("pk", filter=Q(fully_digitised_at__isnull=False)),
-            cross=Count("pk", filter=cross),
+            outside=Count("pk", filter=outside_residence_q()),
         )
     )
     for item in qs:
         row = rows[tuple(item[k] for k in _KEY)]
         row.add("received", item["n"])
         row.add("received_digitised", item["digitised"])
-        row.add("received_cross_boundary", item["cross"])
+        row.add("received_outside_residence", item["outside"])
 
 
 def _decided(base, start, end, rows) -> None:
@@ -179,11 +185,16 @@ def _returned(base, start, end, rows) -> None:
     returned = base.filter(returned_at__gte=start, returned_at__lt=end)
     calendar = _calendar_for(returned, end)
     qs = (
-        returned.annotate(result_signed=Exists(signed), payment=KT("data__payment_method"))
+        returned.annotate(
+            result_signed=Exists(signed),
+            payment=KT("data__payment_method"),
+            late_apologised=ExpressionWrapper(late_apologised_q(), output_field=BooleanField()),
+        )
         .order_by()
         .values(
             *_KEY,
             "timeliness",
+            "late_apologised",
             "received_at",
             "returned_at",
             "outcome",
@@ -196,6 +207,8 @@ def _returned(base, start, end, rows) -> None:
         row.add("returned")
         if item["timeliness"] in _TIMELINESS_FIELD:
             row.add(_TIMELINESS_FIELD[item["timeliness"]])
+        if item["late_apologised"]:
+            row.add("returned_late_apologised")
         if item["result_signed"]:
             row.add("returned_signed")
         paid = _payment_field(item["outcome"], item["payment"])
@@ -250,7 +263,6 @@ def _compute_day(day: dt.date, office_id: int | None = None) -> list[DailyRollup
     _rated(start, end, office_id, rows)
     if not rows:
         return []
-    needs_inspection = dict(Procedure.objects.values_list("pk", "field_inspection"))
     office_ids = {key[0] for key in rows if key[0] is not None}
     provinces = dict(Office.objects.filter(pk__in=office_ids).values_list("pk", "province_code"))
     result = []
@@ -263,7 +275,6 @@ def _compute_day(day: dt.date, office_id: int | None = None) -> list[DailyRollup
                 receiving_office_id=receiving_id,
                 procedure_id=procedure_id,
                 channel=channel,
-                boundary_eligible=not needs_inspection.get(procedure_id, False),
                 **row.fields,
             )
         )

@@ -138,6 +138,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointed return time"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("first appointed time"), null=True, blank=True)
+    # The appointed time by law: set at reception and moved only while the clock stops for a
+    # supplement. An apology's new date moves `due_at` (the working date) but never this one,
+    # so timeliness and the on-time figures are judged against it (docs/workflow.md).
+    statutory_due_at = models.DateTimeField(_("statutory appointed time"), null=True, blank=True)
     clock_paused_at = models.DateTimeField(_("clock stopped at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
@@ -261,6 +265,23 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["receiving_office", "submitted_at", "id"], name="dossier_book_idx"
             ),
+            # Open dossiers whose apology moved `due_at`: "overdue now" by the statutory date.
+            models.Index(
+                fields=["statutory_due_at"],
+                condition=Q(apology_issued_at__isnull=False)
+                & Q(
+                    state__in=[
+                        "appraisal",
+                        "awaiting_signature",
+                        "in_processing",
+                        "payment_requested",
+                        "processed",
+                        "received",
+                        "submitted",
+                    ]
+                ),
+                name="dossier_apologised_overdue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -294,6 +315,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         self.submitted_at = at
         self.due_at = due_at
         self.original_due_at = due_at
+        self.statutory_due_at = due_at
         self.draft_expires_at = None
 
     @transition(field=state, source=DossierState.DRAFT, target=DossierState.RECEIVED)
@@ -304,6 +326,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         self.received_by = officer
         self.due_at = due_at
         self.original_due_at = due_at
+        self.statutory_due_at = due_at
         self.draft_expires_at = None
 
     # --- reception
@@ -358,9 +381,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             DossierState.APPRAISAL,
         ),
     )
-    def supply(self, *, due_at) -> str:
+    def supply(self, *, due_at, statutory_due_at) -> str:
         previous = self.state_before_supplement or DossierState.RECEIVED
         self.due_at = due_at
+        self.statutory_due_at = statutory_due_at
         self.clock_paused_at = None
         self.state_before_supplement = ""
         return previous

@@ -13,12 +13,12 @@ from dossiers.models import Dossier, Slip
 
 from ..constants import (
     ELECTRONIC_CHANNELS,
-    OVERDUE_STATES,
     PAYMENT_CASH,
     PAYMENT_NON_CASH,
     SATISFIED_MIN_SCORE,
     Drill,
 )
+from ..rules import late_apologised_q, outside_residence_q, overdue_q
 from .scope import Filters, Scope
 
 PAGE_SIZE = 50
@@ -30,12 +30,7 @@ RECEIVED_DRILLS = {
     Drill.CHANNEL_COUNTER: Q(channel=Channel.COUNTER),
     Drill.CHANNEL_POST: Q(channel=Channel.POST),
     Drill.CHANNEL_IVAN: Q(channel=Channel.IVAN),
-    Drill.CROSS_BOUNDARY: Q(
-        procedure__field_inspection=False,
-        receiving_office__isnull=False,
-        competent_office__isnull=False,
-    )
-    & ~Q(receiving_office=F("competent_office")),
+    Drill.OUTSIDE_RESIDENCE: outside_residence_q(),
     Drill.DIGITISED: Q(fully_digitised_at__isnull=False),
     Drill.NOT_DIGITISED: Q(fully_digitised_at__isnull=True),
 }
@@ -45,6 +40,7 @@ RETURNED_DRILLS = {
     Drill.ON_TIME: Q(timeliness=Timeliness.ON_TIME),
     Drill.TIMELY: Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME]),
     Drill.LATE: Q(timeliness=Timeliness.LATE),
+    Drill.LATE_APOLOGISED: late_apologised_q(),
     Drill.SIGNED: Q(result_signed=True),
     Drill.UNSIGNED: Q(result_signed=False),
     Drill.NON_CASH: Q(outcome=Outcome.APPROVED, data__payment_method__in=PAYMENT_NON_CASH),
@@ -86,7 +82,7 @@ def drill_queryset(
     spec = drill_spec(drill)
     qs = Dossier.objects.filter(scope.dossier_q() & filters.dossier_q())
     if drill == Drill.OVERDUE:
-        return qs.filter(state__in=OVERDUE_STATES, due_at__lt=now or timezone.now())
+        return qs.filter(overdue_q(now or timezone.now()))
     start, end = filters.bounds()
     if drill in RATING_DRILLS:
         qs = qs.annotate(rated_at=F("rating__created_at"))

@@ -22,24 +22,27 @@ from procedures.models import Procedure
 from ..constants import (
     CHANNEL_DRILLS,
     ELECTRONIC_CHANNELS,
-    OVERDUE_STATES,
+    Counted,
     Drill,
     Status,
     TargetKey,
     Unit,
 )
 from ..models import DailyRollup, RollupDay, Target
+from ..rules import is_boundary_free, overdue_q
 from .satisfaction import CRITERIA, RATING_SUMS, satisfaction_summary
 from .scope import Filters, Scope
 
 SUM_FIELDS = (
     "received",
     "received_digitised",
+    "received_outside_residence",
     "decided",
     "returned",
     "returned_early",
     "returned_on_time",
     "returned_late",
+    "returned_late_apologised",
     "returned_signed",
     "processing_count",
     "paid_non_cash",
@@ -87,6 +90,7 @@ class Figure:
     target: Target | None = None
     drill: str = ""  # the dossiers counted
     gap_drill: str = ""  # the dossiers that keep the figure from its target
+    counts: str = "dossiers"  # what the numerator and denominator count (Counted)
     note: str = ""
     measured: bool = True
 
@@ -166,12 +170,6 @@ def rollup_totals(*, scope: Scope, filters: Filters) -> dict[str, int]:
     """Sums of the rollup counters in scope and period (one query)."""
     aggregates = {f"t_{name}": Coalesce(Sum(name), 0) for name in SUM_FIELDS}
     aggregates["t_processing_days_sum"] = Coalesce(Sum("processing_days_sum"), 0.0)
-    aggregates["t_received_eligible"] = Coalesce(
-        Sum("received", filter=Q(boundary_eligible=True)), 0
-    )
-    aggregates["t_received_cross_boundary"] = Coalesce(
-        Sum("received_cross_boundary", filter=Q(boundary_eligible=True)), 0
-    )
     for channel in Channel.values:
         aggregates[f"t_channel_{channel}"] = Coalesce(Sum("received", filter=Q(channel=channel)), 0)
     totals = DailyRollup.objects.filter(scope.rollup_q() & filters.rollup_q()).aggregate(
@@ -192,11 +190,9 @@ def processing_histogram(*, scope: Scope, filters: Filters) -> dict[str, int]:
 
 
 def overdue_now(*, scope: Scope, filters: Filters, now: dt.datetime | None = None) -> int:
-    """Dossiers past their appointed time right now, whatever the period."""
+    """Open dossiers past their statutory date right now, whatever the period."""
     now = now or timezone.now()
-    return Dossier.objects.filter(
-        scope.dossier_q() & filters.dossier_q(), state__in=OVERDUE_STATES, due_at__lt=now
-    ).count()
+    return Dossier.objects.filter(scope.dossier_q() & filters.dossier_q() & overdue_q(now)).count()
 
 
 def _targets() -> dict[str, Target]:
@@ -215,13 +211,22 @@ def _refresh_state(filters: Filters) -> tuple[dt.datetime | None, int]:
     return state["latest"], expected - state["days"]
 
 
-def _eligible_procedures_note() -> str:
-    counts = Procedure.objects.filter(is_published=True).aggregate(
-        total=Count("pk"), eligible=Count("pk", filter=Q(field_inspection=False))
+def boundary_free_procedures(*, filters: Filters | None = None) -> tuple[int, int]:
+    """(procedures handled regardless of administrative boundaries, published procedures).
+
+    Read from the catalogue, whatever the period (a chosen procedure narrows it to that one):
+    see `rules.is_boundary_free`.
+    """
+    qs = Procedure.objects.filter(is_published=True)
+    if filters is not None and filters.procedure_id is not None:
+        qs = qs.filter(pk=filters.procedure_id)
+    rows = list(qs.values_list("field_inspection", "channels"))
+    free = sum(
+        1
+        for inspection, channels in rows
+        if is_boundary_free(field_inspection=inspection, channels=channels or [])
     )
-    return str(
-        _("%(eligible)s of %(total)s published procedures may be received at any office.") % counts
-    )
+    return free, len(rows)
 
 
 def dashboard_figures(
@@ -265,7 +270,10 @@ def dashboard_figures(
                 overdue_now(scope=scope, filters=filters, now=now),
                 Unit.COUNT,
                 drill=Drill.OVERDUE,
-                note=_("Open dossiers past their appointed time today, whatever the period."),
+                note=_(
+                    "Open dossiers past their statutory date today (an apology's new date "
+                    "does not hide them), whatever the period."
+                ),
             ),
         ],
     )
@@ -281,7 +289,11 @@ def dashboard_figures(
                 target=targets.get(TargetKey.ON_TIME),
                 drill=Drill.TIMELY,
                 gap_drill=Drill.LATE,
-                note=_("Of the results returned in the period."),
+                note=_(
+                    "Of the results returned in the period, judged against the statutory "
+                    "date: the new date of an apology letter does not make a late result on "
+                    "time."
+                ),
             ),
             Figure.percent(
                 "early",
@@ -303,6 +315,17 @@ def dashboard_figures(
                 totals["returned_late"],
                 returned_timed,
                 drill=Drill.LATE,
+            ),
+            Figure.percent(
+                "late_apologised",
+                _("Returned late, by the apologised date"),
+                totals["returned_late_apologised"],
+                returned_timed,
+                drill=Drill.LATE_APOLOGISED,
+                note=_(
+                    "Late against the statutory date, but returned by the new date the apology "
+                    "letter gave; counted in the late results above."
+                ),
             ),
             Figure(
                 "processing_average",
@@ -359,13 +382,26 @@ def dashboard_figures(
         _("One-stop shop"),
         [
             Figure.percent(
-                "cross_boundary",
-                _("Handled regardless of administrative boundaries"),
-                totals["received_cross_boundary"],
-                totals["received_eligible"],
+                "boundary_free_procedures",
+                _("Procedures handled regardless of administrative boundaries"),
+                *boundary_free_procedures(filters=filters),
                 target=targets.get(TargetKey.CROSS_BOUNDARY),
-                drill=Drill.CROSS_BOUNDARY,
-                note=_eligible_procedures_note(),
+                counts=Counted.PROCEDURES,
+                note=_(
+                    "Published procedures that can be filed online from any province and at "
+                    "any office's counter (no field inspection), whatever the period."
+                ),
+            ),
+            Figure.percent(
+                "received_outside_residence",
+                _("Received outside the applicant's province of residence"),
+                totals["received_outside_residence"],
+                received,
+                drill=Drill.OUTSIDE_RESIDENCE,
+                note=_(
+                    "Of the dossiers received in the period: at an office of another province "
+                    "than the applicant's, or online by the office of another province."
+                ),
             ),
             Figure.percent(
                 "digitised",

@@ -73,18 +73,12 @@ DICTIONARY: tuple[DictionaryEntry, ...] = (
         "Share received electronically (online and I-VAN)" + _WITHHELD_EN,
     ),
     DictionaryEntry(
-        "received_boundary_eligible",
+        "received_outside_residence",
         "integer",
-        "Hồ sơ tiếp nhận thuộc thủ tục không cần xác minh thực địa",
-        "Dossiers received for procedures that need no field inspection",
-    ),
-    DictionaryEntry(
-        "received_cross_boundary",
-        "integer",
-        "Trong đó: tiếp nhận tại cơ quan khác cơ quan có thẩm quyền (không phụ thuộc địa giới "
-        "hành chính)",
-        "Of which received at another office than the competent one (regardless of "
-        "administrative boundaries)",
+        "Hồ sơ tiếp nhận ngoài tỉnh, thành phố nơi người nộp cư trú (tại cơ quan của tỉnh khác, "
+        "hoặc trực tuyến bởi cơ quan có thẩm quyền của tỉnh khác)",
+        "Dossiers received outside the applicant's province of residence (at an office of "
+        "another province, or online by the competent office of another province)",
     ),
     DictionaryEntry(
         "received_digitised",
@@ -98,7 +92,18 @@ DICTIONARY: tuple[DictionaryEntry, ...] = (
     DictionaryEntry("returned", "integer", "Hồ sơ đã trả kết quả", "Results returned"),
     DictionaryEntry("returned_early", "integer", "Trả kết quả trước hạn", "Returned early"),
     DictionaryEntry("returned_on_time", "integer", "Trả kết quả đúng hạn", "Returned on time"),
-    DictionaryEntry("returned_late", "integer", "Trả kết quả quá hạn", "Returned late"),
+    DictionaryEntry(
+        "returned_late",
+        "integer",
+        "Trả kết quả quá hạn (sau thời hạn theo quy định, kể cả khi đã có phiếu xin lỗi)",
+        "Returned late (after the statutory date, even with an apology letter)",
+    ),
+    DictionaryEntry(
+        "returned_late_apologised",
+        "integer",
+        "Trong đó: trả đúng ngày hẹn lại trong phiếu xin lỗi",
+        "Of which returned by the new date of the apology letter",
+    ),
     DictionaryEntry(
         "on_time_rate",
         "number (%)",
@@ -169,11 +174,13 @@ def _sums() -> dict:
         for name in (
             "received",
             "received_digitised",
+            "received_outside_residence",
             "decided",
             "returned",
             "returned_early",
             "returned_on_time",
             "returned_late",
+            "returned_late_apologised",
             "returned_signed",
             "processing_count",
             "paid_non_cash",
@@ -184,10 +191,6 @@ def _sums() -> dict:
         )
     }
     sums["t_processing_days_sum"] = Coalesce(Sum("processing_days_sum"), 0.0)
-    sums["t_received_eligible"] = Coalesce(Sum("received", filter=Q(boundary_eligible=True)), 0)
-    sums["t_cross_eligible"] = Coalesce(
-        Sum("received_cross_boundary", filter=Q(boundary_eligible=True)), 0
-    )
     for channel in Channel.values:
         sums[f"t_ch_{channel}"] = Coalesce(Sum("received", filter=Q(channel=channel)), 0)
     return sums
@@ -226,14 +229,14 @@ def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]
             "received_post": r[f"ch_{Channel.POST}"],
             "received_ivan": r[f"ch_{Channel.IVAN}"],
             "electronic_share": _withheld(share(electronic, r["received"]), r["received"]),
-            "received_boundary_eligible": r["received_eligible"],
-            "received_cross_boundary": r["cross_eligible"],
+            "received_outside_residence": r["received_outside_residence"],
             "received_digitised": r["received_digitised"],
             "processed": r["decided"],
             "returned": r["returned"],
             "returned_early": r["returned_early"],
             "returned_on_time": r["returned_on_time"],
             "returned_late": r["returned_late"],
+            "returned_late_apologised": r["returned_late_apologised"],
             "on_time_rate": _withheld(
                 share(r["returned_early"] + r["returned_on_time"], timed), timed
             ),

@@ -83,6 +83,7 @@ _SUBMITTED = {
     "draft_expires_at": None,
     "received_at": None,
     "original_due_at": "2026-12-02T08:20:00+07:00",
+    "statutory_due_at": "2026-12-02T08:20:00+07:00",
     "decided_at": None,
     "returned_at": None,
     "receiving_office": _OFFICE,
@@ -180,6 +181,7 @@ DRAFT_DETAIL = OpenApiExample(
         data={**SICKNESS_VALUES, "leave_start_date": "2026-11-17", "leave_end_date": "2026-11-21"},
         draft_expires_at="2026-12-24T08:14:00+07:00",
         original_due_at=None,
+        statutory_due_at=None,
         receiving_office=None,
         documents=[],
         missing_items=["Giấy chứng nhận nghỉ việc hưởng bảo hiểm xã hội"],
@@ -531,7 +533,9 @@ TRACKING = OpenApiExample(
         "submitted_at": "2026-11-24T08:20:00+07:00",
         "received_at": "2026-11-24T09:05:00+07:00",
         "due_at": "2026-12-02T08:20:00+07:00",
+        "statutory_due_at": "2026-12-02T08:20:00+07:00",
         "returned_at": None,
+        "timeliness": "",
         "competent_office": _OFFICE,
         "timeline": [
             {

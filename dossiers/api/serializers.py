@@ -306,6 +306,21 @@ class DossierListOutputSerializer(serializers.Serializer):
         return _absolute(self.context.get("request"), path)
 
 
+_TIMELINESS_HELP = (
+    "Trước hạn / đúng hạn / quá hạn, so với thời hạn theo quy định (`statutory_due_at`): hồ sơ "
+    "đã trả theo kết quả ghi nhận; hồ sơ đang giải quyết là quá hạn khi đã qua thời hạn đó, dù "
+    "đã có phiếu xin lỗi hẹn lại; rỗng khi chưa có kết quả. / Early, on time or late against "
+    "the statutory date (`statutory_due_at`): a returned dossier has its recorded result; an "
+    "open one is late once that date has passed, whatever new date an apology gave; empty "
+    "while there is no result yet."
+)
+_STATUTORY_HELP = (
+    "Thời hạn trả kết quả theo quy định: lùi lại khi chờ bổ sung hồ sơ, không lùi theo ngày hẹn "
+    "lại trong phiếu xin lỗi (`due_at`). / The statutory return time: moved while a "
+    "supplement is awaited, never by an apology's new date (which moves `due_at`)."
+)
+
+
 class ApplicantOutputSerializer(serializers.Serializer):
     name = serializers.CharField(source="applicant_name")
     national_id = serializers.CharField(source="applicant_national_id")
@@ -343,6 +358,7 @@ class DossierDetailOutputSerializer(DossierListOutputSerializer):
     draft_expires_at = serializers.DateTimeField(allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
     original_due_at = serializers.DateTimeField(allow_null=True)
+    statutory_due_at = serializers.DateTimeField(allow_null=True, help_text=_STATUTORY_HELP)
     decided_at = serializers.DateTimeField(allow_null=True)
     returned_at = serializers.DateTimeField(allow_null=True)
     receiving_office = OfficeRefOutputSerializer(allow_null=True)
@@ -357,7 +373,11 @@ class DossierDetailOutputSerializer(DossierListOutputSerializer):
     stop_reason = serializers.CharField()
     result_delivery = _inline_enum(ReturnMethod.choices, blank=True)
     post_tracking_number = serializers.CharField()
-    timeliness = serializers.ChoiceField(choices=[("", ""), *Timeliness.choices])
+    timeliness = serializers.ChoiceField(
+        choices=[("", ""), *Timeliness.choices],
+        source="current_timeliness",
+        help_text=_TIMELINESS_HELP,
+    )
     documents = DocumentOutputSerializer(many=True)
     missing_items = serializers.ListField(
         child=serializers.CharField(),
@@ -406,7 +426,13 @@ class TrackingOutputSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
+    statutory_due_at = serializers.DateTimeField(allow_null=True, help_text=_STATUTORY_HELP)
     returned_at = serializers.DateTimeField(allow_null=True)
+    timeliness = serializers.ChoiceField(
+        choices=[("", ""), *Timeliness.choices],
+        source="current_timeliness",
+        help_text=_TIMELINESS_HELP,
+    )
     competent_office = OfficeRefOutputSerializer(allow_null=True)
     timeline = TrackingEventOutputSerializer(many=True)
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from core.http import client_ip
 
+from ..services import dossier_timeliness
 from ..tracking import WINDOW_SECONDS, TooManyAttempts, masked_name, tracked_lookup
 from . import examples
 from .common import AUTH_PROBLEMS, BAD_REQUEST, as_problem, problem, problem_example
@@ -94,5 +95,6 @@ class TrackingApi(APIView):
                 _("No dossier matches this code and ID number. Check both and try again.")
             )
         dossier.applicant_masked_name = masked_name(dossier.applicant_name)
+        dossier.current_timeliness = dossier_timeliness(dossier)
         dossier.timeline = dossier.events.filter(citizen_visible=True).order_by("created_at", "id")
         return Response(TrackingOutputSerializer(dossier).data)

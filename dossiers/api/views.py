@@ -41,6 +41,7 @@ from ..services import (
     dossier_draft_save,
     dossier_missing_items,
     dossier_submit,
+    dossier_timeliness,
 )
 from ..uploads import UPLOAD_KINDS
 from . import examples
@@ -102,6 +103,7 @@ def detail_response(request, dossier: Dossier, *, status_code=200, replayed=Fals
     dossier = get_dossier(request, str(dossier.reference), detail=True)
     applicant_side = is_applicant_side(request)
     dossier.missing_items = dossier_missing_items(dossier) if dossier.is_draft else []
+    dossier.current_timeliness = dossier_timeliness(dossier)
     dossier.available_actions = [
         {
             "name": action.name,

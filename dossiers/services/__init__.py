@@ -43,7 +43,9 @@ from .workflow import (
     dossier_stop,
     dossier_supply,
     dossier_take_next,
+    dossier_timeliness,
     dossier_withdraw,
+    statutory_due,
     timeliness_at,
 )
 
@@ -83,9 +85,11 @@ __all__ = [
     "dossier_submit",
     "dossier_supply",
     "dossier_take_next",
+    "dossier_timeliness",
     "dossier_withdraw",
     "draft_expired",
     "drafts_purge_expired",
     "event_append",
+    "statutory_due",
     "timeliness_at",
 ]

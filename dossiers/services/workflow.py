@@ -23,7 +23,15 @@ from accounts.constants import Role
 from accounts.models import User
 from workdays.services import add_working_seconds, working_seconds_between
 
-from ..constants import DossierState, EventKind, Outcome, ReturnMethod, SlipKind, Timeliness
+from ..constants import (
+    CLOCK_RUNNING_STATES,
+    DossierState,
+    EventKind,
+    Outcome,
+    ReturnMethod,
+    SlipKind,
+    Timeliness,
+)
 from ..exceptions import DossierConflict, DossierError, NotAllowed
 from ..models import Dossier, DossierHandover
 from .intake import event_append, rollups_on_commit
@@ -154,8 +162,25 @@ def available_actions(user: User, dossier: Dossier) -> list[Action]:
 # --- timeliness ----------------------------------------------------------------------
 
 
+def statutory_due(dossier: Dossier) -> dt.datetime | None:
+    """The appointed time by law: moved by supplements (the clock stops), never by an apology.
+
+    Dossiers received before the column existed fall back to the first appointment when an
+    apology moved `due_at`, else to `due_at`.
+    """
+    if dossier.statutory_due_at is not None:
+        return dossier.statutory_due_at
+    if dossier.apology_issued_at is not None and dossier.original_due_at is not None:
+        return dossier.original_due_at
+    return dossier.due_at
+
+
 def timeliness_at(moment: dt.datetime, due_at: dt.datetime | None) -> str:
-    """Early when done on an earlier day than appointed; on time up to the appointed time."""
+    """Early when done on an earlier day than appointed; on time up to the appointed time.
+
+    Pass the statutory appointed time (`statutory_due`): an apology's new date never makes a
+    late dossier on time or early.
+    """
     if due_at is None:
         return ""
     if timezone.localdate(moment) < timezone.localdate(due_at):
@@ -163,6 +188,29 @@ def timeliness_at(moment: dt.datetime, due_at: dt.datetime | None) -> str:
     if moment <= due_at:
         return Timeliness.ON_TIME
     return Timeliness.LATE
+
+
+def dossier_timeliness(dossier: Dossier, now: dt.datetime | None = None) -> str:
+    """Early / on time / late as the citizen, the tracker, the API and the figures say it.
+
+    A returned dossier has its recorded result. An open one is late once its statutory date
+    has passed (for one awaiting a supplement: when its clock stopped after that date),
+    whatever new date an apology gave; otherwise it has no result yet ("").
+    """
+    if dossier.state == DossierState.RETURNED:
+        return dossier.timeliness
+    statutory = statutory_due(dossier)
+    if statutory is None:
+        return ""
+    if dossier.state == DossierState.SUPPLEMENT_REQUESTED:
+        moment = dossier.clock_paused_at
+    elif dossier.state in CLOCK_RUNNING_STATES or dossier.state == DossierState.PROCESSED:
+        moment = now or timezone.now()
+    else:
+        return ""
+    if moment is not None and moment > statutory:
+        return Timeliness.LATE
+    return ""
 
 
 def _handover(
@@ -183,7 +231,7 @@ def _handover(
         received_by=received_by,
         given_at=at,
         received_at=at,
-        result=timeliness_at(at, dossier.due_at),
+        result=timeliness_at(at, statutory_due(dossier)),
         note=note[:300],
     )
 
@@ -423,10 +471,21 @@ def dossier_supply(
             and not d.documents.filter(created_at__gte=d.clock_paused_at).exists()
         ):
             raise DossierError(_("Upload the requested documents first."))
-        paused = working_seconds_between(d.clock_paused_at, now) if d.clock_paused_at else 0
-        d.supply(due_at=add_working_seconds(d.due_at, max(paused, 0)) if d.due_at else None)
+        paused = max(working_seconds_between(d.clock_paused_at, now) if d.clock_paused_at else 0, 0)
+        statutory = statutory_due(d)
+        d.supply(
+            due_at=add_working_seconds(d.due_at, paused) if d.due_at else None,
+            # The statutory clock stops too: the law's date moves by the same time.
+            statutory_due_at=add_working_seconds(statutory, paused) if statutory else None,
+        )
         d.due_soon_warned_at = None  # the moved date gets its own warning
-        return ["due_at", "clock_paused_at", "state_before_supplement", "due_soon_warned_at"]
+        return [
+            "due_at",
+            "statutory_due_at",
+            "clock_paused_at",
+            "state_before_supplement",
+            "due_soon_warned_at",
+        ]
 
     return _act(
         dossier=dossier,
@@ -537,7 +596,9 @@ def dossier_return_result(
         raise DossierError(_("Enter the postal tracking number."))
 
     def run(d, now):
-        timeliness = timeliness_at(now, d.due_at)
+        # Judged against the statutory date: returned after it, the dossier is late whatever
+        # new date an apology gave.
+        timeliness = timeliness_at(now, statutory_due(d))
         if timeliness == Timeliness.LATE and d.apology_issued_at is None:
             raise DossierError(
                 _("This dossier is late: issue the apology letter with a new date first.")

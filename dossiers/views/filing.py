@@ -41,10 +41,11 @@ from ..services import (
     dossier_draft_save,
     dossier_missing_items,
     dossier_submit,
+    statutory_due,
 )
 from ..uploads import UploadRejected
 from ..wizard import DOCUMENTS, REVIEW, resume_step, step_after, wizard_steps
-from .common import get_visible_dossier
+from .common import get_visible_dossier, timeliness_context
 
 
 def _citizen_required(request):
@@ -380,6 +381,8 @@ def detail(request, reference):
             if not is_citizen
             else [],
             "predicted": predicted_completion(dossier),
+            "timeliness": timeliness_context(dossier),
+            "statutory_due": statutory_due(dossier),
             "rating_panel": rating_panel_context(user=request.user, dossier=dossier),
             "applicant_needs": [] if is_citizen else applicant_accommodations(dossier),
             "can_withdraw_in_person": can_withdraw_in_person(request.user, dossier),

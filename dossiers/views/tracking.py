@@ -15,7 +15,9 @@ from core.http import client_ip
 
 from ..constants import CODE_MAX_LENGTH, DossierState
 from ..prediction import predicted_completion
+from ..services import statutory_due
 from ..tracking import TooManyAttempts, masked_name, normalise_code, tracked_lookup
+from .common import timeliness_context
 
 # Events that leave the state as it was get a clearer name than "State changed".
 _ACTION_LABELS = {"apologise": _("Apology with a new return date")}
@@ -61,6 +63,8 @@ def _render(request, *, form, dossier=None, error="", status=200):
             events=_timeline(dossier),
             predicted=predicted_completion(dossier),
             awaiting_supplement=dossier.state == DossierState.SUPPLEMENT_REQUESTED,
+            timeliness=timeliness_context(dossier),
+            statutory_due=statutory_due(dossier),
         )
     response = render(request, "dossiers/track.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"

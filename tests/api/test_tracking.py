@@ -78,3 +78,25 @@ def test_requests_are_also_limited_per_minute(tracked):
         statuses = [_track(tracked.code, id_last4="2345").status_code for _ in range(11)]
 
     assert statuses == [200] * 10 + [429]
+
+
+def test_a_dossier_past_its_statutory_date_is_late_in_the_api_despite_the_apology(
+    catalogue, offices, citizen, citizen_client
+):
+    vn = dt.timezone(dt.timedelta(hours=7))
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10, tzinfo=vn), tick=False):
+        late = make_dossier(
+            procedure=catalogue["sickness-benefit"],
+            state=DossierState.PROCESSED,
+            office=offices[1],
+            applicant=citizen,
+            due_at=dt.datetime(2026, 12, 8, 16, tzinfo=vn),
+            statutory_due_at=dt.datetime(2026, 12, 1, 16, tzinfo=vn),
+            apology_issued_at=dt.datetime(2026, 12, 1, 15, tzinfo=vn),
+        )
+        tracked = _track(late.code, id_last4="2345").json()
+        detail = citizen_client.get(f"/api/v1/dossiers/{late.code}/").json()
+    for body in (tracked, detail):
+        assert body["timeliness"] == "late"
+        assert body["statutory_due_at"] == "2026-12-01T16:00:00+07:00"
+        assert body["due_at"] == "2026-12-08T16:00:00+07:00"

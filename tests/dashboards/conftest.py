@@ -16,9 +16,15 @@ WD = working days from reception to return.
 | d9 | HN | HI card | counter | 15/10 09:00 | - | - |
 | d10 | HN | sickness | online | Thu 5/11 08:00 | 11/11 | (processed, not returned) |
 
-Returned: d1 early, d2 d5 d7 on time, d3 late. Result slips: d1 d3 d5 signed, d2 unsigned.
+Returned: d1 early, d2 d5 d7 on time, d3 late (statutory date Fri 6/11 17:00; an apology on
+6/11 gave Tue 10/11: late, returned by the apologised date). Result slips: d1 d3 d5 signed,
+d2 unsigned.
 Payment (approved): d1 d5 d7 bank, d2 cash at the post office, d3 through the employer.
-Fully digitised: d1 d5 d6. Overdue now: d4 (in processing) and d10 (processed).
+Fully digitised: d1 d5 d6. Received outside the applicant's province of residence: d10 (filed
+online to HN; the registry has its applicant living in HCM). d3, received at a base office of
+HN, is not: its applicant's residence is unknown (sickness is filed in the employer's province
+and the registry has no record of the applicant). Overdue now: d4 (in processing) and d10
+(processed). The clock is pinned to Tue 1 December 2026 10:00 (`_clock`).
 Ratings (score, timeliness, attitude, guidance, trips; day given): d1 5 5 4 5 1 on 5/11,
 d2 3 2 4 3 2 on 6/11, d5 4 4 5 4 1 on 4/11, d7 2 1 3 2 3 on 9/11.
 """
@@ -28,6 +34,7 @@ import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.utils import timezone
 
@@ -37,6 +44,7 @@ from dossiers.constants import Channel, DossierState, SlipKind
 from dossiers.models import Slip
 from offices.models import Office
 from ratings.models import Rating
+from tests.beneficiaries.factories import PersonFactory
 from tests.dossiers.factories import make_dossier
 from tests.factories import UserFactory
 
@@ -47,6 +55,16 @@ NOVEMBER_QUERY = "start=2026-11-01&end=2026-11-30"
 
 def at(month: int, day: int, hour: int = 8, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, minute, tzinfo=TZ)
+
+
+NOW = dt.datetime(2026, 12, 1, 10, tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """Every dashboard test runs on Tue 1 December 2026 10:00 (the data set is November's)."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +117,7 @@ def _returned(
     payment,
     receiving=None,
     digitised=False,
+    **extra,
 ):
     return make_dossier(
         procedure=procedure,
@@ -109,11 +128,12 @@ def _returned(
         received_at=received,
         decided_at=decided,
         returned_at=returned,
-        due_at=returned + dt.timedelta(days=1),
+        due_at=extra.pop("due_at", returned + dt.timedelta(days=1)),
         timeliness=timeliness,
         outcome="approved",
         data={"payment_method": payment},
         fully_digitised_at=received + dt.timedelta(hours=1) if digitised else None,
+        **extra,
     )
 
 
@@ -156,6 +176,9 @@ def dataset(offices, catalogue, base_office):
         timeliness="late",
         payment="employer",
         receiving=base_office,
+        due_at=at(11, 10, 17),
+        statutory_due_at=at(11, 6, 17),
+        apology_issued_at=at(11, 6, 16),
     )
     d["d4"] = make_dossier(
         procedure=hi_card,
@@ -210,6 +233,7 @@ def dataset(offices, catalogue, base_office):
         received_at=at(11, 5),
         decided_at=at(11, 11, 10),
         due_at=now - dt.timedelta(hours=2),
+        applicant_national_id=PersonFactory(current_province_code=79).national_id,
     )
     _signed_result(d["d1"], True)
     _signed_result(d["d2"], False)

@@ -28,7 +28,7 @@ def test_csv_export_has_every_figure_with_its_target(client, rolled_up, supervis
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="vss-dashboard-20261101-20261130.csv"' in response["Content-Disposition"]
     rows = _csv_rows(response)
-    assert len(rows) == 26  # volume 4, timeliness 6, channels 5, one-stop 3, satisfaction 7, pay 1
+    assert len(rows) == 28  # volume 4, timeliness 7, channels 5, one-stop 4, satisfaction 7, pay 1
     picked = {
         key: (
             rows[key]["value"],
@@ -37,12 +37,22 @@ def test_csv_export_has_every_figure_with_its_target(client, rolled_up, supervis
             rows[key]["target"],
             rows[key]["status"],
         )
-        for key in ("received", "on_time_rate", "cross_boundary", "non_cash", "wait_time")
+        for key in (
+            "received",
+            "on_time_rate",
+            "late_apologised",
+            "boundary_free_procedures",
+            "received_outside_residence",
+            "non_cash",
+            "wait_time",
+        )
     }
     assert picked == {
         "received": ("7", "", "", "", "none"),
         "on_time_rate": ("80.0", "4", "5", "100.0", "off"),
-        "cross_boundary": ("16.6", "1", "6", "100.0", "off"),
+        "late_apologised": ("20.0", "1", "5", "", "none"),
+        "boundary_free_procedures": ("94.4", "17", "18", "100.0", "off"),
+        "received_outside_residence": ("14.2", "1", "7", "", "none"),
         "non_cash": ("75.0", "3", "4", "68.0", "on"),
         "wait_time": ("", "", "", "15.0", "not_measured"),
     }

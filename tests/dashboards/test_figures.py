@@ -1,7 +1,6 @@
 """Each dashboard figure on the known data set (conftest.py), with exact expected numbers."""
 
 import datetime as dt
-import re
 
 import pytest
 import time_machine
@@ -53,11 +52,13 @@ def test_volume_figures(rolled_up):
 
 def test_timeliness_figures(rolled_up):
     dashboard = _figures()
-    assert _summary(dashboard, "on_time_rate", "early", "on_time", "late") == {
+    assert _summary(dashboard, "on_time_rate", "early", "on_time", "late", "late_apologised") == {
         "on_time_rate": (80.0, 4, 5, Status.OFF_TARGET),  # statutory target 100%
         "early": (20.0, 1, 5, Status.NO_TARGET),
         "on_time": (60.0, 3, 5, Status.NO_TARGET),
         "late": (20.0, 1, 5, Status.NO_TARGET),
+        # d3: late against its statutory date, returned by the date its apology gave.
+        "late_apologised": (20.0, 1, 5, Status.NO_TARGET),
     }
     # 3 + 4 + 5 + 2 + 2 working days over 5 results; nearest-rank p90 of 5 values is the 5th.
     assert dashboard.figure("processing_average").value == 3.2
@@ -86,14 +87,43 @@ def test_channel_figures(rolled_up):
 
 def test_one_stop_shop_figures(rolled_up):
     dashboard = _figures()
-    assert _summary(dashboard, "cross_boundary", "digitised", "signed") == {
-        # d3 of the 6 received dossiers whose procedure needs no field inspection (not d6).
-        "cross_boundary": (16.6, 1, 6, Status.OFF_TARGET),
+    assert _summary(
+        dashboard,
+        "boundary_free_procedures",
+        "received_outside_residence",
+        "digitised",
+        "signed",
+    ) == {
+        # 17 of the 18 published procedures can be filed online and at any counter; the
+        # demo procedure needs a field inspection and has no online channel.
+        "boundary_free_procedures": (94.4, 17, 18, Status.OFF_TARGET),
+        # d10 (online to HN, applicant living in HCM) of the 7 received; d3, received at a
+        # base office of the competent province, is not outside any province.
+        "received_outside_residence": (14.2, 1, 7, Status.NO_TARGET),
         "digitised": (42.8, 3, 7, Status.OFF_TARGET),  # d1, d5, d6
         "signed": (60.0, 3, 5, Status.OFF_TARGET),  # d1, d3, d5 of the 5 returned
     }
-    # "17 of 18 published procedures ..." in the active language (Vietnamese by default).
-    assert re.search(r"\b17\b.*\b18\b", str(dashboard.figure("cross_boundary").note))
+    assert dashboard.figure("boundary_free_procedures").counts == "procedures"
+
+
+def test_boundary_free_share_is_read_from_the_catalogue(catalogue):
+    from procedures.models import Procedure
+
+    # No dossier at all: the share of procedures is still known, and on target once every
+    # published procedure can be filed online and at any counter.
+    figure = _figures().figure("boundary_free_procedures")
+    assert (figure.numerator, figure.denominator) == (17, 18)
+    Procedure.objects.filter(slug="coverage-certificate").update(channels=["counter", "post"])
+    figure = _figures().figure("boundary_free_procedures")
+    assert (figure.value, figure.numerator, figure.denominator) == (88.8, 16, 18)
+    Procedure.objects.filter(slug="coverage-certificate").update(channels=["online", "counter"])
+    Procedure.objects.filter(slug="demo-field-inspection").update(is_published=False)
+    figure = _figures().figure("boundary_free_procedures")
+    assert (figure.value, figure.status) == (100.0, Status.ON_TARGET)
+    # A chosen procedure narrows the figure to that procedure.
+    sickness = catalogue["sickness-benefit"]
+    figure = _figures(procedure_id=sickness.pk).figure("boundary_free_procedures")
+    assert (figure.numerator, figure.denominator) == (1, 1)
 
 
 def test_non_cash_share_leaves_out_payments_through_employers(rolled_up):
@@ -206,3 +236,32 @@ def test_nearest_rank_percentile():
     assert nearest_rank_percentile({"1.0": 9, "7.5": 1}, 90) == 1.0
     assert nearest_rank_percentile({"1.0": 8, "7.5": 2}, 90) == 7.5
     assert nearest_rank_percentile({"10.0": 1, "2.0": 1}, 90) == 10.0  # sorted as numbers
+
+
+def test_overdue_now_counts_open_dossiers_past_their_statutory_date_despite_an_apology(
+    rolled_up, offices, catalogue
+):
+    from dashboards.selectors.drilldown import drill_queryset
+    from tests.dossiers.factories import make_dossier
+
+    from .conftest import at
+
+    # Now is Tue 1 Dec 10:00: statutory date Mon 30 Nov 16:00, apologised to Fri 4 Dec.
+    apologised = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state="in_processing",
+        office=offices[1],
+        received_at=at(11, 20),
+        due_at=at(12, 4, 16),
+        statutory_due_at=at(11, 30, 16),
+        apology_issued_at=at(11, 30, 15),
+    )
+    dashboard = _figures()
+    assert dashboard.figure("overdue_now").value == 3  # d4, d10 and the apologised one
+    listed = drill_queryset(
+        drill="overdue",
+        scope=NATIONAL_SCOPE,
+        filters=Filters(start=NOVEMBER[0], end=NOVEMBER[1]),
+    )
+    assert apologised.pk in set(listed.values_list("pk", flat=True))
+    assert listed.count() == 3

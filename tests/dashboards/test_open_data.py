@@ -31,14 +31,14 @@ def test_rows_per_province_and_month(rolled_up):
         "received_post": 1,
         "received_ivan": 1,
         "electronic_share": 50.0,  # 3 of 6; 6 >= 5 so it is published
-        "received_boundary_eligible": 5,  # not d6 (field inspection)
-        "received_cross_boundary": 1,  # d3
+        "received_outside_residence": 1,  # d10 (applicant living in HCM), not d3
         "received_digitised": 2,  # d1 d6
         "processed": 5,  # d1 d2 d3 d7 d10
         "returned": 4,  # d1 d2 d3 d7
         "returned_early": 1,
         "returned_on_time": 2,
         "returned_late": 1,
+        "returned_late_apologised": 1,  # d3
         "on_time_rate": None,  # from 4 results: withheld
         "returned_signed": 2,  # d1 d3
         "average_processing_days": None,  # from 4 results: withheld

@@ -20,6 +20,8 @@ from dashboards.services import (
 )
 from dashboards.tasks import rollups_refresh, rollups_refresh_recent
 from dossiers.models import Dossier
+from tests.beneficiaries.factories import PersonFactory
+from tests.dossiers.factories import make_dossier
 
 from .conftest import NOVEMBER, at
 
@@ -59,22 +61,75 @@ def test_a_day_is_rolled_up_by_key_with_each_count_dated_by_its_own_event(
     assert online.processing_count == 1
     assert online.processing_days_sum == pytest.approx(2.0)  # Fri 30/10 08:00 → Mon 2/11 17:00
     assert online.processing_histogram == {"2.0": 1}
-    assert (online.province_code, online.boundary_eligible) == (1, True)
+    assert (online.province_code, online.received_outside_residence) == (1, 0)
     counter = rows[(hn, hn, sickness, "counter")]
     assert (counter.received, counter.decided, counter.returned) == (1, 0, 0)
 
 
-def test_cross_boundary_and_ineligible_procedures(dataset, offices, base_office, catalogue):
-    daily_rollup_refresh(day=dt.date(2026, 11, 3))
-    daily_rollup_refresh(day=dt.date(2026, 11, 4))
-    ivan = _rows(dt.date(2026, 11, 3))[
-        (offices[1].pk, base_office.pk, catalogue["sickness-benefit"].pk, "ivan")
-    ]
-    assert (ivan.received, ivan.received_cross_boundary) == (1, 1)
-    inspection = _rows(dt.date(2026, 11, 4))[
-        (offices[1].pk, offices[1].pk, catalogue["demo-field-inspection"].pk, "counter")
-    ]
-    assert (inspection.received, inspection.boundary_eligible) == (1, False)
+def test_received_outside_the_applicants_province_of_residence(
+    dataset, offices, base_office, catalogue
+):
+    hn, hcm = offices[1], offices[79]
+    hi_card = catalogue["hi-card-reissue-exchange"]  # handled by the person's province
+    sickness = catalogue["sickness-benefit"]  # handled by the employer's province
+    lives_in_hcm = PersonFactory(current_province_code=79)
+    lives_in_hn = PersonFactory(current_province_code=1)
+    # Declared as living in HCM (competent HCM), handed in at the HN counter: outside.
+    make_dossier(
+        procedure=hi_card,
+        state="received",
+        office=hcm,
+        channel="counter",
+        receiving_office=hn,
+        received_at=at(11, 16, 9),
+    )
+    # At a base office of HN by someone declared as living in HN: another office than the
+    # competent one, but not outside the province (the old "cross-boundary" count had it).
+    make_dossier(
+        procedure=hi_card,
+        state="received",
+        office=hn,
+        channel="counter",
+        receiving_office=base_office,
+        received_at=at(11, 16, 10),
+    )
+    # Online to HN (the employer's province) by an employee the registry has in HCM: outside.
+    make_dossier(
+        procedure=sickness,
+        state="received",
+        office=hn,
+        channel="online",
+        received_at=at(11, 16, 11),
+        applicant_national_id=lives_in_hcm.national_id,
+    )
+    # Online to HN by an employee living in HN: not outside.
+    make_dossier(
+        procedure=sickness,
+        state="received",
+        office=hn,
+        channel="online",
+        received_at=at(11, 16, 12),
+        applicant_national_id=lives_in_hn.national_id,
+    )
+    daily_rollup_refresh(day=dt.date(2026, 11, 16))
+    rows = _rows(dt.date(2026, 11, 16))
+    counts = {key: (row.received, row.received_outside_residence) for key, row in rows.items()}
+    assert counts == {
+        (hcm.pk, hn.pk, hi_card.pk, "counter"): (1, 1),
+        (hn.pk, base_office.pk, hi_card.pk, "counter"): (1, 0),
+        (hn.pk, hn.pk, sickness.pk, "online"): (2, 1),
+    }
+
+
+def test_late_results_returned_by_the_apologised_date(dataset, offices, catalogue):
+    daily_rollup_refresh(day=dt.date(2026, 11, 9))
+    row = DailyRollup.objects.get(day=dt.date(2026, 11, 9), returned=1)  # d3
+    assert (row.returned_late, row.returned_late_apologised) == (1, 1)
+    # Returned after the apologised date too: late, not "by the apologised date".
+    Dossier.objects.filter(pk=dataset["d3"].pk).update(due_at=at(11, 9, 8))
+    daily_rollup_refresh(day=dt.date(2026, 11, 9))
+    row = DailyRollup.objects.get(day=dt.date(2026, 11, 9), returned=1)
+    assert (row.returned_late, row.returned_late_apologised) == (1, 0)
 
 
 def test_refresh_is_idempotent_and_replaces_the_days_rows(dataset):
@@ -251,3 +306,22 @@ def test_refreshing_a_busy_day_costs_the_same_queries_as_a_quiet_one(
     # 31/10 made a working day; the dataset's own dossier (Fri 30/10 08:00 → Mon 2/11 17:00)
     # now spans that Saturday too: 3.0.
     assert busy.processing_days_sum == pytest.approx(3.0 + 6 * 10.0)
+
+
+def test_the_issue_14_migration_queues_every_computed_day_and_rewords_the_target_note():
+    import importlib
+
+    from django.apps import apps
+
+    from dashboards.models import Target
+
+    migration = importlib.import_module(
+        "dashboards.migrations.0003_rollup_outside_residence_late_apologised"
+    )
+    RollupDay.objects.create(day=dt.date(2026, 11, 2))
+    RollupDay.objects.create(day=dt.date(2026, 11, 3))
+    migration.queue_every_day(apps, None)
+    migration.boundary_target_note(apps, None)
+    queued = RollupDirtyDay.objects.values_list("day", "competent_office_id")
+    assert sorted(queued) == [(dt.date(2026, 11, 2), None), (dt.date(2026, 11, 3), None)]
+    assert Target.objects.get(key="cross_boundary").note == migration.NEW_NOTE

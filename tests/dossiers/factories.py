@@ -45,5 +45,6 @@ def make_dossier(
     if state in (DossierState.AWAITING_SIGNATURE, DossierState.PROCESSED):
         fields["outcome"] = "approved"
     fields.update(extra)
+    fields.setdefault("statutory_due_at", fields["due_at"])
     Dossier.objects.filter(pk=dossier.pk).update(**fields)
     return Dossier.objects.get(pk=dossier.pk)

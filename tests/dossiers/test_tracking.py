@@ -501,3 +501,54 @@ def test_without_trusted_proxies_a_forwarded_header_buys_no_new_budget(client, d
 
     blocked = _post(client, dossier.code, "2345", HTTP_X_FORWARDED_FOR="198.51.100.200")
     assert blocked.status_code == 429
+
+
+# --- timeliness: judged against the statutory date ------------------------------------------
+
+
+def _at(*args):
+    return dt.datetime(*args, tzinfo=VN)
+
+
+def _badge(page: str, testid: str) -> str | None:
+    found = re.search(rf'data-testid="{testid}">([^<]*)<', page)
+    return found.group(1) if found else None
+
+
+def test_a_dossier_past_its_statutory_date_shows_as_late_despite_the_apology(
+    client, catalogue, hanoi, citizen
+):
+    # Statutory date Tue 1 Dec 16:00; the apology gave Tue 8 Dec. On Thu 3 Dec the tracker
+    # and the citizen's page say "late" and show the statutory date beside the new one.
+    with time_machine.travel(_at(2026, 12, 3, 10), tick=False):
+        late = make_dossier(
+            procedure=catalogue["sickness-benefit"],
+            state=DossierState.PROCESSED,
+            office=hanoi,
+            applicant=citizen,
+            due_at=_at(2026, 12, 8, 16),
+            statutory_due_at=_at(2026, 12, 1, 16),
+            apology_issued_at=_at(2026, 12, 1, 15),
+        )
+        tracked = _post(client, late.code, "2345").text
+        client.force_login(citizen)
+        detail = client.get(reverse("dossiers:detail", args=[late.reference])).text
+    assert _badge(tracked, "track-timeliness") == _vi("Late")
+    assert _badge(tracked, "track-statutory-due") == "16:00, 01/12/2026"
+    assert _badge(tracked, "track-due").strip() == "16:00, 08/12/2026"
+    assert _badge(detail, "timeliness") == _vi("Late")
+    assert _badge(detail, "statutory-due") == "16:00, 01/12/2026"
+
+
+def test_a_dossier_within_its_statutory_date_shows_no_result_yet(client, catalogue, hanoi, citizen):
+    with time_machine.travel(_at(2026, 12, 1, 10), tick=False):
+        open_dossier = make_dossier(
+            procedure=catalogue["sickness-benefit"],
+            state=DossierState.IN_PROCESSING,
+            office=hanoi,
+            applicant=citizen,
+            due_at=_at(2026, 12, 1, 16),
+        )
+        tracked = _post(client, open_dossier.code, "2345").text
+    assert _badge(tracked, "track-timeliness") is None
+    assert _badge(tracked, "track-statutory-due") is None  # same as the appointed time

@@ -17,10 +17,13 @@ from dossiers.exceptions import DossierConflict, DossierError
 from dossiers.models import Dossier
 from dossiers.services import (
     dossier_apologise,
+    dossier_decide,
     dossier_request_supplement,
     dossier_return_result,
     dossier_supply,
     dossier_take_next,
+    dossier_timeliness,
+    statutory_due,
     timeliness_at,
 )
 from dossiers.worklist import WorklistQuery, worklist
@@ -133,32 +136,131 @@ def test_clock_stops_while_a_supplement_is_awaited(catalogue, offices, staff):
 
 
 @pytest.mark.django_db
-def test_late_result_needs_an_apology_first(catalogue, offices, staff):
+def test_late_result_needs_an_apology_first_and_stays_late(catalogue, offices, staff):
+    # Statutory date Tue 1 Dec 2026 16:00; on Wed 2 Dec the leader apologises with Fri 4 Dec
+    # as the new date and the result goes out on Thu 3 Dec: a day before the apologised date,
+    # but two days after the statutory one, so the dossier is late (never "early").
     dossier = make_dossier(
         procedure=catalogue["sickness-benefit"],
         state=S.PROCESSED,
         office=offices[1],
         assigned_to=staff["officer"],
-        due_in_days=-1,
+        due_at=at(2026, 12, 1, 16),
+        original_due_at=at(2026, 12, 1, 16),
     )
-    with translation.override("en"), pytest.raises(DossierError, match="apology"):
-        dossier_return_result(dossier=dossier, officer=staff["counter"], delivery="counter")
-    assert Dossier.objects.get(pk=dossier.pk).state == S.PROCESSED
-    from django.utils import timezone
-
-    new_due = timezone.now() + dt.timedelta(days=2)
-    dossier = dossier_apologise(
-        dossier=dossier, actor=staff["leader"], reason="Chờ xác minh", new_due_at=new_due
-    )
+    with time_machine.travel(at(2026, 12, 2, 9), tick=False):
+        with translation.override("en"), pytest.raises(DossierError, match="apology"):
+            dossier_return_result(dossier=dossier, officer=staff["counter"], delivery="counter")
+        assert Dossier.objects.get(pk=dossier.pk).state == S.PROCESSED
+        dossier = dossier_apologise(
+            dossier=dossier,
+            actor=staff["leader"],
+            reason="Chờ xác minh",
+            new_due_at=at(2026, 12, 4, 16),
+        )
     assert dossier.apology_issued_at is not None
-    assert dossier.due_at == new_due
-    returned = dossier_return_result(
-        dossier=dossier, officer=staff["counter"], delivery="post", tracking_number="EE123456789VN"
-    )
+    assert dossier.due_at == at(2026, 12, 4, 16)
+    assert dossier.statutory_due_at == at(2026, 12, 1, 16)  # the apology does not move it
+    with time_machine.travel(at(2026, 12, 3, 10), tick=False):
+        returned = dossier_return_result(
+            dossier=dossier,
+            officer=staff["counter"],
+            delivery="post",
+            tracking_number="EE123456789VN",
+        )
     assert returned.state == S.RETURNED
-    assert returned.timeliness == Timeliness.EARLY  # against the new date
+    assert returned.timeliness == Timeliness.LATE  # against the statutory date
     assert returned.post_tracking_number == "EE123456789VN"
-    assert returned.handovers.filter(step="return").exists()
+    assert returned.handovers.get(step="return").result == Timeliness.LATE
+
+
+@pytest.mark.django_db
+def test_hand_overs_after_the_statutory_date_are_late_despite_an_apology(catalogue, offices, staff):
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state=S.APPRAISAL,
+        office=offices[1],
+        assigned_to=staff["officer"],
+        due_at=at(2026, 12, 1, 16),
+    )
+    with time_machine.travel(at(2026, 12, 1, 17), tick=False):
+        dossier = dossier_apologise(
+            dossier=dossier, actor=staff["leader"], reason="Chờ", new_due_at=at(2026, 12, 8, 16)
+        )
+    with time_machine.travel(at(2026, 12, 2, 9), tick=False):
+        dossier = dossier_decide(
+            dossier=dossier,
+            officer=staff["officer"],
+            outcome="approved",
+            decision_text="Đồng ý",
+        )
+    # The control sheet's "result" column reads this hand-over result.
+    assert dossier.handovers.get(step="decide").result == Timeliness.LATE
+    assert dossier_timeliness(dossier, now=at(2026, 12, 2, 9)) == Timeliness.LATE
+
+
+@pytest.mark.django_db
+def test_a_supplement_moves_the_statutory_date_but_an_apology_does_not(catalogue, offices, staff):
+    # Statutory date Fri 27 Nov 16:00. Supplement asked Wed 25 Nov 10:00, supplied Mon 30 Nov
+    # 10:00 (3 working days stopped): the statutory date becomes Wed 2 Dec 16:00. An apology
+    # on Wed 2 Dec 17:00 gives Mon 7 Dec; the result returned Fri 4 Dec is late, one returned
+    # Wed 2 Dec before 16:00 would have been on time.
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state=S.IN_PROCESSING,
+        office=offices[1],
+        assigned_to=staff["officer"],
+        due_at=at(2026, 11, 27, 16),
+        original_due_at=at(2026, 11, 27, 16),
+    )
+    with time_machine.travel(at(2026, 11, 25, 10), tick=False):
+        dossier = dossier_request_supplement(
+            dossier=dossier, actor=staff["officer"], reason="Thiếu", items=["Giấy ra viện"]
+        )
+    with time_machine.travel(at(2026, 11, 30, 10), tick=False):
+        dossier = dossier_supply(dossier=dossier, actor=staff["counter"])
+    assert dossier.statutory_due_at == at(2026, 12, 2, 16)
+    assert dossier.original_due_at == at(2026, 11, 27, 16)
+    assert timeliness_at(at(2026, 12, 2, 15), statutory_due(dossier)) == Timeliness.ON_TIME
+    with time_machine.travel(at(2026, 12, 2, 17), tick=False):
+        dossier = dossier_apologise(
+            dossier=dossier, actor=staff["leader"], reason="Chờ", new_due_at=at(2026, 12, 7, 16)
+        )
+    assert dossier.statutory_due_at == at(2026, 12, 2, 16)
+    Dossier.objects.filter(pk=dossier.pk).update(state=S.PROCESSED, outcome="approved")
+    with time_machine.travel(at(2026, 12, 4, 10), tick=False):
+        returned = dossier_return_result(
+            dossier=Dossier.objects.get(pk=dossier.pk),
+            officer=staff["counter"],
+            delivery="counter",
+        )
+    assert returned.timeliness == Timeliness.LATE
+
+
+@pytest.mark.django_db
+def test_returned_within_a_supplement_extended_statutory_date_is_on_time(catalogue, offices, staff):
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state=S.IN_PROCESSING,
+        office=offices[1],
+        assigned_to=staff["officer"],
+        due_at=at(2026, 11, 27, 16),
+        original_due_at=at(2026, 11, 27, 16),
+    )
+    with time_machine.travel(at(2026, 11, 25, 10), tick=False):
+        dossier = dossier_request_supplement(
+            dossier=dossier, actor=staff["officer"], reason="Thiếu", items=["Giấy ra viện"]
+        )
+    with time_machine.travel(at(2026, 11, 30, 10), tick=False):
+        dossier = dossier_supply(dossier=dossier, actor=staff["counter"])
+    Dossier.objects.filter(pk=dossier.pk).update(state=S.PROCESSED, outcome="approved")
+    with time_machine.travel(at(2026, 12, 2, 15), tick=False):
+        returned = dossier_return_result(
+            dossier=Dossier.objects.get(pk=dossier.pk),
+            officer=staff["counter"],
+            delivery="counter",
+        )
+    assert returned.timeliness == Timeliness.ON_TIME  # no apology needed, not late
 
 
 @pytest.mark.django_db
