@@ -117,7 +117,8 @@ def person_known_values(*, national_id: str) -> dict[str, str]:
         PrefillKey.ADDRESS: person.current_address or person.permanent_address,
         PrefillKey.PHONE: person.phone,
         PrefillKey.EMAIL: person.email,
-        PrefillKey.SI_CODE: person.si_code or "",
+        # Since 1 July 2025 the CCCD is the SI code of a person VSS gave no 10-digit code.
+        PrefillKey.SI_CODE: person.si_code or person.national_id or "",
         PrefillKey.HI_CARD: card.number if card else "",
         PrefillKey.EMPLOYER: str(employment.employer) if employment else "",
         PrefillKey.BANK_ACCOUNT: payment.bank_account
