@@ -58,6 +58,18 @@ FORMAT_HELP = {
         "(for example DN4010123456789)."
     ),
 }
+# An SI-code field about someone else (the deceased, say) rather than the applicant.
+OTHER_PERSON_SI_CODE_HELP = _(
+    "10 digits, or their 12-digit personal ID number (CCCD): since 1 July 2025 it "
+    "serves as the social insurance code."
+)
+
+
+def _help_text(definition: dict) -> str:
+    kind = definition["type"]
+    if kind == FieldType.SI_CODE and definition.get("prefill") != PrefillKey.SI_CODE:
+        return OTHER_PERSON_SI_CODE_HELP
+    return FORMAT_HELP.get(kind) or localized(definition, "help")
 
 
 def build_field(definition: dict, *, required: bool | None = None) -> forms.Field:
@@ -65,7 +77,7 @@ def build_field(definition: dict, *, required: bool | None = None) -> forms.Fiel
     options: dict[str, Any] = {
         "label": localized(definition, "label"),
         "required": definition.get("required", False) if required is None else required,
-        "help_text": FORMAT_HELP.get(kind) or localized(definition, "help"),
+        "help_text": _help_text(definition),
     }
     if kind == FieldType.TEXTAREA:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, **options)

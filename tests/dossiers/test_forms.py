@@ -131,6 +131,10 @@ def test_the_help_texts_say_which_forms_are_accepted_in_both_languages():
         assert "10 digits printed on cards since 2021" in str(
             form.fields["hi_card_number"].help_text
         )
+    # The SI code of someone else (the deceased) is theirs, not the applicant's.
+    other = step_form(None, DECEASED_SI_CODE).fields["deceased_si_code"]
+    with translation.override("en"):
+        assert str(other.help_text).startswith("10 digits, or their 12-digit")
     with translation.override("vi"):
         assert "CCCD" in str(form.fields["si_code"].help_text)
         assert "01/7/2025" in str(form.fields["si_code"].help_text)
