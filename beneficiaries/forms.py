@@ -18,6 +18,7 @@ from .models import format_address
 from .selectors import facility_choices
 from .validators import (
     validate_bank_account,
+    validate_hi_card_number,
     validate_national_id,
     validate_si_code,
     validate_vn_phone,
@@ -52,20 +53,29 @@ def _cccd(value: str) -> str:
 
 class PersonLookupForm(forms.Form):
     identifier = forms.CharField(
-        label=_("Personal ID number (CCCD) or social insurance code"),
+        label=_("Personal ID number (CCCD), social insurance code or HI card number"),
         max_length=20,
-        help_text=_("12 digits (CCCD) or 10 digits (SI code)."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_(
+            "12 digits (CCCD, which since 1 July 2025 is also the social insurance code), "
+            "10 digits (SI code, printed alone on HI cards since 2021) or the 15 characters "
+            "of an older HI card."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     def clean_identifier(self):
-        value = "".join(self.cleaned_data["identifier"].split())
+        value = "".join(self.cleaned_data["identifier"].split()).upper()
         if len(value) == 12:
             return validate_national_id(value)
         if len(value) == 10:
             return validate_si_code(value)
+        if len(value) == 15:
+            return validate_hi_card_number(value)
         raise forms.ValidationError(
-            _("Enter a 12-digit personal ID number or a 10-digit social insurance code."),
+            _(
+                "Enter a 12-digit personal ID number, a 10-digit social insurance code or a "
+                "15-character HI card number."
+            ),
             code="identifier_format",
         )
 
@@ -323,8 +333,12 @@ class DeathBundleForm(_BundleForm):
     )
     deceased_si_code = forms.CharField(
         label=_("Social insurance code of the deceased"),
-        max_length=10,
+        max_length=16,
         required=False,
+        help_text=_(
+            "10 digits, or their 12-digit personal ID number (CCCD): since 1 July 2025 it "
+            "serves as the social insurance code."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     date_of_death = forms.DateField(
@@ -440,6 +454,18 @@ class DeathBundleForm(_BundleForm):
         for name in ("deceased_full_name", "deceased_national_id"):
             if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, _("This field is required."))
+        si_code, national_id = cleaned.get("deceased_si_code"), cleaned.get("deceased_national_id")
+        if si_code and national_id and len(si_code) == 12 and si_code != national_id:
+            self.add_error(
+                "deceased_si_code",
+                forms.ValidationError(
+                    _(
+                        "A 12-digit social insurance code is the personal ID number: it must "
+                        "be the same as the personal ID number of the deceased."
+                    ),
+                    code="si_code_not_national_id",
+                ),
+            )
         wants = [
             cleaned.get(name)
             for name in ("want_residence_removal", "want_funeral", "want_survivor")

@@ -8,6 +8,7 @@ are imported at the end so Django finds them.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
 from offices.geography import commune, province_name
@@ -26,9 +27,9 @@ from .constants import (
 from .validators import (
     validate_bank_account,
     validate_employer_code,
-    validate_hi_card_number,
+    validate_full_hi_card_number,
+    validate_legacy_si_code,
     validate_national_id,
-    validate_si_code,
 )
 
 
@@ -102,7 +103,9 @@ class Person(models.Model):
         unique=True,
         null=True,
         blank=True,
-        validators=[validate_si_code],
+        # The 10-digit code VSS issued; a person whose SI code is their CCCD since
+        # 1 July 2025 is found by `national_id` (selectors.person_by_identifier).
+        validators=[validate_legacy_si_code],
     )
     full_name = models.CharField(_("full name"), max_length=150)
     date_of_birth = models.DateField(_("date of birth"))
@@ -291,7 +294,11 @@ class HiCard(models.Model):
     """A health insurance card. Re-issues add a card and mark the old one replaced."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="hi_cards")
-    number = models.CharField(_("card number"), max_length=15, validators=[validate_hi_card_number])
+    # Stored in the 15-character form; the 10 digits printed on cards since 2021 are its
+    # last 10 characters (the holder's SI code), found through `hicard_active_si_code_idx`.
+    number = models.CharField(
+        _("card number"), max_length=15, validators=[validate_full_hi_card_number]
+    )
     group = models.CharField(_("beneficiary group"), max_length=2)
     benefit_level = models.PositiveSmallIntegerField(_("benefit level"))
     valid_from = models.DateField(_("valid from"))
@@ -335,6 +342,14 @@ class HiCard(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=CardStatus.values), name="hicard_status_valid"
+            ),
+        ]
+        indexes = [
+            # The look-up by the 10-digit number printed on cards since 2021.
+            models.Index(
+                Right("number", 10),
+                condition=Q(status=CardStatus.ACTIVE),
+                name="hicard_active_si_code_idx",
             ),
         ]
 

@@ -6,6 +6,7 @@ import re
 from itertools import groupby
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Right
 from django.utils import timezone
 
 from offices.geography import province_name
@@ -24,20 +25,52 @@ from .models import (
 
 _TWELVE_DIGITS = re.compile(r"[0-9]{12}")
 _TEN_DIGITS = re.compile(r"[0-9]{10}")
+_HI_CARD_15 = re.compile(r"[A-Z]{2}[1-5][0-9]{12}")
 
 
 def _normalise(identifier: str) -> str:
     return "".join((identifier or "").split())
 
 
-def person_by_identifier(*, identifier: str) -> Person | None:
-    """The person with this CCCD (12 digits) or legacy SI code (10 digits), else None."""
-    value = _normalise(identifier)
+def person_by_si_code(*, si_code: str) -> Person | None:
+    """The person with this social insurance code, else None.
+
+    Since 1 July 2025 a citizen's SI code is their 12-digit personal ID number, so a
+    12-digit code finds the person by `national_id` and a 10-digit one by `si_code`.
+    """
+    value = _normalise(si_code)
     if _TWELVE_DIGITS.fullmatch(value):
         return Person.objects.filter(national_id=value).first()
     if _TEN_DIGITS.fullmatch(value):
         return Person.objects.filter(si_code=value).first()
     return None
+
+
+def _active_card_by_number(value: str) -> QuerySet[HiCard]:
+    """Active cards with this number: 15 characters exactly, or 10 digits as the last 10
+    characters (the SI code printed alone on cards since 2021); one indexed query."""
+    active = HiCard.objects.filter(status=CardStatus.ACTIVE).order_by("-issued_at", "-id")
+    if _HI_CARD_15.fullmatch(value):
+        return active.filter(number=value)
+    return active.alias(si_code_tail=Right("number", 10)).filter(si_code_tail=value)
+
+
+def person_by_identifier(*, identifier: str) -> Person | None:
+    """The person with this CCCD (12 digits), SI code (10 digits) or HI card number.
+
+    A 10-digit number is the legacy SI code; when no person has it, the active card
+    printing it (cards since 2021). A 15-character card number finds the holder of
+    that active card.
+    """
+    value = _normalise(identifier).upper()
+    if _HI_CARD_15.fullmatch(value):
+        card = _active_card_by_number(value).select_related("person").first()
+        return card.person if card else None
+    person = person_by_si_code(si_code=value)
+    if person is None and _TEN_DIGITS.fullmatch(value):
+        card = _active_card_by_number(value).select_related("person").first()
+        return card.person if card else None
+    return person
 
 
 def _with_current_rows(qs: QuerySet[Person]) -> QuerySet[Person]:
@@ -84,7 +117,8 @@ def person_known_values(*, national_id: str) -> dict[str, str]:
         PrefillKey.ADDRESS: person.current_address or person.permanent_address,
         PrefillKey.PHONE: person.phone,
         PrefillKey.EMAIL: person.email,
-        PrefillKey.SI_CODE: person.si_code or "",
+        # Since 1 July 2025 the CCCD is the SI code of a person VSS gave no 10-digit code.
+        PrefillKey.SI_CODE: person.si_code or person.national_id or "",
         PrefillKey.HI_CARD: card.number if card else "",
         PrefillKey.EMPLOYER: str(employment.employer) if employment else "",
         PrefillKey.BANK_ACCOUNT: payment.bank_account
@@ -139,19 +173,25 @@ def active_card_of(*, person: Person) -> HiCard | None:
     )
 
 
-def hi_card_status(*, national_id: str) -> dict | None:
-    """The HI card look-up by CCCD for health facilities: one indexed query.
+def hi_card_status(*, identifier: str) -> dict | None:
+    """The HI card look-up for health facilities: one indexed query.
 
-    None when the number is malformed, unknown or holds no active card. `valid` is true
-    when today (Vietnam time) is within the card's validity and no death is recorded.
+    `identifier` is the holder's CCCD (12 digits), the 15-character card number or the
+    10-digit number printed on cards since 2021 (the card whose last 10 characters are
+    that SI code); only an active card is answered, so a person with several cards gets
+    the active one. None when the value is malformed, unknown or holds no active card.
+    `valid` is true when today (Vietnam time) is within the card's validity and no death
+    is recorded.
     """
-    value = _normalise(national_id)
-    if not _TWELVE_DIGITS.fullmatch(value):
+    value = _normalise(identifier).upper()
+    if _TWELVE_DIGITS.fullmatch(value):
+        cards = HiCard.objects.filter(person__national_id=value, status=CardStatus.ACTIVE)
+    elif _HI_CARD_15.fullmatch(value) or _TEN_DIGITS.fullmatch(value):
+        cards = _active_card_by_number(value)
+    else:
         return None
     rows = list(
-        HiCard.objects.filter(person__national_id=value, status=CardStatus.ACTIVE)
-        .order_by()
-        .values(
+        cards.order_by().values(
             "number",
             "group",
             "benefit_level",

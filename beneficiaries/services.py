@@ -45,14 +45,15 @@ from .models import (
     Person,
     RegistryEvent,
 )
+from .selectors import person_by_si_code
 from .validators import (
     FEMALE,
     MALE,
     parse_national_id,
     validate_bank_account,
-    validate_hi_card_number,
+    validate_full_hi_card_number,
+    validate_legacy_si_code,
     validate_national_id,
-    validate_si_code,
 )
 
 logger = structlog.get_logger(__name__)
@@ -104,7 +105,7 @@ def person_register(
     if national_id:
         national_id = validate_national_id(national_id, date_of_birth=date_of_birth, gender=gender)
     if si_code:
-        si_code = validate_si_code(si_code)
+        si_code = validate_legacy_si_code(si_code)
     with transaction.atomic():
         person = Person.objects.create(
             national_id=national_id or None,
@@ -330,7 +331,7 @@ def hi_card_issue(
     with transaction.atomic():
         locked = _lock_person(person)
         si_code = _ensure_si_code(locked, province_code=province_code)
-        number = validate_hi_card_number(
+        number = validate_full_hi_card_number(
             f"{group}{benefit_level}{province_code % 100:02d}{si_code}"
         )
         previous = HiCard.objects.filter(person=locked, status=CardStatus.ACTIVE).first()
@@ -500,12 +501,13 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _applicant_person(dossier, *, register: bool = False) -> Person:
-    """The registry person who filed: by CCCD, else by SI code; optionally registered."""
+    """The registry person who filed: by CCCD, else by SI code (10 digits or, since
+    1 July 2025, the CCCD); optionally registered."""
     data = dossier.data or {}
     national_id = data.get("national_id") or dossier.applicant_national_id
     person = Person.objects.filter(national_id=national_id).first() if national_id else None
     if person is None and data.get("si_code"):
-        person = Person.objects.filter(si_code=data["si_code"]).first()
+        person = person_by_si_code(si_code=data["si_code"])
     if person is not None:
         return person
     date_of_birth = _date(data.get("date_of_birth"))

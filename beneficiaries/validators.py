@@ -1,9 +1,10 @@
 """Validators for the identifiers a beneficiary is known by.
 
-Personal ID number (CCCD), social insurance code, HI card number (Decision 1351/QD-BHXH),
-employer unit code, bank account and mobile phone number. Every validator returns the
-normalised value and raises ``ValidationError`` with a stable ``code``; each can also be
-used as a Django field validator (called with the value only).
+Personal ID number (CCCD), social insurance code (10 digits, or the CCCD since 1 July
+2025), HI card number (Decision 1351/QD-BHXH: 15 characters, or the 10 digits printed on
+cards since 2021), employer unit code, bank account and mobile phone number. Every
+validator returns the normalised value and raises ``ValidationError`` with a stable
+``code``; each can also be used as a Django field validator (called with the value only).
 """
 
 import datetime
@@ -261,12 +262,40 @@ def validate_national_id(
     return _without_spaces(value)
 
 
-def validate_si_code(value: str) -> str:
-    """Validate a 10-digit social insurance code; return it without spaces."""
+def validate_legacy_si_code(value: str) -> str:
+    """Validate a 10-digit social insurance code (the code VSS issued before July 2025)."""
     code = _without_spaces(value)
     if not _is_digits(code) or len(code) != 10:
         raise ValidationError(
             _("The social insurance code must have exactly 10 digits."), code="si_code_format"
+        )
+    return code
+
+
+def validate_si_code(
+    value: str,
+    *,
+    date_of_birth: datetime.date | None = None,
+    gender: str | None = None,
+) -> str:
+    """Validate a social insurance code as a person writes it; return it without spaces.
+
+    From 1 July 2025 (Law on Social Insurance 2024) a Vietnamese citizen's personal ID
+    number (CCCD, 12 digits) is their social insurance code, so both the 10-digit code and
+    a 12-digit CCCD are accepted. A CCCD gets the checks of `validate_national_id`: known
+    birth-registration province, valid century/gender digit and, when given, agreement
+    with the date of birth and gender (its error codes are the ``national_id_*`` ones).
+    """
+    code = _without_spaces(value)
+    if _is_digits(code) and len(code) == 12:
+        return validate_national_id(code, date_of_birth=date_of_birth, gender=gender)
+    if not _is_digits(code) or len(code) != 10:
+        raise ValidationError(
+            _(
+                "The social insurance code must be the 10-digit code or the 12-digit "
+                "personal ID number (CCCD)."
+            ),
+            code="si_code_format",
         )
     return code
 
@@ -305,10 +334,55 @@ def parse_hi_card_number(value: str) -> HiCardInfo:
     )
 
 
-def validate_hi_card_number(value: str) -> str:
+def validate_full_hi_card_number(value: str) -> str:
     """Validate a 15-character HI card number; return it uppercase without spaces."""
     parse_hi_card_number(value)
     return _without_spaces(value).upper()
+
+
+def validate_hi_card_number(value: str) -> str:
+    """Validate an HI card number as printed; return it uppercase without spaces.
+
+    Cards issued since April 2021 print only a 10-digit number (the holder's social
+    insurance code); older cards the 15-character form (group, benefit level, province,
+    SI code). Both are accepted.
+    """
+    number = _without_spaces(value).upper()
+    if len(number) == 10 and _is_digits(number):
+        return number
+    if len(number) != 15:
+        raise ValidationError(
+            _(
+                "The health insurance card number must be the 10 digits printed on cards "
+                "since 2021 or the 15 characters of older cards."
+            ),
+            code="hi_card_length",
+        )
+    return validate_full_hi_card_number(number)
+
+
+def hi_card_si_code(number: str) -> str:
+    """The social insurance code in a valid card number: its last 10 characters."""
+    return number[-10:]
+
+
+def validate_hi_card_lookup(value: str) -> str:
+    """What an HI card look-up accepts: a CCCD, or the card number in either form.
+
+    Returns the normalised value; its length says which it is (12, 15 or 10).
+    """
+    number = _without_spaces(value).upper()
+    if len(number) == 12 and _is_digits(number):
+        return validate_national_id(number)
+    if len(number) in (10, 15):
+        return validate_hi_card_number(number)
+    raise ValidationError(
+        _(
+            "Enter the 12-digit personal ID number, the 10-digit number on the health "
+            "insurance card or the 15-character card number."
+        ),
+        code="hi_card_lookup_format",
+    )
 
 
 _ENTERPRISE_CODE = re.compile(r"[0-9]{10}(-[0-9]{3})?")

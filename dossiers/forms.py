@@ -6,10 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.validators import (
+    FEMALE,
+    MALE,
     validate_bank_account,
     validate_hi_card_number,
     validate_national_id,
@@ -17,7 +20,7 @@ from beneficiaries.validators import (
     validate_vn_phone,
 )
 from offices.geography import province_choices
-from procedures.constants import FieldType
+from procedures.constants import FieldType, PrefillKey
 from procedures.schema import localized
 
 
@@ -42,12 +45,39 @@ _NORMALISERS = {
 }
 
 
+# What an identifier field accepts is decided by its validator, not by each procedure
+# version, so its help text is the validator's (a version's own help text for these types
+# predates the Law on Social Insurance 2024 and the cards printed since 2021).
+FORMAT_HELP = {
+    FieldType.SI_CODE: _(
+        "10 digits, or your 12-digit personal ID number (CCCD): since 1 July 2025 it "
+        "serves as the social insurance code."
+    ),
+    FieldType.HI_CARD: _(
+        "The 10 digits printed on cards since 2021, or the 15 characters of an older card "
+        "(for example DN4010123456789)."
+    ),
+}
+# An SI-code field about someone else (the deceased, say) rather than the applicant.
+OTHER_PERSON_SI_CODE_HELP = _(
+    "10 digits, or their 12-digit personal ID number (CCCD): since 1 July 2025 it "
+    "serves as the social insurance code."
+)
+
+
+def _help_text(definition: dict) -> str:
+    kind = definition["type"]
+    if kind == FieldType.SI_CODE and definition.get("prefill") != PrefillKey.SI_CODE:
+        return OTHER_PERSON_SI_CODE_HELP
+    return FORMAT_HELP.get(kind) or localized(definition, "help")
+
+
 def build_field(definition: dict, *, required: bool | None = None) -> forms.Field:
     kind = definition["type"]
     options: dict[str, Any] = {
         "label": localized(definition, "label"),
         "required": definition.get("required", False) if required is None else required,
-        "help_text": localized(definition, "help"),
+        "help_text": _help_text(definition),
     }
     if kind == FieldType.TEXTAREA:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, **options)
@@ -124,6 +154,42 @@ class StepForm(forms.Form):
                 )
                 continue
             self.fields[name] = build_field(definition)
+        self.known = known
+
+    def _own_value(self, cleaned: dict[str, Any], key: str) -> Any:
+        """The applicant's own value for a prefill key: typed in this step, else known."""
+        for definition in self.definitions:
+            if definition.get("prefill") == key and cleaned.get(definition["name"]):
+                return cleaned[definition["name"]]
+        return self.known.get(key) or None
+
+    def clean(self) -> dict[str, Any]:
+        """The applicant's SI code, when it is their CCCD (since 1 July 2025), must agree
+        with their date of birth and gender, as a personal ID number must."""
+        cleaned = super().clean()
+        date_of_birth = self._own_value(cleaned, PrefillKey.DATE_OF_BIRTH)
+        if isinstance(date_of_birth, str):
+            try:
+                date_of_birth = dt.date.fromisoformat(date_of_birth)
+            except ValueError:
+                date_of_birth = None
+        gender = self._own_value(cleaned, PrefillKey.GENDER)
+        gender = gender if gender in (MALE, FEMALE) else None
+        for definition in self.definitions:
+            name = definition["name"]
+            value = cleaned.get(name)
+            if (
+                name not in self.fields
+                or not value
+                or definition.get("prefill") != PrefillKey.SI_CODE
+                or len(value) != 12
+            ):
+                continue
+            try:
+                validate_national_id(value, date_of_birth=date_of_birth, gender=gender)
+            except ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
 
     def storable_data(self) -> dict[str, Any]:
         return {name: to_storable(value) for name, value in self.cleaned_data.items()}

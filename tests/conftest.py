@@ -7,6 +7,24 @@ def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _calendar_decisions(request):
+    """Every database test sees the government's day swaps (workdays/decisions.py).
+
+    The data migration seeds them, but transactional tests flush the tables, so the
+    outcome of a date calculation would depend on test order without this.
+    """
+    if (
+        request.node.get_closest_marker("django_db") is None
+        and "_django_db_helper" not in request.fixturenames
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from workdays.services import calendar_overrides_load
+
+    calendar_overrides_load()
+
+
 @pytest.fixture
 def offices(db):
     """The 34 provincial offices come from the data migration; return a few by province."""

@@ -1,8 +1,10 @@
 """Working-day arithmetic on the Vietnamese public-service calendar.
 
 A day is a working day when it is Monday-Friday and not a public holiday (holidays.VN,
-which already carries the government's day swaps), unless an override in the admin
-says otherwise. Statutory limits are counted from the moment a dossier is received:
+with the swaps its release knows of), unless a `CalendarOverride` says otherwise: an
+override always wins, over holidays.VN's holidays and its make-up working days alike.
+The government's swaps are shipped as overrides (`workdays.decisions`) and entered in
+the admin as they are decided. Statutory limits are counted from the moment a dossier is received:
 "N working days" ends at the same clock time on the N-th working day after it.
 """
 
@@ -17,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .constants import OverrideKind, TimeLimitUnit
+from .decisions import DECISIONS, CalendarDecision
 from .models import CalendarOverride
 
 # Far enough for any statutory limit (the longest is 45 days) plus an apology extension.
@@ -47,8 +50,11 @@ class Calendar:
         return cls(overrides=dict(rows))
 
     def is_public_holiday(self, day: dt.date) -> bool:
-        if self.overrides.get(day) == OverrideKind.DAY_OFF:
+        override = self.overrides.get(day)
+        if override == OverrideKind.DAY_OFF:
             return True
+        if override == OverrideKind.WORKING_DAY:
+            return False
         return day in _public_holidays(day.year)
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -63,6 +69,26 @@ class Calendar:
         if day in vn.weekend_workdays:
             return True
         return day.weekday() < 5
+
+
+def calendar_overrides_load(*, decisions: tuple[CalendarDecision, ...] = DECISIONS) -> int:
+    """Add the shipped government decisions that are not in the table yet; return how many.
+
+    Idempotent: a date that already has an override (perhaps corrected in the admin)
+    is left untouched.
+    """
+    present = set(
+        CalendarOverride.objects.filter(date__in=[d.date for d in decisions]).values_list(
+            "date", flat=True
+        )
+    )
+    missing = [
+        CalendarOverride(date=d.date, kind=d.kind, reason=d.reason, legal_basis=d.legal_basis)
+        for d in decisions
+        if d.date not in present
+    ]
+    CalendarOverride.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
 
 
 def _calendar_around(start: dt.date, days: int) -> Calendar:

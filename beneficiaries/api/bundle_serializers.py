@@ -169,8 +169,12 @@ class BundleCreateInputSerializer(serializers.Serializer):
     deceased_si_code = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=10,
-        help_text=f"{DEATH}: mã số BHXH người mất / SI code of the deceased.",
+        max_length=16,
+        help_text=(
+            f"{DEATH}: mã số BHXH người mất: 10 chữ số, hoặc số CCCD 12 chữ số (từ 01/7/2025 "
+            "số định danh cá nhân là mã số BHXH) / SI code of the deceased: 10 digits, or the "
+            "12-digit personal ID number (since 1 July 2025 it serves as the SI code)."
+        ),
     )
     date_of_death = serializers.DateField(
         required=False, help_text=f"{DEATH}: ngày mất / date of death."

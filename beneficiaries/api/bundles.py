@@ -222,6 +222,7 @@ DEATH_REQUEST = OpenApiExample(
         "relationship": "child",
         "deceased_full_name": "Nguyễn Văn Bình",
         "deceased_national_id": "001055000111",
+        "deceased_si_code": "001055000111",
         "date_of_death": "2026-11-25",
         "province": 1,
         "commune": 70,

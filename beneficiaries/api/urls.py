@@ -5,7 +5,7 @@ from . import bundles, views
 app_name = "beneficiaries_api"
 
 urlpatterns = [
-    path("hi-cards/<str:national_id>/", views.HiCardLookupApi.as_view(), name="hi_card"),
+    path("hi-cards/<str:identifier>/", views.HiCardLookupApi.as_view(), name="hi_card"),
     path("bundles/", bundles.BundleCollectionApi.as_view(), name="bundles"),
     path("bundles/<uuid:reference>/", bundles.BundleDetailApi.as_view(), name="bundle"),
     path(

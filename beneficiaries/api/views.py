@@ -1,4 +1,5 @@
-"""HI card look-up for health facilities (partner tokens with scope `hi_card_lookup`)."""
+"""HI card look-up for health facilities (partner tokens with scope `hi_card_lookup`): by
+the holder's CCCD or by the card number in either printed form."""
 
 from __future__ import annotations
 
@@ -15,17 +16,17 @@ from dossiers.api.common import AUTH_PROBLEMS, ApiView, problem, problem_example
 from partners.constants import PartnerKind, Scope
 from partners.permissions import HasScope, PartnerOnly, request_token
 
-from ..validators import validate_national_id
+from ..validators import validate_hi_card_lookup
 from .serializers import HiCardStatusOutputSerializer
 
 logger = structlog.get_logger(__name__)
 
 
-def hi_card_status(*, national_id: str) -> dict | None:
+def hi_card_status(*, identifier: str) -> dict | None:
     # Imported when called: the registry is built by its own issue and may still be moving.
     from ..selectors import hi_card_status as lookup
 
-    return lookup(national_id=national_id)
+    return lookup(identifier=identifier)
 
 
 class HiCardLookupApi(ApiView):
@@ -38,20 +39,34 @@ class HiCardLookupApi(ApiView):
         tags=["health insurance"],
         summary="Tra cứu thẻ BHYT / Look up a health insurance card",
         description=(
-            "Cơ sở khám chữa bệnh tra cứu thẻ BHYT đang hoạt động theo số CCCD của người bệnh: "
-            "mã thẻ, mức hưởng, thời hạn và nơi đăng ký KCB ban đầu.\n\n"
+            "Cơ sở khám chữa bệnh tra cứu thẻ BHYT đang hoạt động theo số CCCD của người bệnh "
+            "hoặc theo mã thẻ BHYT: mã 10 số in trên thẻ từ năm 2021 (mã số BHXH) hoặc mã 15 ký "
+            "tự của thẻ cũ. Trả về mã thẻ, mức hưởng, thời hạn và nơi đăng ký KCB ban đầu; "
+            "người có nhiều thẻ được trả thẻ đang hoạt động.\n\n"
             "A health facility looks up the patient's active health insurance card by personal "
-            "ID number: card number, benefit level, validity and initial care facility. "
-            "Health-facility tokens with scope `hi_card_lookup` only."
+            "ID number or by card number: the 10 digits printed on cards since 2021 (the SI "
+            "code) or the 15 characters of older cards. Answers the card number, benefit "
+            "level, validity and initial care facility; for a person with several cards, the "
+            "active one. Health-facility tokens with scope `hi_card_lookup` only."
         ),
         parameters=[
             OpenApiParameter(
-                "national_id",
+                "identifier",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                description="Số CCCD 12 chữ số / The 12-digit personal ID number.",
-                pattern=r"^[0-9]{12}$",
-                examples=[OpenApiExample("CCCD", value="001090012345")],
+                description=(
+                    "Số CCCD 12 chữ số, mã thẻ BHYT 10 số (in trên thẻ từ năm 2021) hoặc mã "
+                    "thẻ 15 ký tự / The 12-digit personal ID number, the 10-digit card number "
+                    "(printed on cards since 2021) or the 15-character card number."
+                ),
+                pattern=r"^([0-9]{10}|[0-9]{12}|[A-Za-z]{2}[1-5][0-9]{12})$",
+                examples=[
+                    OpenApiExample("CCCD / Personal ID number", value="001090012345"),
+                    OpenApiExample("Mã thẻ 10 số / 10-digit card number", value="0123456789"),
+                    OpenApiExample(
+                        "Mã thẻ 15 ký tự / 15-character card number", value="DN4010123456789"
+                    ),
+                ],
             )
         ],
         responses={
@@ -76,17 +91,21 @@ class HiCardLookupApi(ApiView):
                 ],
             ),
             (400, "application/problem+json"): problem(
-                "Số CCCD không hợp lệ / Not a valid personal ID number.",
+                "Không phải số CCCD hay mã thẻ BHYT hợp lệ / Not a valid personal ID number "
+                "or card number.",
                 problem_example(
-                    "Số CCCD sai / Invalid ID number",
+                    "Số sai / Invalid number",
                     400,
                     "validation_error",
                     "The request has invalid fields.",
                     errors=[
                         {
-                            "field": "national_id",
-                            "message": "The personal ID number must have exactly 12 digits.",
-                            "code": "national_id_length",
+                            "field": "identifier",
+                            "message": (
+                                "Enter the 12-digit personal ID number, the 10-digit number "
+                                "on the health insurance card or the 15-character card number."
+                            ),
+                            "code": "hi_card_lookup_format",
                         }
                     ],
                 ),
@@ -97,17 +116,17 @@ class HiCardLookupApi(ApiView):
             ),
         },
     )
-    def get(self, request, national_id: str):
+    def get(self, request, identifier: str):
         try:
-            number = validate_national_id(national_id)
+            number = validate_hi_card_lookup(identifier)
         except DjangoValidationError as exc:
             raise ValidationError(
-                {"national_id": [ErrorDetail(m, exc.code or "invalid") for m in exc.messages]}
+                {"identifier": [ErrorDetail(m, exc.code or "invalid") for m in exc.messages]}
             ) from exc
-        status = hi_card_status(national_id=number)
+        status = hi_card_status(identifier=number)
         logger.info(
             "hi_card_looked_up", token_id=request_token(request).pk, found=status is not None
         )
         if status is None:
-            raise NotFound(_("No active health insurance card for this ID number."))
+            raise NotFound(_("No active health insurance card for this number."))
         return Response(HiCardStatusOutputSerializer(status).data)

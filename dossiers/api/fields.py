@@ -45,7 +45,10 @@ def clean_field_values(
     form = StepForm(
         data={name: "" if value is None else value for name, value in values.items()},
         definitions=[definitions[name] for name in values],
-        known={},
+        # Known values are refused above, so none of the sent fields is dropped; they are
+        # passed for the cross-field checks (an SI code that is a CCCD against the known
+        # date of birth).
+        known=known,
     )
     if not form.is_valid():
         raise ValidationError(

@@ -27,7 +27,13 @@ VALUES_HELP = (
     "Giá trị các trường của tờ khai theo `fields` của phiên bản thủ tục (GET "
     "/api/v1/procedures/{slug}/), chỉ cần gửi các trường thay đổi / The form's values by field "
     "name, as the procedure version's `fields` describe them (GET /api/v1/procedures/{slug}/); "
-    "send only the fields you change. Dates as YYYY-MM-DD, amounts in VND as integers."
+    "send only the fields you change. Dates as YYYY-MM-DD, amounts in VND as integers.\n\n"
+    "Trường `si_code`: mã số BHXH 10 chữ số hoặc số CCCD 12 chữ số (từ 01/7/2025 số định danh "
+    "cá nhân là mã số BHXH; phải khớp năm sinh). Trường `hi_card`: mã 10 số in trên thẻ BHYT "
+    "từ năm 2021 hoặc mã 15 ký tự của thẻ cũ / A `si_code` field takes the 10-digit SI code "
+    "or the 12-digit personal ID number (since 1 July 2025 it serves as the SI code; it must "
+    "match the date of birth). A `hi_card` field takes the 10 digits printed on cards since "
+    "2021 or the 15 characters of an older card."
 )
 
 

@@ -270,6 +270,34 @@ def test_bad_declarations_are_field_errors(api, overrides, field):
     assert not Bundle.objects.exists()
 
 
+def test_the_deceaseds_cccd_is_accepted_as_their_si_code(api, django_capture_on_commit_callbacks):
+    # Since 1 July 2025 the personal ID number is the social insurance code.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/bundles/", death(deceased_si_code="001 055 000 111"), format="json"
+        )
+
+    assert response.status_code == 201, response.content
+    assert Bundle.objects.get().declaration["deceased_si_code"] == "001055000111"
+
+
+@pytest.mark.parametrize(
+    ("si_code", "code"),
+    [
+        ("12345", "si_code_format"),
+        ("0010550001110", "si_code_format"),
+        ("003055000111", "national_id_province"),
+        ("001056000111", "si_code_not_national_id"),  # not the deceased's CCCD
+    ],
+)
+def test_a_bad_si_code_of_the_deceased_is_a_field_error(api, si_code, code):
+    response = api.post("/api/v1/bundles/", death(deceased_si_code=si_code), format="json")
+
+    body = _problem(response, 400, "validation_error")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("deceased_si_code", code)]
+    assert not Bundle.objects.exists()
+
+
 def test_no_procedure_chosen_is_an_error_of_the_whole_request(api):
     response = api.post(
         "/api/v1/bundles/", birth(want_residence=False, want_hi_card=False), format="json"

@@ -288,3 +288,32 @@ def test_i_van_filings_arrive_on_the_i_van_channel_and_count_as_such(
     rows = DailyRollup.objects.filter(day=timezone.localdate(), channel="ivan")
     assert sum(r.received for r in rows) == 1
     assert not DailyRollup.objects.filter(day=timezone.localdate(), channel="online").exists()
+
+
+def test_an_si_code_may_be_the_cccd_and_must_agree_with_the_date_of_birth(ivan, sickness):
+    # Since 1 July 2025 the personal ID number (12 digits) serves as the SI code.
+    _procedure, version = sickness
+
+    def create(**values):
+        data = required_values(version, date_of_birth="1990-05-17", **values)
+        return ivan.client.post(
+            "/api/v1/dossiers/",
+            {"procedure": SICKNESS, "province_code": 1, "data": data},
+            format="json",
+        )
+
+    accepted = create(si_code="001 090 012 345")
+    born_elsewhen = create(si_code="001091012345")
+    unknown_province = create(si_code="003090012345")
+
+    assert accepted.status_code == 201, accepted.content
+    assert Dossier.objects.get().data["si_code"] == "001090012345"
+    for response, code in (
+        (born_elsewhen, "national_id_birth_year"),
+        (unknown_province, "national_id_province"),
+    ):
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+            ("data.si_code", code)
+        ]

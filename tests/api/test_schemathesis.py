@@ -70,7 +70,7 @@ EXPECTED_SUCCESSES = {
     "officer": DOSSIER_READS | SESSION_READS,
     "ivan": DOSSIER_READS | WEBHOOK_READS | {"POST /api/v1/dossiers/"},
     "employer": DOSSIER_READS | WEBHOOK_READS | {"POST /api/v1/dossiers/", "POST /api/v1/batches/"},
-    "health_facility": {"GET /api/v1/hi-cards/{national_id}/"},
+    "health_facility": {"GET /api/v1/hi-cards/{identifier}/"},
 }
 
 # Defects found by this test in code other than the API's, each to be fixed by its owner.
@@ -200,7 +200,7 @@ def credentials(client_kind, catalogue, offices, sickness, client):
     partner = partner_client(kind=PartnerKind(client_kind), name=client_kind, rate=100000)
     codes = []
     if client_kind == "health_facility":
-        _card_for("001090012345")  # the national_id of the schema's example
+        _card_for("001090012345")  # the identifiers of the schema's examples
     endpoint_ids, deliveries = [], []
     if client_kind in ("ivan", "employer"):
         # A registered endpoint, so that submitting queues a delivery (never sent here: the
@@ -257,7 +257,7 @@ def _exercise(operation, credentials, mode: GenerationMode, answered: set) -> No
     existing = {
         "code": credentials.get("returned_codes", []) if rating else credentials["codes"],
         "slug": ["sickness-benefit"],
-        "national_id": ["001090012345"],
+        "identifier": ["001090012345", "0123456789", "DN4010123456789"],
         "reference": credentials["references"],
         "endpoint_id": credentials.get("endpoint_ids", []),
     }

@@ -23,6 +23,16 @@ def test_known_values_prefer_the_registry_and_fall_back_to_the_profile(parent, p
     assert "si_code" not in values
 
 
+def test_a_person_without_a_10_digit_code_has_their_cccd_as_si_code(parent):
+    # Since 1 July 2025 (Law on Social Insurance 2024) the CCCD is the SI code: the wizard
+    # does not ask a registered person for a code VSS never gave them.
+    from tests.beneficiaries.factories import PersonFactory
+
+    PersonFactory(national_id=parent.national_id, si_code=None)
+
+    assert known_values(parent)["si_code"] == parent.national_id
+
+
 def test_staff_and_anonymous_get_no_prefill(parent_person):
     officer = UserFactory(counter_officer=True, national_id=parent_person.national_id)
     assert known_values(officer) == {}

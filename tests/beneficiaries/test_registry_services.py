@@ -221,6 +221,24 @@ def test_lost_card_reissue_keeps_the_facility(catalogue, offices):
     assert HiCard.objects.get(person=person, status=CardStatus.ACTIVE).facility_code == "01001"
 
 
+def test_a_dossier_giving_the_cccd_as_si_code_finds_its_applicant(catalogue, offices):
+    # Filed by someone else (no applicant CCCD on the dossier) with the person's CCCD in
+    # the SI-code field, as the Law on Social Insurance 2024 allows since 1 July 2025.
+    person = PersonFactory(si_code=None)
+    HiCardFactory(person=person, number=f"DN401{'0' * 10}")
+    dossier = make_dossier(
+        procedure=catalogue["hi-card-reissue-exchange"],
+        state=DossierState.PROCESSED,
+        office=offices[1],
+        outcome=Outcome.APPROVED,
+        applicant_national_id="",
+        data={"si_code": person.national_id, "card_request_type": "reissue_lost"},
+    )
+
+    assert registry_apply_result(dossier=dossier) is True
+    assert HiCard.objects.get(person=person, status=CardStatus.ACTIVE).source_dossier == dossier
+
+
 def test_denied_or_unfinished_dossiers_do_not_touch_the_registry(catalogue, offices):
     person = PersonFactory()
     HiCardFactory(person=person)

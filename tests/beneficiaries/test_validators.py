@@ -2,6 +2,7 @@ import datetime
 import os
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
@@ -15,11 +16,15 @@ from beneficiaries.validators import (  # noqa: E402
     OLD_PROVINCE_CODES,
     HiCardInfo,
     NationalIdInfo,
+    hi_card_si_code,
     parse_hi_card_number,
     parse_national_id,
     validate_bank_account,
     validate_employer_code,
+    validate_full_hi_card_number,
+    validate_hi_card_lookup,
     validate_hi_card_number,
+    validate_legacy_si_code,
     validate_national_id,
     validate_si_code,
     validate_vn_phone,
@@ -203,9 +208,64 @@ def test_validate_si_code_valid(value, expected):
     assert validate_si_code(value) == expected
 
 
-@pytest.mark.parametrize("value", ["012345678", "01234567890", "", "012345678A", "DN47901234"])
+@pytest.mark.parametrize(
+    "value", ["012345678", "01234567890", "", "012345678A", "DN47901234", "0010900123456"]
+)
 def test_validate_si_code_invalid(value):
     assert error_code(validate_si_code, value) == "si_code_format"
+
+
+# From 1 July 2025 (Law on Social Insurance 2024) the personal ID number is the SI code.
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("001090012345", "001090012345"),  # Hà Nội, male, born 1990
+        ("079 3 05 000111", "079305000111"),  # Hồ Chí Minh City, female, born 2005
+    ],
+)
+def test_validate_si_code_accepts_a_12_digit_personal_id_number(value, expected):
+    assert validate_si_code(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("003090012345", "national_id_province"),  # 003 is no province code
+        ("000090012345", "national_id_province"),
+        ("001490012345", "national_id_century"),  # born in the 2100s
+        ("00109001234X", "si_code_format"),
+    ],
+)
+def test_validate_si_code_checks_the_structure_of_a_personal_id_number(value, code):
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 10, tzinfo=datetime.UTC), tick=False):
+        assert error_code(validate_si_code, value) == code
+
+
+def test_validate_si_code_refuses_a_personal_id_number_born_in_the_future():
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 10, tzinfo=datetime.UTC), tick=False):
+        assert error_code(validate_si_code, "001227012345") == "national_id_future_birth_year"
+        # Born 2026: accepted in 2026.
+        assert validate_si_code("001226012345") == "001226012345"
+
+
+def test_validate_si_code_as_a_personal_id_number_agrees_with_birth_and_gender():
+    born = datetime.date(1990, 5, 17)
+
+    assert validate_si_code("001090012345", date_of_birth=born, gender="male") == "001090012345"
+    assert (
+        error_code(validate_si_code, "001090012345", date_of_birth=datetime.date(1991, 1, 1))
+        == "national_id_birth_year"
+    )
+    assert error_code(validate_si_code, "001090012345", gender="female") == "national_id_gender"
+    # A 10-digit code carries no birth data: nothing to compare.
+    assert validate_si_code("0123456789", date_of_birth=born, gender="female") == "0123456789"
+
+
+def test_the_stored_si_code_column_keeps_the_10_digit_code():
+    assert validate_legacy_si_code("0123456789") == "0123456789"
+    assert error_code(validate_legacy_si_code, "001090012345") == "si_code_format"
 
 
 # HI card number
@@ -258,7 +318,6 @@ def test_validate_hi_card_number_normalises():
         ("DN479012345678", "hi_card_length"),
         ("DN47901234567890", "hi_card_length"),
         ("", "hi_card_length"),
-        ("0123456789", "hi_card_length"),
         ("ZZ4790123456789", "hi_card_group"),
         ("124790123456789", "hi_card_group"),
         ("DN0790123456789", "hi_card_benefit_level"),
@@ -272,6 +331,56 @@ def test_validate_hi_card_number_normalises():
 def test_parse_hi_card_number_invalid(value, code):
     assert error_code(parse_hi_card_number, value) == code
     assert error_code(validate_hi_card_number, value) == code
+
+
+# Cards issued since April 2021 print only the 10-digit SI code.
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0123456789", "0123456789"), ("79 1234 5678", "7912345678")],
+)
+def test_validate_hi_card_number_accepts_the_10_digit_number(value, expected):
+    assert validate_hi_card_number(value) == expected
+    assert hi_card_si_code(validate_hi_card_number("DN4790123456789")) == "0123456789"
+
+
+@pytest.mark.parametrize(
+    "value", ["012345678", "01234567890", "012345678A", "DN47901234", "001090012345"]
+)
+def test_validate_hi_card_number_refuses_other_lengths_and_letters(value):
+    assert error_code(validate_hi_card_number, value) == "hi_card_length"
+
+
+def test_the_stored_card_number_keeps_the_15_character_form():
+    assert validate_full_hi_card_number("dn4790123456789") == "DN4790123456789"
+    assert error_code(validate_full_hi_card_number, "0123456789") == "hi_card_length"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("001090012345", "001090012345"),
+        ("0123456789", "0123456789"),
+        ("dn4010123456789", "DN4010123456789"),
+    ],
+)
+def test_validate_hi_card_lookup_accepts_a_cccd_or_either_card_form(value, expected):
+    assert validate_hi_card_lookup(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("12345", "hi_card_lookup_format"),
+        ("0123456789012", "hi_card_lookup_format"),
+        ("003090012345", "national_id_province"),
+        ("ZZ4010123456789", "hi_card_group"),
+        ("012345678A", "hi_card_length"),
+    ],
+)
+def test_validate_hi_card_lookup_refuses(value, code):
+    assert error_code(validate_hi_card_lookup, value) == code
 
 
 # Employer unit code

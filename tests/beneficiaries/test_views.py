@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -263,6 +264,85 @@ def test_officer_finds_a_person_by_si_code_and_sees_accommodation_needs(client, 
     # Citizens cannot open other people's records.
     _login(client, UserFactory(citizen=True))
     assert client.get(reverse("beneficiaries:person", args=[person.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "079305000111",  # the CCCD, which since 1 July 2025 is also the SI code
+        "7905000111",  # the 10-digit SI code, also the number on cards since 2021
+        "hx 4 79 7905000111",  # the 15 characters of an older card
+    ],
+)
+def test_officer_finds_a_person_by_cccd_si_code_or_hi_card(client, offices, identifier):
+    from tests.beneficiaries.factories import HiCardFactory, PersonFactory
+
+    person = PersonFactory(
+        national_id="079305000111",
+        si_code="7905000111",
+        full_name="Lê Thị Hoa",
+        date_of_birth=dt.date(2005, 3, 1),
+        gender="female",
+    )
+    HiCardFactory(person=person, number="HX4797905000111", group="HX")
+    _login(client, UserFactory(username="c2", role=Role.COUNTER_OFFICER, office=offices[1]))
+
+    response = client.get(reverse("beneficiaries:home"), {"identifier": identifier})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("beneficiaries:person", args=[person.pk])
+
+
+@pytest.mark.parametrize(
+    ("identifier", "code"),
+    [
+        ("003305000111", "national_id_province"),
+        ("ZZ4797905000111", "hi_card_group"),
+        ("DN6797905000111", "hi_card_benefit_level"),
+        ("12345678901234", "identifier_format"),
+    ],
+)
+def test_a_malformed_look_up_number_is_a_field_message(client, offices, identifier, code):
+    _login(client, UserFactory(username="c3", role=Role.COUNTER_OFFICER, office=offices[1]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.get(reverse("beneficiaries:home"), {"identifier": identifier})
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors.get_json_data()
+    assert [e["code"] for e in errors["identifier"]] == [code]
+    assert errors["identifier"][0]["message"] in response.content.decode()
+
+
+def test_the_death_form_takes_the_deceaseds_cccd_as_si_code_and_checks_it(
+    client, catalogue, offices, parent, parent_person
+):
+    _login(client, parent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("beneficiaries:bundle_new", args=["death"])
+    data = {
+        "applicant_phone": "0912345678",
+        "deceased_full_name": "Nguyễn Văn Bình",
+        "deceased_national_id": "001055000111",
+        "deceased_si_code": "001056000111",
+        "date_of_death": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
+        "relationship": "child",
+        "province": "1",
+        "commune": "70",
+        "street": "Số 12 Tràng Tiền",
+        "want_residence_removal": "on",
+    }
+
+    page = client.get(url).content.decode()
+    wrong = client.post(url, data)
+    data["deceased_si_code"] = "001055000111"
+    right = client.post(url, data)
+
+    assert "since 1 July 2025 it serves as the social insurance code" in page
+    assert wrong.status_code == 422
+    assert list(wrong.context["form"].errors) == ["deceased_si_code"]
+    assert right.status_code == 302
+    assert Bundle.objects.get().declaration["deceased_si_code"] == "001055000111"
 
 
 def test_citizen_home_shows_the_record(client, parent, parent_person):

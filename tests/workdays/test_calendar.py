@@ -100,3 +100,47 @@ def test_subtract_working_hours_skips_the_weekend():
 def test_naive_moments_are_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
         add_working_days(dt.datetime(2026, 1, 5, 9), 1)  # noqa: DTZ001
+
+
+# New Year 2026 (official letter 12729/VPCP-KGVX): Friday 2 January off, Saturday 10 January
+# worked. holidays.VN 0.109 has the reverse (2 January a working Friday, 10 January a
+# Saturday off); the overrides shipped in workdays/decisions.py win.
+
+
+def test_new_year_2026_swap_is_in_the_calendar():
+    assert is_working_day(dt.date(2026, 1, 1)) is False  # New Year's Day
+    assert is_working_day(dt.date(2026, 1, 2)) is False
+    assert is_working_day(dt.date(2026, 1, 10)) is True
+    assert is_working_day(dt.date(2026, 1, 3)) is False  # an ordinary Saturday
+
+
+def test_two_working_days_from_new_years_eve_2025():
+    # Received Wed 31 Dec 2025 10:00: 1 Jan holiday, 2 Jan swapped day off, weekend,
+    # Mon 5 Jan (1), Tue 6 Jan (2).
+    assert add_working_days(at(2025, 12, 31, 10), 2) == at(2026, 1, 6, 10)
+
+
+def test_a_limit_spanning_the_make_up_saturday():
+    # Received Thu 8 Jan 2026 10:00: Fri 9 (1), Sat 10 make-up day (2).
+    assert add_working_days(at(2026, 1, 8, 10), 2) == at(2026, 1, 10, 10)
+    # Seven working days from New Year's Eve: 5, 6, 7, 8, 9, 10, 12 January.
+    assert add_working_days(at(2025, 12, 31, 10), 7) == at(2026, 1, 12, 10)
+    # Office hours of the whole swap week: Mon 5 to Sat 10 January are six working days.
+    assert working_days_between(at(2026, 1, 5, 8), at(2026, 1, 10, 17)) == pytest.approx(6)
+
+
+def test_overrides_win_over_holidays_vn_swaps_and_holidays():
+    # holidays.VN makes Saturday 22 Aug 2026 a working day and 2 Sep a holiday.
+    CalendarOverride.objects.create(
+        date=dt.date(2026, 8, 22), kind=OverrideKind.DAY_OFF, reason="make-up day cancelled"
+    )
+    CalendarOverride.objects.create(
+        date=dt.date(2026, 9, 2), kind=OverrideKind.WORKING_DAY, reason="test decision"
+    )
+
+    assert is_working_day(dt.date(2026, 8, 22)) is False
+    assert is_working_day(dt.date(2026, 9, 2)) is True
+    # "Days excluding holidays" count a holiday turned into a working day: from Sunday
+    # 30 Aug, 31 Aug and 1 Sep are still holidays, 2 Sep (1) now counts, 3 Sep (2).
+    due = add_time_limit(at(2026, 8, 30, 9), 2, TimeLimitUnit.CALENDAR_DAYS_EXCLUDING_HOLIDAYS)
+    assert due == at(2026, 9, 3, 9)
