@@ -137,9 +137,12 @@ def problem_exception_handler(exc, context):
         codes = exc.get_codes()
         if isinstance(codes, str):
             code = codes
+    title = str(getattr(exc, "default_detail", detail))
+    if "{" in title:  # a template such as 'Unsupported media type "{media_type}"': say it
+        title = str(detail)
     return problem_response(
         status_code=response.status_code,
-        title=str(getattr(exc, "default_detail", detail)),
+        title=title,
         detail=str(detail),
         code=code,
         headers=dict(response.items()),
