@@ -1,9 +1,12 @@
 """RFC 9457 problem details for every API error."""
 
+import math
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -132,6 +135,16 @@ def problem_exception_handler(exc, context):
             headers=dict(response.items()),
         )
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # DRF formats its "Expected available in {wait} seconds" before translating it.
+        wait = math.ceil(exc.wait)
+        detail = " ".join(
+            (
+                str(exc.default_detail),
+                ngettext("Try again in %(wait)d second.", "Try again in %(wait)d seconds.", wait)
+                % {"wait": wait},
+            )
+        )
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
