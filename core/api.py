@@ -79,6 +79,36 @@ class Problem(exceptions.APIException):
         super().__init__(detail=str(detail or title), code=code)
 
 
+def query_integer(request, name: str, *, minimum: int, maximum: int | None = None) -> int | None:
+    """A whole-number query parameter within its bounds, None when absent; otherwise a 400
+    problem naming the parameter (DRF's paginators would silently use their default)."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        if maximum is None:
+            message = _("Enter a whole number of at least %(minimum)d.") % {"minimum": minimum}
+        else:
+            message = _("Enter a whole number from %(minimum)d to %(maximum)d.") % {
+                "minimum": minimum,
+                "maximum": maximum,
+            }
+        raise exceptions.ValidationError({name: [message]}, code="invalid")
+    return value
+
+
+def integer_parameter_schema(parameters: list[dict], name: str, **bounds) -> list[dict]:
+    """Declare a paginator's integer parameter with its bounds in the OpenAPI document."""
+    for parameter in parameters:
+        if parameter["name"] == name:
+            parameter["schema"] = {**parameter.get("schema", {}), "type": "integer", **bounds}
+    return parameters
+
+
 def problem_field_errors(detail) -> list[dict]:
     """DRF error detail (dict or list, nested) as the flat `errors` list of a problem."""
     return _field_errors(detail)

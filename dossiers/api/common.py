@@ -17,7 +17,13 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.constants import Role
-from core.api import PROBLEM_CONTENT_TYPE, Problem, ProblemOutputSerializer
+from core.api import (
+    PROBLEM_CONTENT_TYPE,
+    Problem,
+    ProblemOutputSerializer,
+    integer_parameter_schema,
+    query_integer,
+)
 from partners.authentication import PartnerTokenAuthentication
 from partners.permissions import HasScope, request_token
 from partners.throttling import PartnerTokenRateThrottle, SessionUserRateThrottle
@@ -77,6 +83,18 @@ class PortalCursorPagination(CursorPagination):
         "Con trỏ trang, lấy từ `next`/`previous` / The page cursor, taken from `next` or "
         "`previous`."
     )
+
+    def get_page_size(self, request):
+        size = query_integer(request, "page_size", minimum=1, maximum=self.max_page_size)
+        return self.page_size if size is None else size
+
+    def get_schema_operation_parameters(self, view):
+        return integer_parameter_schema(
+            super().get_schema_operation_parameters(view),
+            "page_size",
+            minimum=1,
+            maximum=self.max_page_size,
+        )
 
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)

@@ -14,7 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import PROBLEM_CONTENT_TYPE
+from core.api import PROBLEM_CONTENT_TYPE, integer_parameter_schema, query_integer
 from procedures.constants import BenefitGroup
 from procedures.models import Procedure
 from procedures.selectors import (
@@ -44,6 +44,18 @@ class ProcedurePagination(LimitOffsetPagination):
     offset_query_description = (
         "Bỏ qua bao nhiêu thủ tục đầu tiên / How many procedures to skip from the start."
     )
+
+    def get_limit(self, request):
+        limit = query_integer(request, "limit", minimum=1, maximum=self.max_limit)
+        return self.default_limit if limit is None else limit
+
+    def get_offset(self, request):
+        return query_integer(request, "offset", minimum=0) or 0
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        integer_parameter_schema(parameters, "limit", minimum=1, maximum=self.max_limit)
+        return integer_parameter_schema(parameters, "offset", minimum=0)
 
 
 # --- OpenAPI examples (the catalogue entry of the sickness benefit, shortened) --------

@@ -74,3 +74,29 @@ def test_throttled_in_vietnamese(make_partner, catalogue):
     assert body["title"] == "Yêu cầu bị giới hạn tốc độ."
     assert "Hãy thử lại sau" in body["detail"]
     assert "Expected" not in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "name"),
+    [
+        ("/api/v1/dossiers/", {"page_size": "0"}, "page_size"),
+        ("/api/v1/dossiers/", {"page_size": "-1"}, "page_size"),
+        ("/api/v1/dossiers/", {"page_size": "abc"}, "page_size"),
+        ("/api/v1/dossiers/", {"page_size": "101"}, "page_size"),
+        ("/api/v1/procedures/", {"limit": "null"}, "limit"),
+        ("/api/v1/procedures/", {"limit": "0"}, "limit"),
+        ("/api/v1/procedures/", {"offset": "-3"}, "offset"),
+        ("/api/v1/procedures/", {"offset": "1.5"}, "offset"),
+    ],
+)
+def test_bad_paging_parameters_are_a_400_naming_the_parameter(ivan, catalogue, path, query, name):
+    response = ivan.client.get(path, query, **EN)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["field"] == name
+
+
+def test_good_paging_parameters_still_page(ivan, catalogue):
+    assert len(ivan.client.get("/api/v1/procedures/", {"limit": 2}).json()["results"]) == 2
+    assert ivan.client.get("/api/v1/dossiers/", {"page_size": 100}).status_code == 200
