@@ -26,6 +26,7 @@ from workdays.services import add_working_seconds, working_seconds_between
 from ..constants import DossierState, EventKind, Outcome, ReturnMethod, SlipKind, Timeliness
 from ..exceptions import DossierConflict, DossierError, NotAllowed
 from ..models import Dossier, DossierHandover
+from ..numbers import decision_number_assign
 from .intake import event_append, rollups_on_commit
 
 logger = structlog.get_logger(__name__)
@@ -471,14 +472,22 @@ def dossier_decide(
     if outcome not in Outcome.values:
         raise DossierError(_("Unknown outcome."))
     action = "approve" if outcome == Outcome.APPROVED else "deny"
+    # Without a leader's signature step the officer's decision is final: it is numbered
+    # and its result document issued (signed digitally) at once.
+    final = not Dossier.objects.values_list("version__step_leader_signature", flat=True).get(
+        pk=dossier.pk
+    )
 
     def run(d, now):
         d.propose_decision(outcome=outcome, decision_text=decision_text.strip(), at=now)
+        changed = ["outcome", "decision_text", "decided_at"]
         if d.state == DossierState.AWAITING_SIGNATURE:
             _handover(
                 d, unit=PROCESSING_UNIT, step="decide", given_by=officer, received_by=None, at=now
             )
-        return ["outcome", "decision_text", "decided_at"]
+        else:
+            changed += decision_number_assign(d, at=now)
+        return changed
 
     return _act(
         dossier=dossier,
@@ -488,6 +497,7 @@ def dossier_decide(
         run=run,
         reason=decision_text if outcome == Outcome.DENIED else "",
         payload={"outcome": outcome},
+        letter=SlipKind.RESULT if final else None,
     )
 
 
@@ -497,7 +507,7 @@ def dossier_sign(*, dossier: Dossier, leader: User, revision: int | None = None)
     def run(d, now):
         d.sign(leader=leader, at=now)
         _handover(d, unit=LEADERSHIP, step="sign", given_by=leader, received_by=None, at=now)
-        return ["signed_by", "signed_at", "decided_at"]
+        return ["signed_by", "signed_at", "decided_at", *decision_number_assign(d, at=now)]
 
     return _act(
         dossier=dossier,
@@ -578,13 +588,31 @@ def dossier_apologise(
     new_due_at: dt.datetime,
     revision: int | None = None,
 ) -> Dossier:
-    """Apology letter with a new return date (required by law when a dossier will be late)."""
+    """Apology letter with a new return date (form 04, required when a dossier will be late).
+
+    The letter is the office's, signed by its head: an officer *prepares* it (the proposed
+    date and reason wait on the dossier, as the SLA sweep's draft does, for a leader); an
+    office leader *signs* it, which issues it: the appointed time moves, the citizen is
+    told, and the letter names the officer who prepared it and carries the leader's
+    signature. A leader may also prepare and sign in one go.
+    """
+    signing = actor.role == Role.OFFICE_LEADER
+    # Filled in by `run` under the row lock, before the event is written.
+    payload: dict = {"new_due_at": new_due_at.isoformat()}
 
     def run(d, now):
         if d.state not in APOLOGY_STATES:
             raise NotAllowed(_("This action is not possible in the dossier's current state."))
         if new_due_at <= now or (d.due_at and new_due_at <= d.due_at):
             raise DossierError(_("The new date must be later than the current appointed date."))
+        if not signing:
+            d.apology_draft_due_at = new_due_at
+            d.apology_draft_reason = reason.strip()
+            d.apology_prepared_by = actor
+            payload["stage"] = "prepared"
+            return ["apology_draft_due_at", "apology_draft_reason", "apology_prepared_by"]
+        payload["stage"] = "signed"
+        payload["prepared_by_id"] = d.apology_prepared_by_id or actor.pk
         d.due_at = new_due_at
         d.apology_issued_at = now
         # The new date is tracked afresh: warnings, the late flag and the draft start over.
@@ -592,6 +620,7 @@ def dossier_apologise(
         d.overdue_flagged_at = None
         d.apology_draft_due_at = None
         d.apology_draft_reason = ""
+        d.apology_prepared_by = None
         return [
             "due_at",
             "apology_issued_at",
@@ -599,6 +628,7 @@ def dossier_apologise(
             "overdue_flagged_at",
             "apology_draft_due_at",
             "apology_draft_reason",
+            "apology_prepared_by",
         ]
 
     return _act(
@@ -608,9 +638,9 @@ def dossier_apologise(
         revision=revision,
         run=run,
         reason=reason,
-        payload={"new_due_at": new_due_at.isoformat()},
-        citizen_visible=True,
-        letter=SlipKind.APOLOGY,
+        payload=payload,
+        citizen_visible=signing,
+        letter=SlipKind.APOLOGY if signing else None,
     )
 
 
