@@ -166,6 +166,15 @@ def timeliness_at(moment: dt.datetime, due_at: dt.datetime | None) -> str:
     return Timeliness.LATE
 
 
+def handover_result(dossier: Dossier, at: dt.datetime) -> str:
+    """Early / on time / late of a hand-over at `at`: the control sheet's result column.
+
+    Recorded on the hand-over's event (`payload["timeliness"]`) and its DossierHandover
+    row, so the sheet shows what was true when the dossier changed hands.
+    """
+    return timeliness_at(at, dossier.due_at)
+
+
 def _handover(
     dossier: Dossier,
     *,
@@ -184,7 +193,7 @@ def _handover(
         received_by=received_by,
         given_at=at,
         received_at=at,
-        result=timeliness_at(at, dossier.due_at),
+        result=handover_result(dossier, at),
         note=note[:300],
     )
 
@@ -221,6 +230,7 @@ def _act(
             raise NotAllowed(_("This action is not possible in the dossier's current state."))
         from_state = locked.state
         now = timezone.now()
+        result = handover_result(locked, now)  # against the time in force before the action
         changed = run(locked, now)
         locked.revision = F("revision") + 1
         locked.save(update_fields=sorted({*changed, "state", "revision", "updated_at"}))
@@ -231,7 +241,7 @@ def _act(
             from_state=from_state,
             to_state=locked.state,
             reason=reason.strip(),
-            payload={"action": action, **(payload or {})},
+            payload={"action": action, "timeliness": result, **(payload or {})},
             citizen_visible=citizen_visible,
         )
         if (
@@ -349,6 +359,7 @@ def _assign(locked: Dossier, *, officer: User, by: User) -> None:
             "action": "assign",
             "officer_id": officer.pk,
             "previous_officer_id": previous.pk if previous else None,
+            "timeliness": handover_result(locked, now),
         },
         citizen_visible=from_state != locked.state,
     )
