@@ -6,8 +6,10 @@ layer and never imports the registry for this).
 
 from __future__ import annotations
 
-from .constants import HI_CARD_CHILD, HI_CARD_REISSUE
-from .models import HiCard
+from django.utils import timezone
+
+from .constants import HI_CARD_CHILD, HI_CARD_REISSUE, PAYMENT_METHOD_CHANGE, PaymentMethodKind
+from .models import HiCard, PaymentMethod
 
 
 def _date(value) -> str:
@@ -40,8 +42,33 @@ def hi_card_result_facts(dossier) -> list[str]:
     return lines
 
 
+def _masked(account: str) -> str:
+    return f"{'*' * max(len(account) - 4, 0)}{account[-4:]}"
+
+
+def payment_method_result_facts(dossier) -> list[str]:
+    """The payment method the dossier made current, and from when (account masked)."""
+    from .services import registry_apply_result
+
+    registry_apply_result(dossier=dossier)
+    method = PaymentMethod.objects.filter(source_dossier_id=dossier.pk).order_by("-pk").first()
+    if method is None:
+        return []
+    if method.method == PaymentMethodKind.BANK:
+        how = f"chuyển khoản vào tài khoản số {_masked(method.bank_account)}"
+        if method.bank_name:
+            how += f" tại {method.bank_name}"
+    else:
+        how = "nhận tiền mặt tại điểm chi trả"
+        if method.pay_point_address:
+            how += f" {method.pay_point_address}"
+    since = timezone.localtime(method.valid_from)
+    return [f"Phương thức nhận chế độ: {how}, áp dụng từ ngày {_date(since)}."]
+
+
 def register() -> None:
     from dossiers.results import result_facts_register
 
     for slug in (HI_CARD_REISSUE, HI_CARD_CHILD):
         result_facts_register(slug, hi_card_result_facts)
+    result_facts_register(PAYMENT_METHOD_CHANGE, payment_method_result_facts)

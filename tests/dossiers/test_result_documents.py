@@ -1,8 +1,11 @@
 """Every approved dossier gives the citizen a signed result document to download."""
 
+import datetime as dt
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from accounts.constants import Role
@@ -11,7 +14,7 @@ from dossiers.constants import SlipKind
 from dossiers.documents.signing import DEMO_CERT_NAME, verify_pdf_signature
 from dossiers.services import dossier_decide, dossier_return_result, dossier_sign
 from procedures.models import Procedure
-from tests.beneficiaries.factories import HiCardFactory, PersonFactory
+from tests.beneficiaries.factories import HiCardFactory, PaymentMethodFactory, PersonFactory
 from tests.dossiers.factories import make_dossier
 from tests.factories import UserFactory
 
@@ -102,6 +105,36 @@ def test_a_returned_hi_card_reissue_gives_the_signed_confirmation_of_the_card(
     response = client.get(f"/dossiers/d/{dossier.reference}/slips/{result.pk}/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf
+
+
+def test_a_payment_method_change_confirms_the_new_method_and_its_start(
+    catalogue, offices, staff, signing_dir, django_capture_on_commit_callbacks
+):
+    person = PersonFactory()
+    PaymentMethodFactory(person=person, method="cash_post", bank_account="", bank_name="")
+    dossier = make_dossier(
+        procedure=catalogue["payment-method-change"],
+        state=S.APPRAISAL,
+        office=offices[1],
+        assigned_to=staff["officer"],
+        applicant_national_id=person.national_id,
+        data={
+            "new_payment_method": "bank",
+            "new_bank_account": "0011004455667",
+            "new_bank_name": "Vietcombank Hoàn Kiếm",
+        },
+    )
+    # 23:30 on 3 December in Hà Nội (16:30 UTC): the start date is the local one.
+    late_evening = dt.datetime(2026, 12, 3, 23, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with time_machine.travel(late_evening, tick=False):
+        processed = approve(dossier, staff, django_capture_on_commit_callbacks)
+
+    text = pdf_text(processed.slips.get(kind=SlipKind.RESULT).file.read())
+    assert (
+        "Phương thức nhận chế độ: chuyển khoản vào tài khoản số *********5667 tại "
+        "Vietcombank Hoàn Kiếm, áp dụng từ ngày 03/12/2026." in text
+    )
+    assert "0011004455667" not in text
 
 
 def test_every_procedure_of_the_catalogue_gives_a_signed_result_on_approval(
