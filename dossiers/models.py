@@ -160,6 +160,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # never filtered on; no index build on the large dossiers table
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     decision_text = models.TextField(_("decision"), blank=True)
@@ -176,7 +177,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     # given when the result is signed (dossiers.numbers).
     decision_number = models.CharField(_("decision number"), max_length=32, blank=True)
     decision_office = models.ForeignKey(
-        "offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "offices.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # dossier_decision_number_unique leads with it
     )
     decision_year = models.PositiveSmallIntegerField(null=True, blank=True)
     stop_reason = models.TextField(_("reason"), blank=True)
