@@ -216,6 +216,7 @@ def _act(
     payload: dict | None = None,
     citizen_visible: bool = False,
     letter: str | None = None,
+    staff_to_notify: Callable[[Dossier], list[int]] | None = None,
 ) -> Dossier:
     spec = ACTIONS[action]
     if spec.needs_reason and not reason.strip():
@@ -261,6 +262,10 @@ def _act(
             from ..tasks import citizen_notify
 
             citizen_notify.delay_on_commit(event.pk)
+        if staff_to_notify is not None and (recipients := staff_to_notify(locked)):
+            from notifications.tasks import staff_notify
+
+            staff_notify.delay_on_commit(event.pk, recipients)
     logger.info("dossier_action", dossier_id=locked.pk, action=action, to_state=locked.state)
     return Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
 
@@ -652,6 +657,18 @@ def dossier_apologise(
         payload=payload,
         citizen_visible=signing,
         letter=SlipKind.APOLOGY if signing else None,
+        staff_to_notify=None if signing else _office_leader_ids,
+    )
+
+
+def _office_leader_ids(dossier: Dossier) -> list[int]:
+    """The active leaders of the competent office: who may sign a prepared letter."""
+    return list(
+        User.objects.filter(
+            role=Role.OFFICE_LEADER, office_id=dossier.competent_office_id, is_active=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 

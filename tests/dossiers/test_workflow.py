@@ -283,6 +283,12 @@ def test_the_officer_prepares_the_apology_and_the_leader_signs_it_on_the_page(
     assert not prepared.slips.exists()
     assert 'data-testid="apology-prepared"' in page
     assert staff["officer"].display_name in page
+    # The office's leaders are told a letter awaits their signature.
+    from notifications.models import Notification
+
+    told = Notification.objects.get(recipient=staff["leader"], channel="inbox")
+    assert told.subject == f"Hồ sơ {dossier.code}: phiếu xin lỗi chờ lãnh đạo ký"
+    assert "08/12/2026" in told.body
 
     client.force_login(staff["leader"])
     with time_machine.travel(at(2026, 12, 2, 11), tick=False):
