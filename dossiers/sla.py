@@ -36,7 +36,7 @@ from collections.abc import Iterator
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, TextField, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -299,6 +299,8 @@ def _flag_overdue(
 
     new_due = apology_proposed_due(version, now)
     reason = apology_draft_reason(state)
+    # A letter an officer already prepared (awaiting a leader's signature) is kept.
+    prepared = Q(apology_prepared_by__isnull=False)
     with transaction.atomic():
         claimed = Dossier.objects.filter(
             pk=pk,
@@ -306,10 +308,24 @@ def _flag_overdue(
             due_at__lte=now,
             state=state,
             overdue_flagged_at__isnull=True,
-        ).update(overdue_flagged_at=now, apology_draft_due_at=new_due, apology_draft_reason=reason)
+        ).update(
+            overdue_flagged_at=now,
+            apology_draft_due_at=Case(
+                When(prepared, then=F("apology_draft_due_at")),
+                default=Value(new_due),
+                output_field=DateTimeField(),
+            ),
+            apology_draft_reason=Case(
+                When(prepared, then=F("apology_draft_reason")),
+                default=Value(reason),
+                output_field=TextField(),
+            ),
+        )
         if not claimed:  # flagged by another sweep, or changed since it was read
             return False
         dossier = Dossier.objects.get(pk=pk)
+        if dossier.apology_prepared_by_id is not None:
+            new_due = dossier.apology_draft_due_at
         recipients = _recipients(dossier.assigned_to_id, leader_ids)
         event = event_append(
             dossier=dossier,
@@ -322,13 +338,14 @@ def _flag_overdue(
                 "apology_draft_due_at": new_due.isoformat(),
             },
         )
-        event_append(
-            dossier=dossier,
-            kind=EventKind.APOLOGY_DRAFTED,
-            actor=None,
-            reason=reason,
-            payload={"new_due_at": new_due.isoformat(), "overdue_event_id": event.pk},
-        )
+        if dossier.apology_prepared_by_id is None:
+            event_append(
+                dossier=dossier,
+                kind=EventKind.APOLOGY_DRAFTED,
+                actor=None,
+                reason=reason,
+                payload={"new_due_at": new_due.isoformat(), "overdue_event_id": event.pk},
+            )
         if recipients:
             staff_notify.delay_on_commit(event.pk, recipients)
     logger.info(

@@ -482,6 +482,33 @@ def test_confirming_the_draft_sends_the_apology_and_tracks_the_new_date(
 
 
 @pytest.mark.django_db
+def test_the_sweep_keeps_a_letter_the_officer_already_prepared(catalogue, offices, staff):
+    from dossiers.services import dossier_apologise
+
+    dossier = dossier_for(
+        catalogue, offices, due_at=at(2026, 4, 29, 16), assigned_to=staff["officer"]
+    )
+    with time_machine.travel(at(2026, 4, 29, 9), tick=False):
+        dossier_apologise(
+            dossier=dossier,
+            actor=staff["officer"],
+            reason="Chờ kết quả giám định",
+            new_due_at=at(2026, 5, 8, 10),
+        )
+
+    assert sla.sla_sweep_overdue(now=at(2026, 4, 29, 16, 5)) == 1
+    flagged = Dossier.objects.get(pk=dossier.pk)
+    assert flagged.overdue_flagged_at == at(2026, 4, 29, 16, 5)
+    # Still the officer's letter, waiting for the leader: not replaced by a fresh draft.
+    assert flagged.apology_prepared_by == staff["officer"]
+    assert flagged.apology_draft_due_at == at(2026, 5, 8, 10)
+    assert flagged.apology_draft_reason == "Chờ kết quả giám định"
+    assert not flagged.events.filter(kind=EventKind.APOLOGY_DRAFTED).exists()
+    overdue = flagged.events.get(kind=EventKind.OVERDUE)
+    assert dt.datetime.fromisoformat(overdue.payload["apology_draft_due_at"]) == at(2026, 5, 8, 10)
+
+
+@pytest.mark.django_db
 def test_the_officer_may_correct_the_draft_before_sending(
     catalogue, offices, staff, citizen, django_capture_on_commit_callbacks
 ):
