@@ -102,17 +102,21 @@ def control_sheet_handovers(dossier: Dossier) -> list[dict]:
         elif action == "assign":
             officer = _name(users.get(event.payload.get("officer_id")))
             previous = users.get(event.payload.get("previous_officer_id"))
-            if holder.unit != PROCESSING_UNIT and previous is not None:
-                holder = _Holder(_name(previous), PROCESSING_UNIT)
-            if officer and officer != holder.name or holder.unit != PROCESSING_UNIT:
+            # From the desk, or from the officer who had it (also while the applicant
+            # supplements: the supplement then comes back to the new officer).
+            giver = holder if previous is None else _Holder(_name(previous), PROCESSING_UNIT)
+            if officer != giver.name or giver.unit != PROCESSING_UNIT:
                 add(
                     event,
-                    giver=holder.name,
+                    giver=giver.name,
                     receiver=officer,
                     unit=PROCESSING_UNIT,
                     note="Phân công giải quyết" if previous is None else "Phân công lại",
                 )
-            holder = _Holder(officer, PROCESSING_UNIT)
+            if holder.unit == APPLICANT:
+                before_supplement = _Holder(officer, PROCESSING_UNIT)
+            else:
+                holder = _Holder(officer, PROCESSING_UNIT)
         elif action == "request_supplement":
             before_supplement = holder if holder.name else _Holder(actor, holder.unit)
             add(

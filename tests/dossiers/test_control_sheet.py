@@ -198,3 +198,36 @@ def test_the_pdf_and_the_page_show_the_rows(handled, people, client):
     table = table[: table.index("</tbody>")]
     assert table.count("<tr>") == 9
     assert "Vũ Văn Em → Lê Thị Cúc" in table
+
+
+def test_a_reassignment_while_the_applicant_supplements_sends_the_supplement_to_the_new_officer(
+    catalogue, offices, people
+):
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
+        dossier = make_dossier(
+            procedure=catalogue["sickness-benefit"],
+            state=S.RECEIVED,
+            office=offices[1],
+            received_by=people["counter"],
+            applicant_name="Nguyễn Thị Hồng Nhung",
+        )
+    leader, officer, officer2 = people["leader"], people["officer"], people["officer2"]
+    d = step(at(2026, 12, 1, 10), dossier_assign, dossier=dossier, leader=leader, officer=officer)
+    d = step(
+        at(2026, 12, 1, 11),
+        dossier_request_supplement,
+        dossier=d,
+        actor=officer,
+        reason="Thiếu giấy ra viện",
+        items=["Giấy ra viện"],
+    )
+    d = step(at(2026, 12, 1, 14), dossier_assign, dossier=d, leader=leader, officer=officer2)
+    d = step(at(2026, 12, 2, 9), dossier_supply, dossier=d, actor=people["counter"])
+
+    rows = control_sheet_handovers(d)
+    assert [(r["giver"], r["receiver"]) for r in rows] == [
+        ("Trần Văn Bình", "Lê Thị Cúc"),
+        ("Lê Thị Cúc", "Nguyễn Thị Hồng Nhung"),
+        ("Lê Thị Cúc", "Vũ Văn Em"),
+        ("Nguyễn Thị Hồng Nhung", "Vũ Văn Em"),
+    ]
