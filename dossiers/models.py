@@ -159,6 +159,16 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         _("proposed new date (apology draft)"), null=True, blank=True
     )
     apology_draft_reason = models.TextField(_("apology draft reason"), blank=True)
+    # The officer who prepared the apology letter the office leader has yet to sign.
+    apology_prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("apology prepared by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never filtered on; no index build on the large dossiers table
+    )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     decision_text = models.TextField(_("decision"), blank=True)
     signed_by = models.ForeignKey(
@@ -170,6 +180,18 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    # The result's number in the deciding office's register of the year ("123/QĐ-BHXH"),
+    # given when the result is signed (dossiers.numbers).
+    decision_number = models.CharField(_("decision number"), max_length=32, blank=True)
+    decision_office = models.ForeignKey(
+        "offices.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # dossier_decision_number_unique leads with it
+    )
+    decision_year = models.PositiveSmallIntegerField(null=True, blank=True)
     stop_reason = models.TextField(_("reason"), blank=True)
     result_delivery = models.CharField(
         _("result delivered"), max_length=16, choices=ReturnMethod.choices, blank=True
@@ -294,10 +316,26 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(channel__in=Channel.values), name="dossier_channel_valid"
             ),
+            models.UniqueConstraint(
+                fields=["decision_office", "decision_year", "decision_number"],
+                condition=~Q(decision_number=""),
+                name="dossier_decision_number_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code or f"draft {self.reference}"
+
+    @property
+    def statutory_appointment(self):
+        """The appointed time by law (`statutory_due_at`: moved by supplements, never by an
+        apology). Rows from before that column fall back to the first appointment when an
+        apology moved `due_at`, else to `due_at`."""
+        if self.statutory_due_at is not None:
+            return self.statutory_due_at
+        if self.apology_issued_at is not None and self.original_due_at is not None:
+            return self.original_due_at
+        return self.due_at
 
     @property
     def portal_code(self) -> int | None:
@@ -528,6 +566,28 @@ class DailySequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.day} #{self.last_number}"
+
+
+class DecisionSequence(models.Model):
+    """The last result number an office gave in a year, per series (QĐ decisions, TB notices).
+
+    Row-locked by the signing transaction (`dossiers.numbers.decision_number_next`).
+    """
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=8)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year", "series"], name="decision_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.year} {self.series} #{self.last_number}"
 
 
 class DossierDocument(models.Model):

@@ -9,8 +9,9 @@ Two sweeps run from Celery beat (`dossiers.tasks.sla_*_sweep_task`, docs/workers
 - `sla_sweep_overdue` flags a dossier late the moment its appointed time passes (a
   processed dossier not yet returned too), escalates to the leaders, and drafts the
   apology letter the law requires (form 04): a proposed new date and a reason, stored on
-  the dossier for the officer to check and send (`apology_draft_confirm`, or the
-  "apology" action of the dossier page prefilled from the draft).
+  the dossier for the officer to check and prepare, and for an office leader to sign,
+  which issues it (`apology_draft_confirm`, or the "apology" action of the dossier page
+  prefilled from the draft).
 
 Proposed new date: `apology_proposed_due(version, now)` = `add_working_days(now, n)` with
 n = max(2, the version's internal target, or half its statutory limit rounded down),
@@ -35,7 +36,7 @@ from collections.abc import Iterator
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, TextField, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -298,6 +299,8 @@ def _flag_overdue(
 
     new_due = apology_proposed_due(version, now)
     reason = apology_draft_reason(state)
+    # A letter an officer already prepared (awaiting a leader's signature) is kept.
+    prepared = Q(apology_prepared_by__isnull=False)
     with transaction.atomic():
         claimed = Dossier.objects.filter(
             pk=pk,
@@ -305,10 +308,24 @@ def _flag_overdue(
             due_at__lte=now,
             state=state,
             overdue_flagged_at__isnull=True,
-        ).update(overdue_flagged_at=now, apology_draft_due_at=new_due, apology_draft_reason=reason)
+        ).update(
+            overdue_flagged_at=now,
+            apology_draft_due_at=Case(
+                When(prepared, then=F("apology_draft_due_at")),
+                default=Value(new_due),
+                output_field=DateTimeField(),
+            ),
+            apology_draft_reason=Case(
+                When(prepared, then=F("apology_draft_reason")),
+                default=Value(reason),
+                output_field=TextField(),
+            ),
+        )
         if not claimed:  # flagged by another sweep, or changed since it was read
             return False
         dossier = Dossier.objects.get(pk=pk)
+        if dossier.apology_prepared_by_id is not None:
+            new_due = dossier.apology_draft_due_at
         recipients = _recipients(dossier.assigned_to_id, leader_ids)
         event = event_append(
             dossier=dossier,
@@ -321,13 +338,14 @@ def _flag_overdue(
                 "apology_draft_due_at": new_due.isoformat(),
             },
         )
-        event_append(
-            dossier=dossier,
-            kind=EventKind.APOLOGY_DRAFTED,
-            actor=None,
-            reason=reason,
-            payload={"new_due_at": new_due.isoformat(), "overdue_event_id": event.pk},
-        )
+        if dossier.apology_prepared_by_id is None:
+            event_append(
+                dossier=dossier,
+                kind=EventKind.APOLOGY_DRAFTED,
+                actor=None,
+                reason=reason,
+                payload={"new_due_at": new_due.isoformat(), "overdue_event_id": event.pk},
+            )
         if recipients:
             staff_notify.delay_on_commit(event.pk, recipients)
     logger.info(
@@ -350,12 +368,14 @@ def apology_draft_confirm(
     reason: str | None = None,
     revision: int | None = None,
 ) -> Dossier:
-    """Send the drafted apology letter: `dossier_apologise` with the drafted date and reason.
+    """Take the drafted apology letter on: `dossier_apologise` with the drafted date and reason.
 
-    The officer (or leader) may correct either. Raises DossierError when there is no draft,
-    and whatever `dossier_apologise` raises (role, state, a date not later than the current
-    appointed time). In the same transaction the deadline flags and the draft are cleared,
-    so the new appointed time is tracked again.
+    The officer (or leader) may correct either. An officer prepares the letter (the draft
+    stays, now theirs, for a leader to sign); a leader signs and issues it. Raises
+    DossierError when there is no draft, and whatever `dossier_apologise` raises (role,
+    state, a date not later than the current appointed time). When the letter is issued
+    the deadline flags and the draft are cleared in the same transaction, so the new
+    appointed time is tracked again.
     """
     current = Dossier.objects.get(pk=dossier.pk)
     if current.apology_draft_due_at is None:
@@ -368,7 +388,8 @@ def apology_draft_confirm(
             new_due_at=new_due_at or current.apology_draft_due_at,
             revision=revision,
         )
-        dossier_sla_rearm(dossier_id=apologised.pk)
+        if apologised.apology_issued_at != current.apology_issued_at:
+            dossier_sla_rearm(dossier_id=apologised.pk)
     return Dossier.objects.get(pk=apologised.pk)
 
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from core.storage import unguessable_name
 
-from .constants import EventKind, SlipKind
+from .constants import EventKind, Outcome, SlipKind
 from .models import Dossier, Slip
 
 
@@ -69,9 +69,14 @@ def _letter_pdf(event, kind: str) -> tuple[bytes, bool]:
     elif kind == SlipKind.APOLOGY:
         import datetime as dt
 
+        from accounts.models import User
+
+        # Prepared by an officer, signed by the leader who issued it (the event's actor).
+        preparer = User.objects.filter(pk=event.payload.get("prepared_by_id")).first()
         pdf = letters.render_apology(
             dossier,
-            officer=officer,
+            officer=preparer or officer,
+            signer=officer,
             reason=event.reason,
             new_due_at=dt.datetime.fromisoformat(event.payload["new_due_at"]),
             at=event.created_at,
@@ -82,13 +87,19 @@ def _letter_pdf(event, kind: str) -> tuple[bytes, bool]:
         )
     elif kind == SlipKind.RESULT:
         from .documents.signing import sign_pdf
+        from .results import result_facts
 
+        # The leader signs; without a signature step, the deciding officer signs on the
+        # director's behalf ("TL. GIÁM ĐỐC").
         signer = dossier.signed_by or officer
+        approved = dossier.outcome == Outcome.APPROVED
         unsigned = letters.render_decision(
             dossier,
             outcome=dossier.outcome,
             decision_text=dossier.decision_text,
             signer_name=signer.display_name if signer else "",
+            signer_title="GIÁM ĐỐC" if dossier.signed_by_id else "TL. GIÁM ĐỐC",
+            facts=result_facts(dossier) if approved else [],
             at=event.created_at,
         )
         office = dossier.competent_office

@@ -376,6 +376,14 @@ class DossierDetailOutputSerializer(DossierListOutputSerializer):
         help_text=("Người nộp thấy kết quả khi đã giải quyết / Applicants see it once processed."),
     )
     decision_text = serializers.CharField()
+    decision_number = serializers.CharField(
+        read_only=True,
+        help_text=(
+            "Số quyết định (thông báo) do cơ quan cấp khi ký, theo năm: `123/QĐ-BHXH`, "
+            "`45/TB-BHXH`; rỗng khi chưa ký / The result's number in the deciding office's "
+            "register of the year, given when it is signed; empty until then."
+        ),
+    )
     stop_reason = serializers.CharField()
     result_delivery = _inline_enum(ReturnMethod.choices, blank=True)
     post_tracking_number = serializers.CharField()

@@ -116,7 +116,7 @@ def detail_response(request, dossier: Dossier, *, status_code=200, replayed=Fals
     ]
     body = DossierDetailOutputSerializer(dossier, context={"request": request}).data
     if applicant_side and dossier.state not in DECISION_SHOWN_TO_APPLICANTS_IN:
-        body["outcome"], body["decision_text"] = "", ""
+        body["outcome"], body["decision_text"], body["decision_number"] = "", "", ""
     headers = {"ETag": etag_for(dossier)}
     if status_code == status.HTTP_201_CREATED:
         headers["Location"] = body["url"]

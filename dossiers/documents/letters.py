@@ -173,15 +173,17 @@ def render_refusal(dossier: Dossier, *, officer, reason: str, at: datetime) -> b
 
 
 def render_apology(
-    dossier: Dossier, *, officer, reason: str, new_due_at: datetime, at: datetime
+    dossier: Dossier, *, officer, signer, reason: str, new_due_at: datetime, at: datetime
 ) -> bytes:
     """Form 04: apology for the delay with the new appointed time (A5 PDF).
 
-    The late time is the first appointment (`original_due_at`, else `due_at`).
+    `officer` prepared the letter; `signer`, the office leader, signs it as head of the
+    agency ("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"). The late time is the appointment by law
+    (`Dossier.statutory_appointment`: moved by supplements, never by an apology).
     """
     dossier = _reload(dossier)
     office = _competent_office(dossier) or _front_office(dossier, officer)
-    original_due = dossier.original_due_at or dossier.due_at
+    original_due = dossier.statutory_appointment
     received = dossier.received_at or dossier.submitted_at
     context = {
         **_base_context(
@@ -192,6 +194,8 @@ def render_apology(
         "new_due_moment": format_vn_moment(new_due_at),
         "reason": reason,
         "officer_name": _person_name(officer),
+        "signer_name": _person_name(signer),
+        "signer_title": "GIÁM ĐỐC",
     }
     return render_pdf(APOLOGY_TEMPLATE, context, language="vi")
 
@@ -252,13 +256,31 @@ def render_control_sheet(dossier: Dossier, *, handovers: list[dict]) -> bytes:
     return render_pdf(CONTROL_SHEET_TEMPLATE, context, language="vi")
 
 
+def default_decision_text(dossier: Dossier) -> str:
+    """The article an approval without the officer's own wording grants."""
+    name = decision_subject(dossier.procedure.name_vi).removeprefix(DECISION_SUBJECT_PREFIX)
+    who = f" của Ông/Bà {dossier.applicant_name}" if dossier.applicant_name else ""
+    return f"Điều 1. Chấp thuận đề nghị giải quyết {name}{who}, hồ sơ mã số {dossier.code}."
+
+
 def render_decision(
-    dossier: Dossier, *, outcome: str, decision_text: str, signer_name: str, at: datetime
+    dossier: Dossier,
+    *,
+    outcome: str,
+    decision_text: str,
+    signer_name: str,
+    at: datetime,
+    signer_title: str = "GIÁM ĐỐC",
+    facts: list[str] | None = None,
 ) -> bytes:
     """The result: a decision when approved, a notice when denied (A4 PDF).
 
-    Signed by the office's director; the page reserves a visible "signed digitally" area.
-    `decision_text` is plain text, one paragraph per line.
+    Signed by the office's director (`signer_title` "TL. GIÁM ĐỐC" when an officer signs
+    on the director's behalf, for procedures without a leader's signature step); the page
+    reserves a visible "signed digitally" area. `decision_text` is plain text, one
+    paragraph per line; an approval without text grants the request. `facts` are lines
+    from the registry the result confirms (the re-issued card's number and validity ...).
+    The number is the one given at signing (`dossier.decision_number`), dotted until then.
     """
     if outcome not in Outcome.values:
         raise ValueError(f"Unknown outcome: {outcome!r}")
@@ -266,7 +288,10 @@ def render_decision(
     office = _competent_office(dossier)
     approved = outcome == Outcome.APPROVED
     kind = "QUYẾT ĐỊNH" if approved else "THÔNG BÁO"
+    if approved and not decision_text.strip():
+        decision_text = default_decision_text(dossier)
     paragraphs = [line.strip() for line in decision_text.splitlines() if line.strip()]
+    number = dossier.decision_number or f"………/{'QĐ' if approved else 'TB'}-BHXH"
     context = {
         **_base_context(dossier, office=office, at=at, title=kind.capitalize()),
         # The dateline shares a line with the document number (see decision.html).
@@ -274,10 +299,12 @@ def render_decision(
         "decision_dateline": slip_header_context(office, at=at)["dateline"],
         "approved": approved,
         "kind": kind,
-        "number_line": f"Số: ………/{'QĐ' if approved else 'TB'}-BHXH",
+        "number_line": f"Số: {number}",
         "subject": decision_subject(dossier.procedure.name_vi),
         "authority": f"GIÁM ĐỐC {office.name.upper()}" if office else "GIÁM ĐỐC",
         "paragraphs": paragraphs,
+        "facts": [line for line in facts or [] if line.strip()],
         "signer_name": signer_name,
+        "signer_title": signer_title,
     }
     return render_pdf(DECISION_TEMPLATE, context, language="vi")

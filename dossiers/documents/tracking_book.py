@@ -73,7 +73,7 @@ class BookRow:
 
 
 def book_row(number: int, dossier: Dossier) -> BookRow:
-    first_due = dossier.original_due_at or dossier.due_at
+    first_due = dossier.statutory_appointment
     return BookRow(
         number=number,
         code=dossier.code or "",

@@ -34,6 +34,7 @@ from ..constants import (
 )
 from ..exceptions import DossierConflict, DossierError, NotAllowed
 from ..models import Dossier, DossierHandover
+from ..numbers import decision_number_assign
 from .intake import event_append, rollups_on_commit
 
 logger = structlog.get_logger(__name__)
@@ -163,16 +164,9 @@ def available_actions(user: User, dossier: Dossier) -> list[Action]:
 
 
 def statutory_due(dossier: Dossier) -> dt.datetime | None:
-    """The appointed time by law: moved by supplements (the clock stops), never by an apology.
-
-    Dossiers received before the column existed fall back to the first appointment when an
-    apology moved `due_at`, else to `due_at`.
-    """
-    if dossier.statutory_due_at is not None:
-        return dossier.statutory_due_at
-    if dossier.apology_issued_at is not None and dossier.original_due_at is not None:
-        return dossier.original_due_at
-    return dossier.due_at
+    """The appointed time by law: moved by supplements (the clock stops), never by an apology
+    (`Dossier.statutory_appointment`)."""
+    return dossier.statutory_appointment
 
 
 def timeliness_at(moment: dt.datetime, due_at: dt.datetime | None) -> str:
@@ -213,6 +207,16 @@ def dossier_timeliness(dossier: Dossier, now: dt.datetime | None = None) -> str:
     return ""
 
 
+def handover_result(dossier: Dossier, at: dt.datetime) -> str:
+    """Early / on time / late of a hand-over at `at`: the control sheet's result column.
+
+    Recorded on the hand-over's event (`payload["timeliness"]`) and its DossierHandover
+    row, so the sheet shows what was true when the dossier changed hands. Judged against
+    the statutory date: an apology's new date never makes a late hand-over on time.
+    """
+    return timeliness_at(at, statutory_due(dossier))
+
+
 def _handover(
     dossier: Dossier,
     *,
@@ -231,7 +235,7 @@ def _handover(
         received_by=received_by,
         given_at=at,
         received_at=at,
-        result=timeliness_at(at, statutory_due(dossier)),
+        result=handover_result(dossier, at),
         note=note[:300],
     )
 
@@ -254,6 +258,7 @@ def _act(
     payload: dict | None = None,
     citizen_visible: bool = False,
     letter: str | None = None,
+    staff_to_notify: Callable[[Dossier], list[int]] | None = None,
 ) -> Dossier:
     spec = ACTIONS[action]
     if spec.needs_reason and not reason.strip():
@@ -268,6 +273,7 @@ def _act(
             raise NotAllowed(_("This action is not possible in the dossier's current state."))
         from_state = locked.state
         now = timezone.now()
+        result = handover_result(locked, now)  # against the time in force before the action
         changed = run(locked, now)
         locked.revision = F("revision") + 1
         locked.save(update_fields=sorted({*changed, "state", "revision", "updated_at"}))
@@ -278,7 +284,7 @@ def _act(
             from_state=from_state,
             to_state=locked.state,
             reason=reason.strip(),
-            payload={"action": action, **(payload or {})},
+            payload={"action": action, "timeliness": result, **(payload or {})},
             citizen_visible=citizen_visible,
         )
         if (
@@ -298,6 +304,10 @@ def _act(
             from ..tasks import citizen_notify
 
             citizen_notify.delay_on_commit(event.pk)
+        if staff_to_notify is not None and (recipients := staff_to_notify(locked)):
+            from notifications.tasks import staff_notify
+
+            staff_notify.delay_on_commit(event.pk, recipients)
     logger.info("dossier_action", dossier_id=locked.pk, action=action, to_state=locked.state)
     return Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
 
@@ -396,6 +406,7 @@ def _assign(locked: Dossier, *, officer: User, by: User) -> None:
             "action": "assign",
             "officer_id": officer.pk,
             "previous_officer_id": previous.pk if previous else None,
+            "timeliness": handover_result(locked, now),
         },
         citizen_visible=from_state != locked.state,
     )
@@ -530,14 +541,22 @@ def dossier_decide(
     if outcome not in Outcome.values:
         raise DossierError(_("Unknown outcome."))
     action = "approve" if outcome == Outcome.APPROVED else "deny"
+    # Without a leader's signature step the officer's decision is final: it is numbered
+    # and its result document issued (signed digitally) at once.
+    final = not Dossier.objects.values_list("version__step_leader_signature", flat=True).get(
+        pk=dossier.pk
+    )
 
     def run(d, now):
         d.propose_decision(outcome=outcome, decision_text=decision_text.strip(), at=now)
+        changed = ["outcome", "decision_text", "decided_at"]
         if d.state == DossierState.AWAITING_SIGNATURE:
             _handover(
                 d, unit=PROCESSING_UNIT, step="decide", given_by=officer, received_by=None, at=now
             )
-        return ["outcome", "decision_text", "decided_at"]
+        else:
+            changed += decision_number_assign(d, at=now)
+        return changed
 
     return _act(
         dossier=dossier,
@@ -547,6 +566,7 @@ def dossier_decide(
         run=run,
         reason=decision_text if outcome == Outcome.DENIED else "",
         payload={"outcome": outcome},
+        letter=SlipKind.RESULT if final else None,
     )
 
 
@@ -556,7 +576,7 @@ def dossier_sign(*, dossier: Dossier, leader: User, revision: int | None = None)
     def run(d, now):
         d.sign(leader=leader, at=now)
         _handover(d, unit=LEADERSHIP, step="sign", given_by=leader, received_by=None, at=now)
-        return ["signed_by", "signed_at", "decided_at"]
+        return ["signed_by", "signed_at", "decided_at", *decision_number_assign(d, at=now)]
 
     return _act(
         dossier=dossier,
@@ -639,13 +659,31 @@ def dossier_apologise(
     new_due_at: dt.datetime,
     revision: int | None = None,
 ) -> Dossier:
-    """Apology letter with a new return date (required by law when a dossier will be late)."""
+    """Apology letter with a new return date (form 04, required when a dossier will be late).
+
+    The letter is the office's, signed by its head: an officer *prepares* it (the proposed
+    date and reason wait on the dossier, as the SLA sweep's draft does, for a leader); an
+    office leader *signs* it, which issues it: the appointed time moves, the citizen is
+    told, and the letter names the officer who prepared it and carries the leader's
+    signature. A leader may also prepare and sign in one go.
+    """
+    signing = actor.role == Role.OFFICE_LEADER
+    # Filled in by `run` under the row lock, before the event is written.
+    payload: dict = {"new_due_at": new_due_at.isoformat()}
 
     def run(d, now):
         if d.state not in APOLOGY_STATES:
             raise NotAllowed(_("This action is not possible in the dossier's current state."))
         if new_due_at <= now or (d.due_at and new_due_at <= d.due_at):
             raise DossierError(_("The new date must be later than the current appointed date."))
+        if not signing:
+            d.apology_draft_due_at = new_due_at
+            d.apology_draft_reason = reason.strip()
+            d.apology_prepared_by = actor
+            payload["stage"] = "prepared"
+            return ["apology_draft_due_at", "apology_draft_reason", "apology_prepared_by"]
+        payload["stage"] = "signed"
+        payload["prepared_by_id"] = d.apology_prepared_by_id or actor.pk
         d.due_at = new_due_at
         d.apology_issued_at = now
         # The new date is tracked afresh: warnings, the late flag and the draft start over.
@@ -653,6 +691,7 @@ def dossier_apologise(
         d.overdue_flagged_at = None
         d.apology_draft_due_at = None
         d.apology_draft_reason = ""
+        d.apology_prepared_by = None
         return [
             "due_at",
             "apology_issued_at",
@@ -660,6 +699,7 @@ def dossier_apologise(
             "overdue_flagged_at",
             "apology_draft_due_at",
             "apology_draft_reason",
+            "apology_prepared_by",
         ]
 
     return _act(
@@ -669,9 +709,21 @@ def dossier_apologise(
         revision=revision,
         run=run,
         reason=reason,
-        payload={"new_due_at": new_due_at.isoformat()},
-        citizen_visible=True,
-        letter=SlipKind.APOLOGY,
+        payload=payload,
+        citizen_visible=signing,
+        letter=SlipKind.APOLOGY if signing else None,
+        staff_to_notify=None if signing else _office_leader_ids,
+    )
+
+
+def _office_leader_ids(dossier: Dossier) -> list[int]:
+    """The active leaders of the competent office: who may sign a prepared letter."""
+    return list(
+        User.objects.filter(
+            role=Role.OFFICE_LEADER, office_id=dossier.competent_office_id, is_active=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 

@@ -74,25 +74,14 @@ def slip_download(request, reference, slip_id):
 
 @login_required
 def control_sheet_download(request, reference):
-    """Form 05, rendered from the recorded hand-overs (staff only)."""
+    """Form 05, one row per hand-over derived from the event trail (staff only)."""
+    from ..control_sheet import control_sheet_handovers
     from ..documents.letters import render_control_sheet
 
     if request.user.is_citizen:
         raise Http404
     dossier = get_visible_dossier(request, reference)
-    handovers = [
-        {
-            "unit": h.unit,
-            "given_at": h.given_at,
-            "received_at": h.received_at,
-            "result": h.result,
-            "note": h.note,
-            "giver": h.given_by.display_name if h.given_by else "",
-            "receiver": h.received_by.display_name if h.received_by else "",
-        }
-        for h in dossier.handovers.select_related("given_by", "received_by")
-    ]
-    pdf = render_control_sheet(dossier, handovers=handovers)
+    pdf = render_control_sheet(dossier, handovers=control_sheet_handovers(dossier))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{dossier.code}.pdf"'
     response["Cache-Control"] = "private, no-store"

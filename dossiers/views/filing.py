@@ -16,7 +16,8 @@ from procedures.selectors import NoVersionInForce, version_in_force
 from ratings.selectors import rated_dossier_ids
 from ratings.views import panel_context as rating_panel_context
 
-from ..constants import Channel, DocumentSource, DossierState
+from ..constants import Channel, DocumentSource, DossierState, Timeliness
+from ..control_sheet import control_sheet_handovers
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete
 from ..forms import ApplicantPlaceForm, StepForm
 from ..models import DossierDocument
@@ -377,9 +378,7 @@ def detail(request, reference):
             "actions": available_actions(request.user, dossier),
             "can_add_documents": can_add_documents(request.user, dossier),
             "officers": _office_officers(request.user),
-            "handovers": dossier.handovers.select_related("given_by", "received_by")
-            if not is_citizen
-            else [],
+            "handovers": _handover_rows(dossier) if not is_citizen else [],
             "predicted": predicted_completion(dossier),
             "timeliness": timeliness_context(dossier),
             "statutory_due": statutory_due(dossier),
@@ -391,6 +390,14 @@ def detail(request, reference):
             and dossier.channel == Channel.COUNTER,
         },
     )
+
+
+def _handover_rows(dossier) -> list[dict]:
+    """The control sheet's hand-overs, with the result named in the page's language."""
+    return [
+        {**row, "result_label": Timeliness(row["result"]).label if row["result"] else ""}
+        for row in control_sheet_handovers(dossier)
+    ]
 
 
 def _office_officers(user):

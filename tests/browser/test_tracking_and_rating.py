@@ -170,13 +170,15 @@ def test_citizen_follows_a_dossier_to_its_result_and_rates_it(
     expect(state).to_have_text(_state(DossierState.SUBMITTED))
     expect(page.get_by_test_id("rating-panel")).to_have_count(0)
 
-    # The office receives it, assigns it, and apologises with a new date.
+    # The office receives it, assigns it, and apologises with a new date: the officer
+    # prepares the letter, the leader signs it.
     dossier = dossier_accept(dossier=dossier, officer=staff["counter"])
     dossier = dossier_assign(dossier=dossier, leader=staff["leader"], officer=staff["officer"])
     new_due = timezone.localtime(dossier.due_at + dt.timedelta(days=3)).replace(second=0)
-    dossier = dossier_apologise(
-        dossier=dossier, actor=staff["officer"], reason=APOLOGY_REASON, new_due_at=new_due
-    )
+    for actor in (staff["officer"], staff["leader"]):
+        dossier = dossier_apologise(
+            dossier=dossier, actor=actor, reason=APOLOGY_REASON, new_due_at=new_due
+        )
     page.reload()
     expect(state).to_have_text(_state(DossierState.IN_PROCESSING))
     expect(page.get_by_test_id("due-at")).to_contain_text(new_due.strftime("%H:%M, %d/%m/%Y"))

@@ -17,6 +17,7 @@ from dossiers.constants import DossierState
 from dossiers.documents.signing import DEMO_CERT_NAME, verify_pdf_signature
 from dossiers.services.workflow import (
     ACTIONS,
+    APPLICANT,
     LEADERSHIP,
     PROCESSING_UNIT,
     RECEPTION_DESK,
@@ -176,7 +177,8 @@ def test_officer_supplement_citizen_supplies_approve_sign_return_download(
     expect(state).to_have_text(_state(DossierState.PROCESSED))
     result = page.locator("li", has=page.get_by_test_id("slip-result"))
     expect(result).to_contain_text(_vi("digitally signed"))
-    expect(page.locator("table tbody tr")).to_have_count(3)
+    expect(page.get_by_test_id("decision-number")).to_contain_text("1/QĐ-BHXH")
+    expect(page.get_by_test_id("control-sheet").locator("tr")).to_have_count(5)
     _log_out(page)
 
     # 5. The counter officer returns the result electronically.
@@ -189,17 +191,23 @@ def test_officer_supplement_citizen_supplies_approve_sign_return_download(
     delivery.get_by_label(_vi("How the result is returned")).select_option("electronic")
     page.get_by_test_id("action-return_result").click()
     expect(state).to_have_text(_state(DossierState.RETURNED))
-    control_sheet = page.locator("table tbody tr")
-    expect(control_sheet).to_have_count(4)
+    # One row per hand-over, each with its giver and receiver (form 05).
+    control_sheet = page.get_by_test_id("control-sheet").locator("tr")
+    expect(control_sheet).to_have_count(6)
     for row, unit in zip(
         control_sheet.all(),
-        [RECEPTION_DESK, PROCESSING_UNIT, LEADERSHIP, RECEPTION_DESK],
+        [PROCESSING_UNIT, APPLICANT, PROCESSING_UNIT, LEADERSHIP, RECEPTION_DESK, APPLICANT],
         strict=True,
     ):
-        expect(row.locator("td").first).to_have_text(unit)
-    expect(control_sheet.nth(0)).to_contain_text(officer.full_name)
-    expect(control_sheet.nth(2)).to_contain_text(leader.full_name)
-    expect(control_sheet.nth(3)).to_contain_text(counter.full_name)
+        expect(row.locator("td").first).to_have_text(
+            unit if unit == APPLICANT else f"{unit}, {hanoi.name}"
+        )
+    expect(control_sheet.nth(0)).to_contain_text(f"→ {officer.full_name}")
+    expect(control_sheet.nth(1)).to_contain_text(f"{officer.full_name} → {citizen.full_name}")
+    expect(control_sheet.nth(2)).to_contain_text(f"{citizen.full_name} → {officer.full_name}")
+    expect(control_sheet.nth(3)).to_contain_text(f"{officer.full_name} → {leader.full_name}")
+    expect(control_sheet.nth(4)).to_contain_text(f"{leader.full_name} → {counter.full_name}")
+    expect(control_sheet.nth(5)).to_contain_text(f"{counter.full_name} → {citizen.full_name}")
     _log_out(page)
 
     # 6. The citizen downloads the signed result.
@@ -210,6 +218,8 @@ def test_officer_supplement_citizen_supplies_approve_sign_return_download(
     expect(_officer_buttons(page)).to_have_count(0)
     expect(page.get_by_label(_vi("Assign to"))).to_have_count(0)
     expect(page.get_by_role("heading", name=_vi("Control sheet"))).to_have_count(0)
+    expect(page.get_by_test_id("decision-number")).to_contain_text("1/QĐ-BHXH")
+    expect(page.get_by_test_id("result-download")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_test_id("slip-result").click()
     pdf = download_info.value.path().read_bytes()
@@ -225,3 +235,4 @@ def test_officer_supplement_citizen_supplies_approve_sign_return_download(
     text = _pdf_text(pdf)
     assert dossier.code in text
     assert DECISION in text
+    assert "Số: 1/QĐ-BHXH" in text

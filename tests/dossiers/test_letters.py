@@ -79,6 +79,11 @@ def officer(offices):
     return UserFactory(counter_officer=True, full_name="Phạm Thu Hà", office=offices[1])
 
 
+@pytest.fixture
+def leader(offices):
+    return UserFactory(role="office_leader", full_name="Hoàng Văn Giang", office=offices[1])
+
+
 @pytest.mark.django_db
 def test_supplement_request_lists_what_is_missing_and_how_to_supply_it(dossier, officer):
     pdf = render_supplement_request(
@@ -126,12 +131,13 @@ def test_refusal_gives_the_reason(dossier, officer):
 
 
 @pytest.mark.django_db
-def test_apology_shows_the_first_and_the_new_appointed_time(dossier, officer):
+def test_apology_shows_the_first_and_the_new_appointed_time(dossier, officer, leader):
     # The due time has already moved once: the letter still cites the first appointment.
     Dossier.objects.filter(pk=dossier.pk).update(due_at=dt.datetime(2026, 3, 3, 3, 0, tzinfo=UTC))
     pdf = render_apology(
         dossier,
         officer=officer,
+        signer=leader,
         reason="Cần xác minh thêm thời gian đóng bảo hiểm xã hội với đơn vị cũ",
         new_due_at=dt.datetime(2026, 3, 5, 8, 15, tzinfo=UTC),  # 15:15 in Hà Nội
         at=AT,
@@ -148,17 +154,22 @@ def test_apology_shows_the_first_and_the_new_appointed_time(dossier, officer):
     assert "Thời hạn trả kết quả giải quyết hồ sơ: 10 giờ 00 phút, ngày 02/03/2026" in text
     assert "15 giờ 15 phút, ngày 05/03/2026" in text
     assert "xin lỗi Ông/Bà" in text
-    assert "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ" in text
-    assert "Phạm Thu Hà" in text
+    # Prepared by the officer, signed by the head of the agency: the leader's name and
+    # title stand under "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", the officer's under the preparer.
+    assert (
+        "NGƯỜI LẬP PHIẾU (Ký, ghi rõ họ tên) Phạm Thu Hà "
+        "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIÁM ĐỐC (Ký, ghi rõ họ tên và đóng dấu) Hoàng Văn Giang"
+    ) in text
 
 
 @pytest.mark.django_db
-def test_apology_falls_back_to_due_at_without_an_original_appointment(dossier, officer):
+def test_apology_falls_back_to_due_at_without_an_original_appointment(dossier, officer, leader):
     Dossier.objects.filter(pk=dossier.pk).update(original_due_at=None)
 
     pdf = render_apology(
         dossier,
         officer=officer,
+        signer=leader,
         reason="Hệ thống liên thông gián đoạn",
         new_due_at=dt.datetime(2026, 3, 4, 2, 0, tzinfo=UTC),
         at=AT,
@@ -171,10 +182,11 @@ def test_apology_falls_back_to_due_at_without_an_original_appointment(dossier, o
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 @pytest.mark.django_db
-def test_apology_text_matches_poppler_extraction(dossier, officer):
+def test_apology_text_matches_poppler_extraction(dossier, officer, leader):
     pdf = render_apology(
         dossier,
         officer=officer,
+        signer=leader,
         reason="Cần xác minh thêm",
         new_due_at=dt.datetime(2026, 3, 5, 8, 15, tzinfo=UTC),
         at=AT,

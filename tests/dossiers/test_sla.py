@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, connections
+from pypdf import PdfReader
 
 from accounts.constants import Role
 from dossiers import sla
@@ -430,16 +431,40 @@ def test_confirming_the_draft_sends_the_apology_and_tracks_the_new_date(
         time_machine.travel(at(2026, 5, 4, 9), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        sent = sla.apology_draft_confirm(
+        prepared = sla.apology_draft_confirm(
             dossier=drafted, actor=staff["officer"], revision=drafted.revision
+        )
+    # The officer prepares the letter; it is the head of the agency who signs it, so
+    # nothing is issued and the appointed time stands until a leader signs.
+    assert prepared.due_at == drafted.due_at
+    assert prepared.apology_issued_at is None
+    assert prepared.apology_prepared_by == staff["officer"]
+    assert prepared.apology_draft_due_at == drafted.apology_draft_due_at
+    assert not prepared.slips.filter(kind=SlipKind.APOLOGY).exists()
+    assert not prepared.events.filter(citizen_visible=True, payload__action="apologise").exists()
+
+    with (
+        time_machine.travel(at(2026, 5, 4, 9), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sent = sla.apology_draft_confirm(
+            dossier=prepared, actor=staff["leader"], revision=prepared.revision
         )
     assert sent.due_at == at(2026, 5, 6, 16, 5)
     assert sent.apology_issued_at == at(2026, 5, 4, 9)
-    assert sent.revision == drafted.revision + 1
-    apology = sent.events.get(kind=EventKind.TRANSITION, payload__action="apologise")
+    assert sent.revision == drafted.revision + 2
+    assert sent.apology_prepared_by is None
+    apology = sent.events.get(kind=EventKind.TRANSITION, payload__stage="signed")
+    assert apology.actor == staff["leader"]
+    assert apology.payload["prepared_by_id"] == staff["officer"].pk
     assert apology.reason == drafted.apology_draft_reason
     assert apology.citizen_visible
-    assert sent.slips.filter(kind=SlipKind.APOLOGY, event=apology).count() == 1
+    letter = sent.slips.get(kind=SlipKind.APOLOGY, event=apology)
+    text = " ".join(
+        " ".join(page.extract_text() or "" for page in PdfReader(letter.file).pages).split()
+    )
+    assert f"NGƯỜI LẬP PHIẾU (Ký, ghi rõ họ tên) {staff['officer'].display_name}" in text
+    assert f"(Ký, ghi rõ họ tên và đóng dấu) {staff['leader'].display_name}" in text
     assert Notification.objects.filter(event=apology, audience=Audience.CITIZEN).exists()
     # The draft is used up and the new appointed time is tracked like the first one.
     assert sent.apology_draft_due_at is None
@@ -454,6 +479,33 @@ def test_confirming_the_draft_sends_the_apology_and_tracks_the_new_date(
     again = Dossier.objects.get(pk=dossier.pk)
     assert again.events.filter(kind=EventKind.OVERDUE).count() == 2
     assert again.apology_draft_due_at == at(2026, 5, 11, 16, 10)  # 3 working days on
+
+
+@pytest.mark.django_db
+def test_the_sweep_keeps_a_letter_the_officer_already_prepared(catalogue, offices, staff):
+    from dossiers.services import dossier_apologise
+
+    dossier = dossier_for(
+        catalogue, offices, due_at=at(2026, 4, 29, 16), assigned_to=staff["officer"]
+    )
+    with time_machine.travel(at(2026, 4, 29, 9), tick=False):
+        dossier_apologise(
+            dossier=dossier,
+            actor=staff["officer"],
+            reason="Chờ kết quả giám định",
+            new_due_at=at(2026, 5, 8, 10),
+        )
+
+    assert sla.sla_sweep_overdue(now=at(2026, 4, 29, 16, 5)) == 1
+    flagged = Dossier.objects.get(pk=dossier.pk)
+    assert flagged.overdue_flagged_at == at(2026, 4, 29, 16, 5)
+    # Still the officer's letter, waiting for the leader: not replaced by a fresh draft.
+    assert flagged.apology_prepared_by == staff["officer"]
+    assert flagged.apology_draft_due_at == at(2026, 5, 8, 10)
+    assert flagged.apology_draft_reason == "Chờ kết quả giám định"
+    assert not flagged.events.filter(kind=EventKind.APOLOGY_DRAFTED).exists()
+    overdue = flagged.events.get(kind=EventKind.OVERDUE)
+    assert dt.datetime.fromisoformat(overdue.payload["apology_draft_due_at"]) == at(2026, 5, 8, 10)
 
 
 @pytest.mark.django_db
@@ -476,7 +528,7 @@ def test_the_officer_may_correct_the_draft_before_sending(
             reason="Chờ kết quả xác minh từ cơ sở y tế.",
         )
     assert sent.due_at == at(2026, 5, 8, 10)
-    apology = sent.events.get(kind=EventKind.TRANSITION, payload__action="apologise")
+    apology = sent.events.get(kind=EventKind.TRANSITION, payload__stage="signed")
     assert apology.reason == "Chờ kết quả xác minh từ cơ sở y tế."
     assert apology.actor == staff["leader"]
 

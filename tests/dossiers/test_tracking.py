@@ -232,12 +232,13 @@ def test_an_apology_is_named_on_the_public_timeline(client, dossier, hanoi):
 
     officer = UserFactory(role="processing_officer", office=hanoi)
     Dossier.objects.filter(pk=dossier.pk).update(assigned_to=officer)
-    dossier_apologise(
-        dossier=Dossier.objects.get(pk=dossier.pk),
-        actor=officer,
-        reason="Cần xác minh thêm với ông An",
-        new_due_at=dossier.due_at + dt.timedelta(days=2),
-    )
+    for actor in (officer, UserFactory(role="office_leader", office=hanoi)):  # prepare, sign
+        dossier_apologise(
+            dossier=Dossier.objects.get(pk=dossier.pk),
+            actor=actor,
+            reason="Cần xác minh thêm với ông An",
+            new_due_at=dossier.due_at + dt.timedelta(days=2),
+        )
 
     page = _post(client, dossier.code, "2345").text
 

@@ -424,3 +424,55 @@ def test_worklist_keyset_pagination_visits_every_row_once(catalogue, offices, st
         cursor = page.next_cursor
     assert sorted(seen) == sorted(created)
     assert len(seen) == len(set(seen))
+
+
+@pytest.mark.django_db
+def test_the_officer_prepares_the_apology_and_the_leader_signs_it_on_the_page(
+    catalogue, offices, staff, client, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(at(2026, 12, 2, 9), tick=False):
+        dossier = make_dossier(
+            procedure=catalogue["sickness-benefit"],
+            state=S.IN_PROCESSING,
+            office=offices[1],
+            assigned_to=staff["officer"],
+            due_in_days=1,
+        )
+    url = f"/dossiers/d/{dossier.reference}/"
+    form = {"new_due": "2026-12-08T10:00", "reason": "Chờ xác minh với đơn vị cũ"}
+
+    client.force_login(staff["officer"])
+    with (
+        time_machine.travel(at(2026, 12, 2, 10), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(f"{url}act/apologise/", {**form, "revision": dossier.revision})
+        page = client.get(url).content.decode()
+    prepared = Dossier.objects.get(pk=dossier.pk)
+    assert prepared.due_at == dossier.due_at  # nothing moves before the leader signs
+    assert not prepared.slips.exists()
+    assert 'data-testid="apology-prepared"' in page
+    assert staff["officer"].display_name in page
+    # The office's leaders are told a letter awaits their signature.
+    from notifications.models import Notification
+
+    told = Notification.objects.get(recipient=staff["leader"], channel="inbox")
+    assert told.subject == f"Hồ sơ {dossier.code}: phiếu xin lỗi chờ lãnh đạo ký"
+    assert "08/12/2026" in told.body
+
+    client.force_login(staff["leader"])
+    with time_machine.travel(at(2026, 12, 2, 11), tick=False):
+        page = client.get(url).content.decode()
+    assert "Ký và phát hành phiếu xin lỗi" in page
+    assert 'value="2026-12-08T10:00"' in page  # prefilled from what the officer prepared
+    with (
+        time_machine.travel(at(2026, 12, 2, 11), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(f"{url}act/apologise/", {**form, "revision": prepared.revision})
+    signed = Dossier.objects.get(pk=dossier.pk)
+    assert signed.due_at == at(2026, 12, 8, 10)
+    assert signed.apology_issued_at == at(2026, 12, 2, 11)
+    letter = signed.slips.get(kind="apology")
+    assert letter.event.actor == staff["leader"]
+    assert letter.event.payload["prepared_by_id"] == staff["officer"].pk
