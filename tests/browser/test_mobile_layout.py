@@ -3,12 +3,17 @@
 For each phone width a fresh browser context (touch, 2x pixels) walks the pages a citizen
 sees, anonymous first, then signed in: the catalogue, the tracker, the filing wizard of a
 draft with real uploads, a submitted dossier whose documents were digitised (thumbnails),
-the inbox and the rating of a returned dossier. On each page a script measures the layout:
+one awaiting a supplement, the inbox and the rating of a returned dossier; the sign-up form
+and the tracker are also seen with their error messages. On each page a script measures:
 
-1. the page is no wider than the viewport, and no element sticks out past its right edge
-   (except inside a `.table-scroll` container, which scrolls sideways by design);
+1. the page is no wider than the viewport (nor zoomed out to fit), and no element or text
+   sticks out past its right edge (except inside a `.table-scroll` container, which scrolls
+   sideways by design);
 2. no two visible boxes (images, buttons, fields, button links, table cells, cards, list
-   items) intersect by more than 1 px unless one contains the other.
+   items) intersect by more than 1 px unless one contains the other;
+3. card lists show no bullet or gutter, and no table cell is squeezed to a word per line.
+
+The dossier page is also measured on a desktop, where the floated thumbnails overlapped too.
 
 Every problem found on every page is reported at once. Nothing asserted depends on the date:
 dates are printed in fixed-width formats, and the clock is not pinned because the browser
@@ -239,8 +244,16 @@ def citizen_files(catalogue, offices):
         applicant=citizen,
         returned_at=timezone.now(),
     )
+    supplement = make_dossier(
+        procedure=procedure,
+        state=DossierState.SUPPLEMENT_REQUESTED,
+        office=offices[1],
+        applicant=citizen,
+        supplement_reason="Thiếu giấy ra viện có xác nhận của bệnh viện nơi điều trị nội trú.",
+    )
     return {
         "citizen": citizen,
+        "supplement": supplement,
         "procedure": procedure,
         "draft": draft(),
         "submitted": submitted,
@@ -320,7 +333,15 @@ def test_citizen_pages_fit_a_phone_without_overflow_or_overlap(
         walk.visit("procedure", reverse("procedures:detail", args=[slug]))
         walk.visit("login", reverse("accounts:login"))
         walk.visit("signup", reverse("accounts:signup"))
+        page.locator("main button[type=submit]").click()  # empty: every field says why
+        expect(page.locator("main .errorlist").first).to_be_visible()
+        walk.measure("signup-errors")
         walk.visit("tracker", reverse("tracking:track"))
+        page.locator("#id_code").fill("000.00.01.G12-261124-9999")
+        page.locator("#id_id_last4").fill("0000")
+        page.get_by_test_id("track-form").locator("button[type=submit]").click()
+        expect(page.get_by_test_id("track-error")).to_be_visible()
+        walk.measure("tracker-not-found")
         page.locator("#id_code").fill(submitted.code)
         page.locator("#id_id_last4").fill(files["citizen"].national_id[-4:])
         page.get_by_test_id("track-form").locator("button[type=submit]").click()
@@ -343,6 +364,11 @@ def test_citizen_pages_fit_a_phone_without_overflow_or_overlap(
         _thumbnails_shown(page)
         expect(page.get_by_test_id("timeline")).to_be_visible()
         expect(page.get_by_test_id("slip-download")).to_be_visible()
+        supplement = files["supplement"]
+        walk.visit("supplement", reverse("dossiers:detail", args=[supplement.reference]))
+        expect(
+            page.get_by_test_id("supplement-request").locator("input[type=file]")
+        ).to_be_visible()
         walk.visit("inbox", reverse("notifications:inbox"))
         expect(page.get_by_test_id("inbox")).to_be_visible()
         walk.visit("returned-dossier", reverse("dossiers:detail", args=[returned.reference]))
