@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import User
 from procedures.models import DocumentComponent
 
-from .constants import DossierState
+from .constants import OPEN_STATES, DossierState
 from .models import Dossier, DossierDocument
 
 
@@ -235,3 +236,21 @@ def book_processing_units(dossier: Dossier) -> list[str]:
         if handover.unit not in units:
             units.append(handover.unit)
     return units
+
+
+def dossier_holder(dossier: Dossier) -> str:
+    """Who holds the dossier now, in words an officer reads on its page ("" once closed)."""
+    state = dossier.state
+    if state == DossierState.SUBMITTED:
+        return str(_("The one-stop desk: to be received"))
+    if state == DossierState.SUPPLEMENT_REQUESTED:
+        return str(_("The applicant: the supplement is awaited"))
+    if state == DossierState.AWAITING_SIGNATURE:
+        return str(_("The office's leaders: awaiting signature"))
+    if state == DossierState.PROCESSED:
+        return str(_("The one-stop desk: the result is to be returned"))
+    if dossier.assigned_to_id is not None and state in OPEN_STATES:
+        return dossier.assigned_to.display_name
+    if state == DossierState.RECEIVED:
+        return str(_("The one-stop desk: no officer has taken it yet"))
+    return ""

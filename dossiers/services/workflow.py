@@ -412,6 +412,33 @@ def _assign(locked: Dossier, *, officer: User, by: User) -> None:
     )
 
 
+def can_take(user: User, dossier: Dossier) -> bool:
+    """A processing officer of the competent office may take a received dossier nobody
+    holds yet (and so start processing it) without waiting for a leader's assignment."""
+    return (
+        user.role == Role.PROCESSING_OFFICER
+        and _at_competent_office(user, dossier)
+        and dossier.state == DossierState.RECEIVED
+        and dossier.assigned_to_id is None
+    )
+
+
+def dossier_take(*, dossier: Dossier, officer: User, revision: int | None = None) -> Dossier:
+    """The officer takes this received, unassigned dossier and starts processing it."""
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if revision is not None and revision != locked.revision:
+            raise DossierConflict()
+        if officer.role != Role.PROCESSING_OFFICER or not _at_competent_office(officer, locked):
+            raise NotAllowed()
+        if locked.assigned_to_id is not None:
+            raise DossierError(_("Another officer already holds this dossier."))
+        if locked.state != DossierState.RECEIVED:
+            raise NotAllowed(_("This action is not possible in the dossier's current state."))
+        _assign(locked, officer=officer, by=officer)
+    return Dossier.objects.get(pk=locked.pk)
+
+
 def dossier_take_next(*, officer: User) -> Dossier | None:
     """Assign the officer the received, unassigned dossier of the office that is due first."""
     if officer.role != Role.PROCESSING_OFFICER or officer.office_id is None:

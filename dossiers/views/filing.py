@@ -27,6 +27,7 @@ from ..selectors import (
     applicant_accommodations,
     citizen_dossiers,
     documents_by_component,
+    dossier_holder,
     draft_expiry_status,
 )
 from ..services import (
@@ -34,6 +35,7 @@ from ..services import (
     available_actions,
     can_add_documents,
     can_edit_draft,
+    can_take,
     can_withdraw_in_person,
     dossier_counter_receive,
     dossier_document_add,
@@ -385,6 +387,8 @@ def detail(request, reference):
             "rating_panel": rating_panel_context(user=request.user, dossier=dossier),
             "applicant_needs": [] if is_citizen else applicant_accommodations(dossier),
             "can_withdraw_in_person": can_withdraw_in_person(request.user, dossier),
+            "can_take": can_take(request.user, dossier),
+            "holder": "" if is_citizen else dossier_holder(dossier),
             "refused_at_counter": dossier.state == DossierState.REFUSED
             and dossier.received_at is None
             and dossier.channel == Channel.COUNTER,

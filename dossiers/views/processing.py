@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.constants import STAFF_ROLES, Role
@@ -32,11 +33,14 @@ from ..services import (
     dossier_sign,
     dossier_stop,
     dossier_supply,
+    dossier_take,
     dossier_take_next,
     dossier_withdraw,
 )
 from ..worklist import WorklistQuery, default_tab, worklist
 from .common import get_visible_dossier
+
+OTHER_ACTION_LABELS = {"assign": _lazy("Assigned"), "take": _lazy("Taken: it is now yours")}
 
 
 def _staff_required(request):
@@ -138,6 +142,8 @@ def _run_action(request, dossier, action: str):
         "stop": lambda: dossier_stop(leader=user, reason=reason, **common),
         "withdraw": lambda: dossier_withdraw(citizen=user, reason=reason, **common),
     }
+    if action == "take":
+        return dossier_take(officer=user, **common)
     if action == "assign":
         officer = User.objects.filter(pk=post.get("officer") or 0).first()
         if officer is None:
@@ -150,7 +156,7 @@ def _run_action(request, dossier, action: str):
 @require_POST
 def act(request, reference, action):
     dossier = get_visible_dossier(request, reference)
-    if action not in ACTIONS and action != "assign":
+    if action not in ACTIONS and action not in ("assign", "take"):
         raise Http404
     try:
         _run_action(request, dossier, action)
@@ -159,6 +165,6 @@ def act(request, reference, action):
         status_page = redirect("dossiers:detail", reference=dossier.reference)
         status_page.status_code = 303
         return status_page
-    label = ACTIONS[action].label if action in ACTIONS else _("Assigned")
+    label = ACTIONS[action].label if action in ACTIONS else OTHER_ACTION_LABELS[action]
     messages.success(request, _("Done: %(action)s.") % {"action": label})
     return redirect("dossiers:detail", reference=dossier.reference)

@@ -13,7 +13,7 @@ from django.utils import translation
 from accounts.constants import Role
 from dossiers.constants import DossierState as S
 from dossiers.constants import Timeliness
-from dossiers.exceptions import DossierConflict, DossierError
+from dossiers.exceptions import DossierConflict, DossierError, NotAllowed
 from dossiers.models import Dossier
 from dossiers.services import (
     dossier_apologise,
@@ -476,3 +476,72 @@ def test_the_officer_prepares_the_apology_and_the_leader_signs_it_on_the_page(
     letter = signed.slips.get(kind="apology")
     assert letter.event.actor == staff["leader"]
     assert letter.event.payload["prepared_by_id"] == staff["officer"].pk
+
+
+@pytest.mark.django_db
+def test_an_officer_takes_a_received_dossier_from_its_page(client, catalogue, offices, staff):
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"], state=S.RECEIVED, office=offices[1]
+    )
+    client.force_login(staff["officer"])
+
+    page = client.get(f"/dossiers/d/{dossier.reference}/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert 'data-testid="action-take"' in page
+    assert "no officer has taken it yet" in page
+
+    response = client.post(
+        f"/dossiers/d/{dossier.reference}/act/take/", {"revision": dossier.revision}
+    )
+
+    dossier.refresh_from_db()
+    assert response.status_code == 302
+    assert dossier.state == S.IN_PROCESSING
+    assert dossier.assigned_to == staff["officer"]
+    page = client.get(f"/dossiers/d/{dossier.reference}/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert 'data-testid="action-take"' not in page
+    held_by = page.split('data-testid="held-by">', 1)[1].split("</dd>", 1)[0]
+    assert held_by == staff["officer"].display_name
+
+
+@pytest.mark.django_db
+def test_a_taken_dossier_is_not_taken_twice_nor_by_another_office(catalogue, offices, staff):
+    from dossiers.services import dossier_take
+
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"], state=S.RECEIVED, office=offices[1]
+    )
+    elsewhere = UserFactory(role=Role.PROCESSING_OFFICER, office=offices[79])
+    with pytest.raises(NotAllowed):
+        dossier_take(dossier=dossier, officer=elsewhere)
+    with pytest.raises(NotAllowed):
+        dossier_take(dossier=dossier, officer=staff["leader"])
+
+    dossier_take(dossier=dossier, officer=staff["officer"])
+    with pytest.raises(DossierError):
+        dossier_take(dossier=dossier, officer=staff["officer2"])
+    dossier.refresh_from_db()
+    assert dossier.assigned_to == staff["officer"]
+    assert dossier.handovers.get().received_by == staff["officer"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (S.SUBMITTED, "to be received"),
+        (S.SUPPLEMENT_REQUESTED, "the supplement is awaited"),
+        (S.AWAITING_SIGNATURE, "awaiting signature"),
+        (S.PROCESSED, "the result is to be returned"),
+        (S.RETURNED, None),
+    ],
+)
+def test_the_page_says_who_holds_the_dossier(client, catalogue, offices, staff, state, expected):
+    dossier = make_dossier(procedure=catalogue["sickness-benefit"], state=state, office=offices[1])
+    client.force_login(staff["counter"])
+
+    page = client.get(f"/dossiers/d/{dossier.reference}/", HTTP_ACCEPT_LANGUAGE="en").text
+
+    if expected is None:
+        assert 'data-testid="held-by"' not in page
+    else:
+        assert expected in page.split('data-testid="held-by">', 1)[1].split("</dd>", 1)[0]
