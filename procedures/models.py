@@ -61,6 +61,14 @@ class Procedure(BilingualMixin, models.Model):
         default=CompetentOffice.PERSON_PROVINCE,
     )
     is_published = models.BooleanField(_("published"), default=True)
+    is_demo = models.BooleanField(
+        _("demonstration only"),
+        default=False,
+        help_text=_(
+            "A made-up procedure loaded by the demo data only: never in the catalogue, "
+            "the API or the dashboards."
+        ),
+    )
     ordering = models.PositiveSmallIntegerField(_("ordering"), default=100)
 
     class Meta:
@@ -116,6 +124,15 @@ class ProcedureVersion(BilingualMixin, models.Model):
         blank=True,
         help_text=_("A shorter VSS target in the same unit, e.g. 2 working days for HI cards."),
     )
+    verification_time_limit = models.PositiveSmallIntegerField(
+        _("time limit when verification is needed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A longer statutory limit in the same unit that applies when the officer records "
+            "that verification is needed, e.g. 45 days for an SI book re-issue."
+        ),
+    )
     due_soon_hours = models.PositiveSmallIntegerField(
         _("warn officers this many working hours before the deadline"), default=8
     )
@@ -150,6 +167,11 @@ class ProcedureVersion(BilingualMixin, models.Model):
                 condition=Q(internal_target__isnull=True)
                 | Q(internal_target__lte=models.F("time_limit")),
                 name="procedures_version_target_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(verification_time_limit__isnull=True)
+                | Q(verification_time_limit__gt=models.F("time_limit")),
+                name="procedures_version_verification_limit_longer",
             ),
         ]
 

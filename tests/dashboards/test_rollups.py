@@ -64,7 +64,9 @@ def test_a_day_is_rolled_up_by_key_with_each_count_dated_by_its_own_event(
     assert (counter.received, counter.decided, counter.returned) == (1, 0, 0)
 
 
-def test_cross_boundary_and_ineligible_procedures(dataset, offices, base_office, catalogue):
+def test_cross_boundary_and_ineligible_procedures(
+    dataset, offices, base_office, catalogue, inspection_procedure
+):
     daily_rollup_refresh(day=dt.date(2026, 11, 3))
     daily_rollup_refresh(day=dt.date(2026, 11, 4))
     ivan = _rows(dt.date(2026, 11, 3))[
@@ -72,7 +74,7 @@ def test_cross_boundary_and_ineligible_procedures(dataset, offices, base_office,
     ]
     assert (ivan.received, ivan.received_cross_boundary) == (1, 1)
     inspection = _rows(dt.date(2026, 11, 4))[
-        (offices[1].pk, offices[1].pk, catalogue["demo-field-inspection"].pk, "counter")
+        (offices[1].pk, offices[1].pk, inspection_procedure.pk, "counter")
     ]
     assert (inspection.received, inspection.boundary_eligible) == (1, False)
 
