@@ -97,6 +97,7 @@ class EventKind(models.TextChoices):
     CREATED = "created", _("Draft created")
     SAVED = "saved", _("Draft saved")
     HANDED_OVER = "handed_over", _("Draft handed over")
+    VERSION_CHANGED = "version_changed", _("Procedure rules updated")
     SUBMITTED = "submitted", _("Submitted")
     RECEIVED = "received", _("Received")
     TRANSITION = "transition", _("State changed")

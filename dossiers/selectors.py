@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from accounts.constants import Role
 from accounts.models import User
-from procedures.models import DocumentComponent
+from procedures.models import DocumentComponent, ProcedureVersion
+from procedures.selectors import VersionDifferences, version_differences
 
-from .constants import DossierState
+from .constants import DossierState, EventKind
 from .models import Dossier, DossierDocument
 
 
@@ -121,3 +122,22 @@ def applicant_accommodations(dossier: Dossier) -> list[str]:
     if not national_id:
         return []
     return list(letter_preferences(national_id=national_id)["needs"])
+
+
+def draft_version_change(dossier: Dossier) -> VersionDifferences | None:
+    """What changed since a draft was opened, when a newer version came into force since.
+
+    Compares the version the draft was opened under (its first `version_changed` event)
+    with the one it is under now; None when nothing changed or the dossier is filed.
+    """
+    if dossier.state != DossierState.DRAFT:
+        return None
+    first = (
+        dossier.events.filter(kind=EventKind.VERSION_CHANGED).order_by("created_at", "id").first()
+    )
+    if first is None:
+        return None
+    old = ProcedureVersion.objects.filter(pk=first.payload.get("from_version")).first()
+    if old is None or old.pk == dossier.version_id:
+        return None
+    return version_differences(old=old, new=dossier.version) or None
