@@ -108,6 +108,7 @@ class EventKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Deadline approaching")
     OVERDUE = "overdue", _("Deadline passed")
     APOLOGY_DRAFTED = "apology_drafted", _("Apology letter drafted")
+    VERIFICATION_NEEDED = "verification_needed", _("Verification needed: longer time limit")
     RATED = "rated", _("Service rated")
 
 

@@ -19,6 +19,7 @@ from .intake import (
     drafts_purge_expired,
     event_append,
 )
+from .verification import can_record_verification, dossier_verification_record
 from .workflow import (
     ACTIONS,
     available_actions,
@@ -42,6 +43,8 @@ from .workflow import (
 )
 
 __all__ = [
+    "can_record_verification",
+    "dossier_verification_record",
     "idempotency_records_purge",
     "ACTIONS",
     "ReceiptLine",

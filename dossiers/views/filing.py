@@ -34,6 +34,7 @@ from ..services import (
     available_actions,
     can_add_documents,
     can_edit_draft,
+    can_record_verification,
     dossier_counter_receive,
     dossier_document_add,
     dossier_document_remove,
@@ -398,6 +399,8 @@ def detail(request, reference):
             "events": events,
             "slips": slips,
             "actions": available_actions(request.user, dossier),
+            "can_record_verification": not is_citizen
+            and can_record_verification(request.user, dossier),
             "can_add_documents": can_add_documents(request.user, dossier),
             "officers": _office_officers(request.user),
             "handovers": dossier.handovers.select_related("given_by", "received_by")

@@ -33,6 +33,7 @@ from ..services import (
     dossier_stop,
     dossier_supply,
     dossier_take_next,
+    dossier_verification_record,
     dossier_withdraw,
 )
 from ..worklist import TABS, WorklistQuery, worklist
@@ -140,6 +141,8 @@ def _run_action(request, dossier, action: str):
         "stop": lambda: dossier_stop(leader=user, reason=reason, **common),
         "withdraw": lambda: dossier_withdraw(citizen=user, reason=reason, **common),
     }
+    if action == "verification":
+        return dossier_verification_record(officer=user, reason=reason, **common)
     if action == "assign":
         officer = User.objects.filter(pk=post.get("officer") or 0).first()
         if officer is None:
@@ -152,7 +155,7 @@ def _run_action(request, dossier, action: str):
 @require_POST
 def act(request, reference, action):
     dossier = get_visible_dossier(request, reference)
-    if action not in ACTIONS and action != "assign":
+    if action not in ACTIONS and action not in ("assign", "verification"):
         raise Http404
     try:
         _run_action(request, dossier, action)
@@ -161,6 +164,7 @@ def act(request, reference, action):
         status_page = redirect("dossiers:detail", reference=dossier.reference)
         status_page.status_code = 303
         return status_page
-    label = ACTIONS[action].label if action in ACTIONS else _("Assigned")
+    others = {"assign": _("Assigned"), "verification": _("Verification needed: longer time limit")}
+    label = ACTIONS[action].label if action in ACTIONS else others[action]
     messages.success(request, _("Done: %(action)s.") % {"action": label})
     return redirect("dossiers:detail", reference=dossier.reference)
