@@ -105,7 +105,11 @@ class Procedure(BilingualMixin, models.Model):
 
 
 class ProcedureVersion(BilingualMixin, models.Model):
-    """The rules of a procedure as in force from a date. Dossiers keep the version they got."""
+    """The rules of a procedure as in force from a date.
+
+    A dossier is governed by the version in force on the day it is received (drafts are
+    re-bound at submission or counter reception) and keeps it afterwards.
+    """
 
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="versions"

@@ -132,7 +132,11 @@ def dossier_draft_create(
     applicant: User | None = None,
     applicant_details: dict[str, Any] | None = None,
 ) -> Dossier:
-    """Start a draft under the version in force today, prefilled with what VSS knows."""
+    """Start a draft under the version in force today, prefilled with what VSS knows.
+
+    The version is provisional: submission and counter reception re-bind the dossier to the
+    version in force on the day it is received.
+    """
     if channel not in procedure.channels:
         raise IntakeRefused(_("This procedure cannot be filed through this channel."))
     office = None
