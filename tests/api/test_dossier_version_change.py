@@ -46,3 +46,22 @@ def test_api_submit_under_new_rules_answers_problem_json_then_accepts_the_new_do
     assert body["state"] == "submitted"
     dossier.refresh_from_db(fields=["due_at"])
     assert dossier.due_at == add_time_limit(SUBMITTED, 5, "working_days")
+
+
+def test_api_upload_of_a_document_the_new_version_asks_for_moves_the_draft(
+    citizen_client, citizen, catalogue
+):
+    with time_machine.travel(OPENED, tick=False):
+        dossier = hi_card_draft(catalogue, citizen)
+    new = publish_new_rules(dossier.procedure, new_field=False)
+
+    with time_machine.travel(SUBMITTED, tick=False):
+        upload = citizen_client.post(
+            f"/api/v1/dossiers/{dossier.reference}/documents/",
+            {"component": "portrait_photo", "file": pdf_upload("anh.pdf")},
+            format="multipart",
+        )
+
+    assert upload.status_code == 201, upload.content
+    dossier.refresh_from_db(fields=["version"])
+    assert dossier.version == new

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from dashboards.forms import DashboardFilterForm
 from dashboards.models import DailyRollup
 from dashboards.selectors import Filters, Scope
 from dashboards.selectors.figures import overdue_now
@@ -43,3 +44,11 @@ def test_demo_dossiers_are_left_out_of_rollups_and_overdue_counts(demo_catalogue
     rows = DailyRollup.objects.filter(day=dt.date(2026, 11, 4))
     assert [r.procedure_id for r in rows] == [demo_catalogue["hi-card-reissue-exchange"].pk]
     assert overdue == 1
+
+
+def test_dashboard_filters_do_not_offer_the_demo_procedure(demo_catalogue):
+    form = DashboardFilterForm({}, scope=Scope(level="national"), today=dt.date(2026, 11, 20))
+
+    offered = set(form.fields["procedure"].queryset.values_list("slug", flat=True))
+    assert "demo-field-inspection" not in offered
+    assert "sickness-benefit" in offered
