@@ -59,6 +59,17 @@ def version_in_force(*, procedure: Procedure, on: dt.date | None = None) -> Proc
     return version
 
 
+def version_in_force_id(*, procedure_id: int, on: dt.date) -> int | None:
+    """The id of the version in force on a day (one small query), or None."""
+    return (
+        ProcedureVersion.objects.filter(procedure_id=procedure_id, effective_from__lte=on)
+        .exclude(effective_to__lt=on)
+        .order_by("-effective_from")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def procedure_detail(*, slug: str) -> Procedure:
     return Procedure.objects.get(slug=slug, is_published=True, is_demo=False)
 

@@ -26,7 +26,7 @@ from offices.models import Office
 from offices.selectors import provincial_office_for
 from procedures.models import DocumentComponent, Procedure
 from procedures.schema import localized
-from procedures.selectors import NoVersionInForce, version_in_force
+from procedures.selectors import NoVersionInForce, version_in_force, version_in_force_id
 from workdays.services import add_time_limit
 
 from ..codes import dossier_code_next
@@ -428,10 +428,14 @@ def dossier_draft_rebind(*, dossier: Dossier, actor: User | None = None) -> Doss
 
     The wizard and the API call it when a draft is resumed or submitted, so the applicant
     fills in, and sees, what the version in force asks (and what changed, from the
-    `version_changed` event). Drafts that are not editable any more are left alone.
+    `version_changed` event). Filed dossiers are left alone, and so is a draft when no
+    version is in force today (submission then refuses it with the reason).
     """
     if dossier.state != DossierState.DRAFT:
         return dossier
+    in_force = version_in_force_id(procedure_id=dossier.procedure_id, on=timezone.localdate())
+    if in_force is None or in_force == dossier.version_id:
+        return dossier  # the usual case: no lock, no write
     with transaction.atomic():
         locked = _lock(dossier)
         if locked.state != DossierState.DRAFT:
@@ -585,8 +589,10 @@ def dossier_counter_receive(
                 )
                 % {"office": competent.name}
             )
-        # Ticked lines name the components the officer saw; they follow them by code.
+        # Ticked lines name the components the officer saw (of this procedure, possibly of
+        # the version the draft was opened under): they follow them by code.
         components = {c.code: c for c in locked.version.components.all()}
+        own_versions = set(locked.procedure.versions.values_list("pk", flat=True))
         PaperReceipt.objects.filter(dossier=locked).delete()
         PaperReceipt.objects.bulk_create(
             PaperReceipt(
@@ -596,7 +602,9 @@ def dossier_counter_receive(
                 quantity=line.quantity,
             )
             for line in receipts
-            if line.quantity > 0 and line.component.code in components
+            if line.quantity > 0
+            and line.component.version_id in own_versions
+            and line.component.code in components
         )
         missing = dossier_missing_items(locked)
         if missing:

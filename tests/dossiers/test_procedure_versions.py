@@ -271,3 +271,14 @@ def test_submit_pressed_on_a_page_shown_under_the_old_rules_shows_the_change_fir
     dossier.refresh_from_db(fields=["state"])
     assert dossier.state == DossierState.DRAFT
     assert 'data-testid="version-change"' in response.content.decode()
+
+
+def test_counter_receipts_of_another_procedure_are_not_taken_for_this_one(catalogue, counter_hn):
+    with time_machine.travel(OPENED, tick=False):
+        dossier = counter_draft(catalogue, counter_hn, "hi-card-reissue-exchange", province=1)
+        other = counter_draft(catalogue, counter_hn, "si-book-reissue", province=1)
+        # Both procedures name a TK1-TS declaration: the other one's line is not this one's.
+        with pytest.raises(DossierIncomplete):
+            dossier_counter_receive(
+                dossier=dossier, officer=counter_hn, receipts=paper_lines(other)
+            )
