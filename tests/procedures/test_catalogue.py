@@ -114,3 +114,39 @@ def test_seed_demo_loads_the_demo_procedure_outside_the_catalogue(client):
     assert demo.slug not in {item["slug"] for item in api_list["results"]}
     assert api_list["count"] == len(TIME_LIMITS) - 1  # sickness has two versions
     assert api_detail.status_code == 404
+    # make run can still try the field-inspection rule at the counter.
+    from dossiers.views.counter import CounterStartForm
+
+    assert demo in CounterStartForm().fields["procedure"].queryset
+
+
+def test_migration_flags_a_demo_procedure_loaded_with_the_old_catalogue(catalogue, tmp_path):
+    """Databases loaded before: the demo came with the catalogue, re-issue had no 45 days."""
+    import importlib
+    import json
+
+    from django.apps import apps
+
+    from procedures.services import DEMO_CATALOGUE_PATH, catalogue_load
+
+    migration = importlib.import_module(
+        "procedures.migrations.0004_demo_flag_and_verification_limit"
+    )
+    old_demo = json.loads(DEMO_CATALOGUE_PATH.read_text(encoding="utf-8"))
+    for item in old_demo:
+        item.pop("is_demo")
+        item.pop("is_published")
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old_demo), encoding="utf-8")
+    catalogue_load(path=path)
+    ProcedureVersion.objects.filter(procedure__code="VSS-SIB-01").update(
+        verification_time_limit=None
+    )
+    assert Procedure.objects.get(code="VSS-DEMO-01").is_published
+
+    migration.mark_demo_and_reissue_limit(apps, None)
+
+    demo = Procedure.objects.get(code="VSS-DEMO-01")
+    assert (demo.is_demo, demo.is_published) == (True, False)
+    reissue = ProcedureVersion.objects.get(procedure__code="VSS-SIB-01")
+    assert reissue.verification_time_limit == 45
