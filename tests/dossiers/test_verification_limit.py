@@ -98,3 +98,23 @@ def test_officer_records_verification_from_the_dossier_page(client, catalogue, c
     assert response.status_code == 302
     assert "17/12/2026" in after
     assert 'data-testid="action-verification"' not in after
+
+
+def test_api_action_records_verification_and_refuses_a_second_time(catalogue, counter_hn, staff):
+    from rest_framework.test import APIClient
+
+    dossier = _in_processing(catalogue, counter_hn, staff, "si-book-reissue")
+    api = APIClient()
+    api.force_login(staff["officer"])
+    url = f"/api/v1/dossiers/{dossier.code}/actions/verification/"
+
+    with time_machine.travel(LATER, tick=False):
+        done = api.post(url, {"reason": "Xác minh quá trình đóng"}, format="json")
+        again = api.post(url, {"reason": "Lần nữa"}, format="json")
+        missing_reason = api.post(url, {}, format="json")
+
+    assert done.status_code == 200, done.content
+    assert done.json()["due_at"].startswith("2026-12-17T09:00")
+    assert again.status_code == 400
+    assert again["Content-Type"].startswith("application/problem+json")
+    assert missing_reason.status_code == 400
