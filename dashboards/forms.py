@@ -71,9 +71,11 @@ class DashboardFilterForm(forms.Form):
                 .only("pk", "name", "province_code")
                 .order_by("province_code", "kind", "name")
             )
-        self.fields["procedure"].queryset = Procedure.objects.only(
-            "pk", "name_vi", "name_en", "ordering"
-        ).order_by("ordering", "name_vi")
+        self.fields["procedure"].queryset = (
+            Procedure.objects.filter(is_demo=False)  # demo procedures (seed_demo only)
+            .only("pk", "name_vi", "name_en", "ordering")
+            .order_by("ordering", "name_vi")
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -227,7 +227,9 @@ _RATING_KEY = tuple(f"dossier__{k}" for k in _KEY)
 
 
 def _rated(start, end, office_id, rows) -> None:
-    qs = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
+    qs = Rating.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
+        dossier__procedure__is_demo=True
+    )
     if office_id is not None:
         qs = qs.filter(dossier__competent_office_id=office_id)
     qs = (
@@ -253,7 +255,8 @@ def _rated(start, end, office_id, rows) -> None:
 
 def _compute_day(day: dt.date, office_id: int | None = None) -> list[DailyRollup]:
     start, end = local_day_bounds(day)
-    base = Dossier.objects.all()
+    # Demo procedures (seed_demo only) never count in figures, exports or open data.
+    base = Dossier.objects.exclude(procedure__is_demo=True)
     if office_id is not None:
         base = base.filter(competent_office_id=office_id)
     rows = _Rows()

@@ -101,6 +101,7 @@ class EventKind(models.TextChoices):
     CREATED = "created", _("Draft created")
     SAVED = "saved", _("Draft saved")
     HANDED_OVER = "handed_over", _("Draft handed over")
+    VERSION_CHANGED = "version_changed", _("Procedure rules updated")
     SUBMITTED = "submitted", _("Submitted")
     RECEIVED = "received", _("Received")
     TRANSITION = "transition", _("State changed")
@@ -111,6 +112,7 @@ class EventKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Deadline approaching")
     OVERDUE = "overdue", _("Deadline passed")
     APOLOGY_DRAFTED = "apology_drafted", _("Apology letter drafted")
+    VERIFICATION_NEEDED = "verification_needed", _("Verification needed: longer time limit")
     RATED = "rated", _("Service rated")
 
 

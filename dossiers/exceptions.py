@@ -27,9 +27,18 @@ class DossierIncomplete(DossierError):
     code = "incomplete"
     status = 422
 
-    def __init__(self, missing: list[str]):
+    def __init__(self, missing: list[str], *, version_changed: bool = False):
         self.missing = missing
-        super().__init__(_("The dossier is not complete yet. Still missing:"))
+        self.version_changed = version_changed
+        if version_changed:
+            super().__init__(
+                _(
+                    "The procedure's rules changed since this draft was started and the "
+                    "dossier is not complete under the rules in force. Still missing:"
+                )
+            )
+        else:
+            super().__init__(_("The dossier is not complete yet. Still missing:"))
 
 
 class IntakeRefused(DossierError):

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import User
-from procedures.models import DocumentComponent
+from procedures.models import DocumentComponent, ProcedureVersion
+from procedures.selectors import VersionDifferences, version_differences
 
-from .constants import OPEN_STATES, DossierState
+from .constants import OPEN_STATES, DossierState, EventKind
 from .models import Dossier, DossierDocument
 
 
@@ -254,3 +255,22 @@ def dossier_holder(dossier: Dossier) -> str:
     if state == DossierState.RECEIVED:
         return str(_("The one-stop desk: no officer has taken it yet"))
     return ""
+
+
+def draft_version_change(dossier: Dossier) -> VersionDifferences | None:
+    """What changed since a draft was opened, when a newer version came into force since.
+
+    Compares the version the draft was opened under (its first `version_changed` event)
+    with the one it is under now; None when nothing changed or the dossier is filed.
+    """
+    if dossier.state != DossierState.DRAFT:
+        return None
+    first = (
+        dossier.events.filter(kind=EventKind.VERSION_CHANGED).order_by("created_at", "id").first()
+    )
+    if first is None:
+        return None
+    old = ProcedureVersion.objects.filter(pk=first.payload.get("from_version")).first()
+    if old is None or old.pk == dossier.version_id:
+        return None
+    return version_differences(old=old, new=dossier.version) or None

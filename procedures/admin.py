@@ -73,6 +73,7 @@ class ProcedureAdminForm(forms.ModelForm):
             "field_inspection",
             "competent_office",
             "is_published",
+            "is_demo",
             "ordering",
         )
 
@@ -146,6 +147,7 @@ class ProcedureVersionAdminForm(forms.ModelForm):
             "time_limit",
             "time_limit_unit",
             "internal_target",
+            "verification_time_limit",
             "due_soon_hours",
             "step_appraisal",
             "step_leader_signature",
@@ -211,7 +213,15 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         (_("Legal basis"), {"fields": ("legal_basis_vi", "legal_basis_en")}),
         (
             _("Time limit"),
-            {"fields": ("time_limit", "time_limit_unit", "internal_target", "due_soon_hours")},
+            {
+                "fields": (
+                    "time_limit",
+                    "time_limit_unit",
+                    "internal_target",
+                    "verification_time_limit",
+                    "due_soon_hours",
+                )
+            },
         ),
         (
             _("Workflow"),
@@ -323,6 +333,7 @@ def _copy_of(source: ProcedureVersion, *, effective_from: dt.date) -> dict:
         "time_limit": source.time_limit,
         "time_limit_unit": source.time_limit_unit,
         "internal_target": source.internal_target,
+        "verification_time_limit": source.verification_time_limit,
         "due_soon_hours": source.due_soon_hours,
         "workflow": {
             "appraisal": source.step_appraisal,

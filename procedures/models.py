@@ -61,6 +61,14 @@ class Procedure(BilingualMixin, models.Model):
         default=CompetentOffice.PERSON_PROVINCE,
     )
     is_published = models.BooleanField(_("published"), default=True)
+    is_demo = models.BooleanField(
+        _("demonstration only"),
+        default=False,
+        help_text=_(
+            "A made-up procedure loaded by the demo data only: never in the catalogue, "
+            "the API or the dashboards."
+        ),
+    )
     ordering = models.PositiveSmallIntegerField(_("ordering"), default=100)
 
     class Meta:
@@ -97,7 +105,11 @@ class Procedure(BilingualMixin, models.Model):
 
 
 class ProcedureVersion(BilingualMixin, models.Model):
-    """The rules of a procedure as in force from a date. Dossiers keep the version they got."""
+    """The rules of a procedure as in force from a date.
+
+    A dossier is governed by the version in force on the day it is received (drafts are
+    re-bound at submission or counter reception) and keeps it afterwards.
+    """
 
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="versions"
@@ -115,6 +127,15 @@ class ProcedureVersion(BilingualMixin, models.Model):
         null=True,
         blank=True,
         help_text=_("A shorter VSS target in the same unit, e.g. 2 working days for HI cards."),
+    )
+    verification_time_limit = models.PositiveSmallIntegerField(
+        _("time limit when verification is needed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A longer statutory limit in the same unit that applies when the officer records "
+            "that verification is needed, e.g. 45 days for an SI book re-issue."
+        ),
     )
     due_soon_hours = models.PositiveSmallIntegerField(
         _("warn officers this many working hours before the deadline"), default=8
@@ -150,6 +171,11 @@ class ProcedureVersion(BilingualMixin, models.Model):
                 condition=Q(internal_target__isnull=True)
                 | Q(internal_target__lte=models.F("time_limit")),
                 name="procedures_version_target_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(verification_time_limit__isnull=True)
+                | Q(verification_time_limit__gt=models.F("time_limit")),
+                name="procedures_version_verification_limit_longer",
             ),
         ]
 

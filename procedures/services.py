@@ -17,6 +17,10 @@ from .constants import Channel, FieldType, FileType, PrefillKey
 from .models import DocumentComponent, Procedure, ProcedureVersion
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "catalogue.json"
+# Made-up procedures for `make run` (e.g. one that needs a field inspection), loaded by
+# `seed_demo` only: unpublished and flagged `is_demo`, so never in the catalogue, the API
+# or the dashboards.
+DEMO_CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "demo.json"
 
 
 def _search_text(procedure: Procedure) -> str:
@@ -90,6 +94,7 @@ def procedure_version_create(
     effective_to: dt.date | None = None,
     legal_basis_en: str = "",
     internal_target: int | None = None,
+    verification_time_limit: int | None = None,
     due_soon_hours: int = 8,
     workflow: dict[str, bool] | None = None,
     fields: list[dict] | None = None,
@@ -132,6 +137,7 @@ def procedure_version_create(
             time_limit=time_limit,
             time_limit_unit=time_limit_unit,
             internal_target=internal_target,
+            verification_time_limit=verification_time_limit,
             due_soon_hours=due_soon_hours,
             step_appraisal=workflow.get("appraisal", True),
             step_leader_signature=workflow.get("leader_signature", True),
@@ -202,6 +208,8 @@ _PROCEDURE_KEYS = (
     "fee_vnd",
     "field_inspection",
     "competent_office",
+    "is_published",
+    "is_demo",
 )
 
 
@@ -239,6 +247,7 @@ def catalogue_load(*, path: Path = CATALOGUE_PATH) -> dict[str, int]:
                 time_limit=version["time_limit"],
                 time_limit_unit=version["time_limit_unit"],
                 internal_target=version.get("internal_target"),
+                verification_time_limit=version.get("verification_time_limit"),
                 due_soon_hours=version.get("due_soon_hours", 8),
                 workflow=version.get("workflow"),
                 fields=version.get("fields"),

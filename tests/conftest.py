@@ -43,3 +43,31 @@ def catalogue(db):
     from procedures.models import Procedure
 
     return {p.slug: p for p in Procedure.objects.all()}
+
+
+@pytest.fixture
+def demo_catalogue(catalogue):
+    """The catalogue plus the made-up demo procedures that `seed_demo` loads."""
+    from procedures.models import Procedure
+    from procedures.services import DEMO_CATALOGUE_PATH, catalogue_load
+
+    catalogue_load(path=DEMO_CATALOGUE_PATH)
+    return {p.slug: p for p in Procedure.objects.all()}
+
+
+@pytest.fixture
+def inspection_procedure(catalogue, tmp_path):
+    """A published procedure that needs a field inspection (the law allows them; no
+    published VSS procedure needs one yet), made from the demo procedure's data."""
+    import json
+
+    from procedures.models import Procedure
+    from procedures.services import DEMO_CATALOGUE_PATH, catalogue_load
+
+    item = json.loads(DEMO_CATALOGUE_PATH.read_text(encoding="utf-8"))[0]
+    item.update(code="TEST-INSP-01", slug="test-field-inspection", is_demo=False)
+    item["is_published"] = True
+    path = tmp_path / "inspection.json"
+    path.write_text(json.dumps([item]), encoding="utf-8")
+    catalogue_load(path=path)
+    return Procedure.objects.get(code="TEST-INSP-01")

@@ -38,11 +38,12 @@ class Scope:
         return Q()
 
     def dossier_q(self) -> Q:
+        real = Q(procedure__is_demo=False)  # demo procedures (seed_demo only) never count
         if self.level == OFFICE:
-            return Q(competent_office_id=self.office_id)
+            return real & Q(competent_office_id=self.office_id)
         if self.level == PROVINCE:
-            return Q(competent_office__province_code=self.province_code)
-        return Q()
+            return real & Q(competent_office__province_code=self.province_code)
+        return real
 
     def office_q(self) -> Q:
         """The offices whose figures the user may see."""

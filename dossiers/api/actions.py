@@ -39,6 +39,7 @@ from ..services import (
     dossier_stop,
     dossier_supply,
     dossier_take_next,
+    dossier_verification_record,
     dossier_withdraw,
 )
 from . import examples
@@ -257,6 +258,19 @@ SPECS = [
         "the office leader",
         "Phân công cán bộ xử lý",
         "Assign a processing officer",
+    ),
+    ActionSpec(
+        "verification",
+        ReasonInputSerializer,
+        lambda d, u, v, r: dossier_verification_record(
+            dossier=d, officer=u, reason=v["reason"], revision=r
+        ),
+        "cán bộ được giao hoặc lãnh đạo, khi phiên bản thủ tục có thời hạn dài hơn khi cần "
+        "xác minh (ví dụ cấp lại sổ BHXH: 45 ngày), một lần",
+        "the assigned officer or the office leader, once, when the procedure version has a "
+        "longer limit for verification (e.g. SI book re-issue: 45 days)",
+        "Ghi nhận cần xác minh: áp dụng thời hạn dài hơn",
+        "Record that verification is needed: the longer time limit applies",
     ),
 ]
 

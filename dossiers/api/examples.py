@@ -247,7 +247,9 @@ _REASONS = {
     "apologise": "Hệ thống cơ sở dữ liệu về bảo hiểm xã hội bị gián đoạn.",
     "stop": "Người lao động đã được giải quyết hưởng cho cùng thời gian nghỉ.",
     "withdraw": "Tôi nộp nhầm thủ tục, sẽ nộp lại hồ sơ khác.",
+    "verification": "Xác minh quá trình đóng BHXH từ 2010 đến 2015 tại đơn vị cũ.",
 }
+_VERIFICATION_DUE_AT = "2027-01-08T08:00:00+07:00"
 _SUPPLEMENT_ITEMS = ["Giấy ra viện (bản sao rõ nét)"]
 _NEW_DUE_AT = "2026-12-04T17:00:00+07:00"
 
@@ -305,6 +307,9 @@ ACTION_REQUESTS: dict[str, list[OpenApiExample]] = {
         )
     ],
     "stop": [_reason("stop", "Đã giải quyết trùng / Already settled")],
+    "verification": [
+        _reason("verification", "Xác minh quá trình đóng / Verify the contribution history")
+    ],
     "withdraw": [_reason("withdraw", "Nộp nhầm thủ tục / Filed under the wrong procedure")],
     "assign": [
         OpenApiExample(
@@ -466,6 +471,10 @@ _AFTER = {
     "assign": (
         "Đã giao, đang giải quyết / Assigned, being processed",
         {**_IN_PROCESSING, "available_actions": []},
+    ),
+    "verification": (
+        "Cần xác minh, thời hạn dài hơn / Verification needed, longer limit",
+        {**_IN_PROCESSING, "due_at": _VERIFICATION_DUE_AT, "revision": 9, "available_actions": []},
     ),
 }
 ACTION_ANSWERS = {

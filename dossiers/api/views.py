@@ -36,8 +36,10 @@ from ..models import Dossier, DossierDocument
 from ..prefill import known_values
 from ..services import (
     available_actions,
+    can_edit_draft,
     dossier_document_add,
     dossier_draft_create,
+    dossier_draft_rebind,
     dossier_draft_save,
     dossier_missing_items,
     dossier_submit,
@@ -408,6 +410,9 @@ class DossierDocumentUploadApi(ApiView):
         dossier = get_dossier(request, code)
         serializer = DocumentUploadInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if can_edit_draft(request.user, dossier):
+            # A newer version in force since the draft was opened: its documents apply.
+            dossier = dossier_draft_rebind(dossier=dossier, actor=request.user)
         component = DocumentComponent.objects.filter(
             version_id=dossier.version_id, code=serializer.validated_data["component"]
         ).first()

@@ -16,6 +16,7 @@ from .intake import (
     dossier_document_add,
     dossier_document_remove,
     dossier_draft_create,
+    dossier_draft_rebind,
     dossier_draft_save,
     dossier_hand_to_citizen,
     dossier_hand_to_counter,
@@ -25,6 +26,7 @@ from .intake import (
     drafts_purge_expired,
     event_append,
 )
+from .verification import can_record_verification, dossier_verification_record
 from .workflow import (
     ACTIONS,
     available_actions,
@@ -57,6 +59,8 @@ __all__ = [
     "can_withdraw_in_person",
     "dossier_counter_refuse",
     "dossier_withdraw_in_person",
+    "can_record_verification",
+    "dossier_verification_record",
     "idempotency_records_purge",
     "ACTIONS",
     "can_take",
@@ -73,6 +77,7 @@ __all__ = [
     "dossier_document_add",
     "dossier_document_remove",
     "dossier_draft_create",
+    "dossier_draft_rebind",
     "dossier_draft_save",
     "dossier_hand_to_citizen",
     "dossier_hand_to_counter",

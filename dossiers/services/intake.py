@@ -26,7 +26,7 @@ from offices.models import Office
 from offices.selectors import provincial_office_for
 from procedures.models import DocumentComponent, Procedure
 from procedures.schema import localized
-from procedures.selectors import NoVersionInForce, version_in_force
+from procedures.selectors import NoVersionInForce, version_in_force, version_in_force_id
 from workdays.services import add_time_limit
 
 from ..codes import dossier_code_next
@@ -132,7 +132,11 @@ def dossier_draft_create(
     applicant: User | None = None,
     applicant_details: dict[str, Any] | None = None,
 ) -> Dossier:
-    """Start a draft under the version in force today, prefilled with what VSS knows."""
+    """Start a draft under the version in force today, prefilled with what VSS knows.
+
+    The version is provisional: submission and counter reception re-bind the dossier to the
+    version in force on the day it is received.
+    """
     if channel not in procedure.channels:
         raise IntakeRefused(_("This procedure cannot be filed through this channel."))
     office = None
@@ -378,6 +382,70 @@ def dossier_missing_items(dossier: Dossier) -> list[str]:
     return missing
 
 
+def _rebind_locked(locked: Dossier, *, actor: User | None, day: dt.date) -> bool:
+    """Put a locked draft under the version in force on `day` (call inside a transaction).
+
+    A dossier keeps the rules of the version in force when it is received, not when its
+    draft was opened. Files and paper receipts follow their document to the new version
+    by code; a document the new version no longer names keeps its file (nothing is lost).
+    Returns whether the version changed.
+    """
+    try:
+        version = version_in_force(procedure=locked.procedure, on=day)
+    except NoVersionInForce as exc:
+        raise IntakeRefused(_("This procedure is not open for filing today.")) from exc
+    if version.pk == locked.version_id:
+        return False
+    previous_id = locked.version_id
+    by_code = {c.code: c for c in version.components.all()}
+    for model in (DossierDocument, PaperReceipt):
+        for item in model.objects.filter(dossier=locked).select_related("component"):
+            target = by_code.get(item.component.code)
+            if target is not None and item.component_id != target.pk:
+                item.component = target
+                item.save(update_fields=["component"])
+    locked.version = version
+    locked.save(update_fields=["version", "updated_at"])
+    Dossier.objects.filter(pk=locked.pk).update(revision=F("revision") + 1)
+    event_append(
+        dossier=locked,
+        kind=EventKind.VERSION_CHANGED,
+        actor=actor,
+        payload={"from_version": previous_id, "to_version": version.pk},
+        citizen_visible=True,
+    )
+    logger.info(
+        "dossier_version_rebound",
+        dossier_id=locked.pk,
+        from_version=previous_id,
+        to_version=version.pk,
+    )
+    return True
+
+
+def dossier_draft_rebind(*, dossier: Dossier, actor: User | None = None) -> Dossier:
+    """Put a draft under the version in force today if a newer one came into force.
+
+    The wizard and the API call it when a draft is resumed or submitted, so the applicant
+    fills in, and sees, what the version in force asks (and what changed, from the
+    `version_changed` event). Filed dossiers are left alone, and so is a draft when no
+    version is in force today (submission then refuses it with the reason).
+    """
+    if dossier.state != DossierState.DRAFT:
+        return dossier
+    in_force = version_in_force_id(procedure_id=dossier.procedure_id, on=timezone.localdate())
+    if in_force is None or in_force == dossier.version_id:
+        return dossier  # the usual case: no lock, no write
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if locked.state != DossierState.DRAFT:
+            return locked
+        changed = _rebind_locked(locked, actor=actor, day=timezone.localdate())
+    if not changed:
+        return dossier
+    return Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
+
+
 def _competent_office(dossier: Dossier) -> Office:
     try:
         return provincial_office_for(province_code=dossier.applicant_province_code)
@@ -405,6 +473,11 @@ def _reception_side_effects(dossier_id: int) -> None:
     rollups_on_commit(dossier_id)
 
 
+def _version_changed(dossier: Dossier) -> bool:
+    """Whether the draft moved to a newer version of its procedure since it was opened."""
+    return dossier.events.filter(kind=EventKind.VERSION_CHANGED).exists()
+
+
 def dossier_submit(*, dossier: Dossier, actor: User, submission_key: str | None = None) -> Dossier:
     """Submit an online draft. Repeating the call (double click, retry) changes nothing."""
     if submission_key:
@@ -413,6 +486,10 @@ def dossier_submit(*, dossier: Dossier, actor: User, submission_key: str | None 
             if existing.applicant_id != actor.pk:
                 raise NotAllowed()
             return existing
+    if dossier.applicant_id == actor.pk:
+        # A newer version in force since the draft was opened: the draft moves to it first
+        # (committed), so that what the new version asks can be added if it is missing.
+        dossier_draft_rebind(dossier=dossier, actor=actor)
     try:
         with transaction.atomic():
             locked = _lock(dossier)
@@ -422,11 +499,13 @@ def dossier_submit(*, dossier: Dossier, actor: User, submission_key: str | None 
                 return locked  # already submitted: the first submission stands
             if locked.channel not in APPLICANT_CHANNELS:
                 raise NotAllowed()
+            now = timezone.now()
+            # The dossier is governed by the version in force when it is received.
+            _rebind_locked(locked, actor=actor, day=timezone.localdate(now))
             missing = dossier_missing_items(locked)
             if missing:
-                raise DossierIncomplete(missing)
+                raise DossierIncomplete(missing, version_changed=_version_changed(locked))
             office = _competent_office(locked)
-            now = timezone.now()
             locked.receiving_office = office
             locked.competent_office = office
             locked.submission_key = submission_key
@@ -498,6 +577,9 @@ def dossier_counter_receive(
             if locked.state != DossierState.DRAFT and locked.received_by_id == officer.pk:
                 return locked  # the same officer pressed "receive" twice
             raise NotAllowed()
+        now = timezone.now()
+        # The dossier is governed by the version in force when it is received.
+        _rebind_locked(locked, actor=officer, day=timezone.localdate(now))
         competent = _competent_office(locked)
         office = officer.office
         if locked.procedure.field_inspection and competent.province_code != office.province_code:
@@ -508,21 +590,26 @@ def dossier_counter_receive(
                 )
                 % {"office": competent.name}
             )
+        # Ticked lines name the components the officer saw (of this procedure, possibly of
+        # the version the draft was opened under): they follow them by code.
+        components = {c.code: c for c in locked.version.components.all()}
+        own_versions = set(locked.procedure.versions.values_list("pk", flat=True))
         PaperReceipt.objects.filter(dossier=locked).delete()
         PaperReceipt.objects.bulk_create(
             PaperReceipt(
                 dossier=locked,
-                component=line.component,
+                component=components[line.component.code],
                 original_or_copy=line.original_or_copy,
                 quantity=line.quantity,
             )
             for line in receipts
-            if line.quantity > 0 and line.component.version_id == locked.version_id
+            if line.quantity > 0
+            and line.component.version_id in own_versions
+            and line.component.code in components
         )
         missing = dossier_missing_items(locked)
         if missing:
-            raise DossierIncomplete(missing)
-        now = timezone.now()
+            raise DossierIncomplete(missing, version_changed=_version_changed(locked))
         locked.competent_office = competent
         locked.paper_sets = max(1, paper_sets)
         locked.receive_at_counter(

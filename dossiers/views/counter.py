@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -76,7 +77,8 @@ class CounterStartForm(forms.Form):
         self.fields["procedure"].queryset = Procedure.objects.filter(
             pk__in=[
                 p.pk
-                for p in Procedure.objects.filter(is_published=True)
+                # Demo procedures (seed_demo only) can be tried at the counter.
+                for p in Procedure.objects.filter(Q(is_published=True) | Q(is_demo=True))
                 if Channel.COUNTER in p.channels
             ]
         )

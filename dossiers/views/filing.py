@@ -29,18 +29,21 @@ from ..selectors import (
     documents_by_component,
     dossier_holder,
     draft_expiry_status,
+    draft_version_change,
 )
 from ..services import (
     ReceiptLine,
     available_actions,
     can_add_documents,
     can_edit_draft,
+    can_record_verification,
     can_take,
     can_withdraw_in_person,
     dossier_counter_receive,
     dossier_document_add,
     dossier_document_remove,
     dossier_draft_create,
+    dossier_draft_rebind,
     dossier_draft_save,
     dossier_missing_items,
     dossier_submit,
@@ -135,7 +138,13 @@ def _applicant_initial(dossier) -> dict[str, str]:
 def _wizard_context(dossier, current_key, **extra):
     steps = wizard_steps(dossier)
     current = next(s for s in steps if s.key == current_key)
-    return {"dossier": dossier, "steps": steps, "current": current, **extra}
+    return {
+        "dossier": dossier,
+        "steps": steps,
+        "current": current,
+        "version_change": draft_version_change(dossier),
+        **extra,
+    }
 
 
 @login_required
@@ -144,8 +153,23 @@ def step(request, reference, key):
     dossier = get_visible_dossier(request, reference)
     if not can_edit_draft(request.user, dossier):
         return redirect("dossiers:detail", reference=dossier.reference)
+    # A newer version of the procedure in force since the draft was opened: the draft moves
+    # to it, and every step shows what changed.
+    opened_under = dossier.version_id
+    dossier = dossier_draft_rebind(dossier=dossier, actor=request.user)
     if key not in {s.key for s in wizard_steps(dossier)}:
+        if dossier.version_id != opened_under:
+            return redirect(resume_step(dossier).url)
         raise Http404
+    if key == REVIEW and request.method == "POST" and dossier.version_id != opened_under:
+        messages.warning(
+            request,
+            _(
+                "The rules of this procedure changed since you last saw this page. Check what "
+                "changed, complete what is missing, then submit again."
+            ),
+        )
+        return redirect(request.path)
     if key == DOCUMENTS:
         return _documents_step(request, dossier)
     if key == REVIEW:
@@ -205,11 +229,13 @@ def step(request, reference, key):
 
 def _documents_step(request, dossier):
     if request.method == "POST":
-        component = get_object_or_404(
+        # The page may show an earlier version's documents: match them by code.
+        chosen = get_object_or_404(
             DocumentComponent,
             pk=_int_or_none(request.POST.get("component")) or 0,
-            version=dossier.version,
+            version__procedure_id=dossier.procedure_id,
         )
+        component = get_object_or_404(DocumentComponent, version=dossier.version, code=chosen.code)
         files = request.FILES.getlist("files")
         if not files:
             messages.error(request, _("Choose at least one file to upload."))
@@ -378,6 +404,8 @@ def detail(request, reference):
             "events": events,
             "slips": slips,
             "actions": available_actions(request.user, dossier),
+            "can_record_verification": not is_citizen
+            and can_record_verification(request.user, dossier),
             "can_add_documents": can_add_documents(request.user, dossier),
             "officers": _office_officers(request.user),
             "handovers": _handover_rows(dossier) if not is_citizen else [],

@@ -35,12 +35,17 @@ from ..services import (
     dossier_supply,
     dossier_take,
     dossier_take_next,
+    dossier_verification_record,
     dossier_withdraw,
 )
 from ..worklist import WorklistQuery, default_tab, worklist
 from .common import get_visible_dossier
 
-OTHER_ACTION_LABELS = {"assign": _lazy("Assigned"), "take": _lazy("Taken: it is now yours")}
+OTHER_ACTION_LABELS = {
+    "assign": _lazy("Assigned"),
+    "take": _lazy("Taken: it is now yours"),
+    "verification": _lazy("Verification needed: longer time limit"),
+}
 
 
 def _staff_required(request):
@@ -144,6 +149,8 @@ def _run_action(request, dossier, action: str):
     }
     if action == "take":
         return dossier_take(officer=user, **common)
+    if action == "verification":
+        return dossier_verification_record(officer=user, reason=reason, **common)
     if action == "assign":
         officer = User.objects.filter(pk=post.get("officer") or 0).first()
         if officer is None:
@@ -156,7 +163,7 @@ def _run_action(request, dossier, action: str):
 @require_POST
 def act(request, reference, action):
     dossier = get_visible_dossier(request, reference)
-    if action not in ACTIONS and action not in ("assign", "take"):
+    if action not in ACTIONS and action not in OTHER_ACTION_LABELS:
         raise Http404
     try:
         _run_action(request, dossier, action)

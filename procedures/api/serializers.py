@@ -113,6 +113,13 @@ class ProcedureVersionOutputSerializer(serializers.Serializer):
     internal_target = serializers.IntegerField(
         allow_null=True, help_text="Shorter VSS target in the same unit, if any."
     )
+    verification_time_limit = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            "Longer statutory limit in the same unit that applies when the officer records "
+            "that verification is needed (e.g. 45 days for an SI book re-issue), if any."
+        ),
+    )
     workflow = WorkflowOutputSerializer(source="*")
     components = DocumentComponentOutputSerializer(many=True)
     fields = FieldDefinitionOutputSerializer(many=True, source="field_definitions")

@@ -101,6 +101,7 @@ DETAIL_EXAMPLE = OpenApiExample(
             "time_limit_unit": "working_days",
             "time_limit_unit_label": "ngày làm việc",
             "internal_target": None,
+            "verification_time_limit": None,
             "workflow": {"appraisal": True, "leader_signature": True, "payment_request": False},
             "components": [
                 {

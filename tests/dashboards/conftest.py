@@ -138,11 +138,11 @@ def _returned(
 
 
 @pytest.fixture
-def dataset(offices, catalogue, base_office):
+def dataset(offices, catalogue, base_office, inspection_procedure):
     hn, hcm = offices[1], offices[79]
     sickness = catalogue["sickness-benefit"]
     hi_card = catalogue["hi-card-reissue-exchange"]
-    inspection = catalogue["demo-field-inspection"]
+    inspection = inspection_procedure
     now = timezone.now()
     d = {}
     d["d1"] = _returned(

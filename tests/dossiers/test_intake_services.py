@@ -209,7 +209,10 @@ def test_counter_receives_a_dossier_from_another_province(catalogue, counter_hn,
     assert event.payload["across_boundaries"] is True
 
 
-def test_field_inspection_procedure_refused_at_a_foreign_office(catalogue, counter_hn, counter_hcm):
+def test_field_inspection_procedure_refused_at_a_foreign_office(
+    demo_catalogue, counter_hn, counter_hcm
+):
+    catalogue = demo_catalogue
     dossier = counter_draft(catalogue, counter_hn, "demo-field-inspection", province=79)
     with pytest.raises(IntakeRefused) as error:
         dossier_counter_receive(dossier=dossier, officer=counter_hn, receipts=paper_lines(dossier))

@@ -61,7 +61,7 @@ def test_catalogue_page_lists_all_published_procedures(client, catalogue):
 
 
 def test_unpublished_procedure_is_not_listed_nor_shown(client, catalogue):
-    procedure = catalogue["demo-field-inspection"]
+    procedure = catalogue["coverage-certificate"]
     procedure.is_published = False
     procedure_save(procedure=procedure)
 

@@ -60,6 +60,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         provincial_offices_sync()
         call_command("load_catalogue", stdout=self.stdout)
+        call_command("load_catalogue", "--demo", stdout=self.stdout)
         for province, number, name, name_en in BASE_OFFICES:
             parent = Office.objects.get(kind=OfficeKind.PROVINCIAL, province_code=province)
             Office.objects.get_or_create(
