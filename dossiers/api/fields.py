@@ -24,7 +24,8 @@ def clean_field_values(
     """The values as the dossier stores them; ValidationError by `data.<field>` otherwise.
 
     Only the fields sent are checked (a draft is filled in parts); a required field sent
-    empty is an error. Fields VSS already knows about the person cannot be changed.
+    empty is an error. Fields VSS already knows about the person cannot be changed (sending
+    the value VSS holds is accepted and changes nothing).
     """
     definitions = {d["name"]: d for d in version.field_definitions()}
     errors: dict[str, list[ErrorDetail]] = {}
@@ -33,6 +34,8 @@ def clean_field_values(
         if definition is None:
             errors[name] = [ErrorDetail(_("This procedure has no such field."), "unknown_field")]
         elif definition.get("prefill") and known.get(definition["prefill"]):
+            if str(value or "").strip() == str(known[definition["prefill"]]).strip():
+                continue  # the value VSS holds, sent again: nothing to change
             errors[name] = [
                 ErrorDetail(
                     _("VSS already knows this value; it cannot be changed here."), "known_field"

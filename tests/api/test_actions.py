@@ -4,7 +4,13 @@ import pytest
 
 from dossiers.constants import DossierState
 from dossiers.models import Dossier
-from tests.api.conftest import CITIZEN_KNOWN, file_sickness_draft, pdf_upload, session_client
+from tests.api.conftest import (
+    CITIZEN_KNOWN,
+    file_sickness_draft,
+    pdf_upload,
+    required_values,
+    session_client,
+)
 from tests.dossiers.factories import make_dossier
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +191,11 @@ def test_a_processing_officer_takes_the_next_dossier_due_first(
 ):
     _procedure, version = sickness
     counter = session_client(officers["counter"])
-    codes = [_submitted(citizen_client, version, known=CITIZEN_KNOWN)["code"] for _ in range(2)]
+    first_code = _submitted(citizen_client, version, known=CITIZEN_KNOWN)["code"]
+    # The registry learnt the citizen from the first dossier: since 1 July 2025 their CCCD is
+    # their SI code, so the second dossier does not ask for it again.
+    second_code = _submitted(citizen_client, version, known=(*CITIZEN_KNOWN, "si_code"))["code"]
+    codes = [first_code, second_code]
     for code in codes:
         assert _act(counter, code, "accept").status_code == 200
     officer = session_client(officers["processing"])
@@ -204,3 +214,24 @@ def test_a_processing_officer_takes_the_next_dossier_due_first(
     assert counter.post("/api/v1/worklist/take-next/").status_code == 403
     assert citizen_client.post("/api/v1/worklist/take-next/").status_code == 403
     assert ivan.client.post("/api/v1/worklist/take-next/").status_code == 403
+
+
+def test_a_known_value_sent_again_is_accepted_and_a_different_one_refused(citizen_client, sickness):
+    _procedure, version = sickness
+    _submitted(citizen_client, version, known=CITIZEN_KNOWN)  # the registry learns the citizen
+
+    def draft(si_code):
+        values = required_values(version, skip=CITIZEN_KNOWN)
+        values["si_code"] = si_code
+        return citizen_client.post(
+            "/api/v1/dossiers/",
+            {"procedure": "sickness-benefit", "province_code": 1, "data": values},
+            format="json",
+        )
+
+    same = draft("001090012345")  # the CCCD VSS holds, which serves as the SI code
+    other = draft("0123456789")
+
+    assert same.status_code == 201
+    assert other.status_code == 400
+    assert other.json()["errors"][0]["code"] == "known_field"

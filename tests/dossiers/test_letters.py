@@ -63,6 +63,7 @@ def make_letter_dossier(catalogue, offices) -> Dossier:
         received_at=dt.datetime(2026, 2, 24, 2, 30, tzinfo=UTC),  # 09:30 in Hà Nội
         due_at=dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC),  # 10:00 in Hà Nội
         original_due_at=dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC),
+        statutory_due_at=dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC),
     )
     dossier.refresh_from_db()
     return dossier

@@ -48,6 +48,7 @@ def book(catalogue, offices):
             "submitted_at": submitted,
             "received_at": submitted if state != DossierState.REFUSED else None,
             "original_due_at": submitted + dt.timedelta(days=7),
+            "statutory_due_at": submitted + dt.timedelta(days=7),
             "due_at": submitted + dt.timedelta(days=7),
             **extra,
         }
