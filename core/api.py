@@ -109,6 +109,54 @@ def integer_parameter_schema(parameters: list[dict], name: str, **bounds) -> lis
     return parameters
 
 
+PAGING_PARAMETERS = ("page_size", "limit", "offset")
+
+
+def paging_problems_hook(result, generator, request, public):
+    """drf-spectacular postprocessing: every list operation with a paging parameter documents
+    the 400 problem that a parameter outside its bounds answers (`query_integer`)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            names = {
+                p.get("name") for p in operation.get("parameters", []) if p.get("in") == "query"
+            }
+            if not names.intersection(PAGING_PARAMETERS) or "400" in operation["responses"]:
+                continue
+            operation["responses"]["400"] = {
+                "description": (
+                    "Tham số phân trang không hợp lệ; `errors` nêu tham số / A paging "
+                    "parameter is out of bounds; `errors` names it."
+                ),
+                "content": {
+                    PROBLEM_CONTENT_TYPE: {
+                        "schema": {"$ref": "#/components/schemas/ProblemOutput"},
+                        "examples": {
+                            "BadPageSize": {
+                                "summary": "Cỡ trang sai / Bad page size",
+                                "value": {
+                                    "type": PROBLEM_BASE + "validation-error",
+                                    "title": "The request has invalid fields.",
+                                    "status": 400,
+                                    "detail": "The request has invalid fields.",
+                                    "code": "validation_error",
+                                    "errors": [
+                                        {
+                                            "field": "page_size",
+                                            "message": "Enter a whole number from 1 to 100.",
+                                            "code": "invalid",
+                                        }
+                                    ],
+                                },
+                            }
+                        },
+                    }
+                },
+            }
+    return result
+
+
 def problem_field_errors(detail) -> list[dict]:
     """DRF error detail (dict or list, nested) as the flat `errors` list of a problem."""
     return _field_errors(detail)

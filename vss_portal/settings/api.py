@@ -38,6 +38,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.paging_problems_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "FieldTypeEnum": "procedures.constants.FieldType",
         "BenefitGroupEnum": "procedures.constants.BenefitGroup",
