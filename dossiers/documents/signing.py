@@ -13,10 +13,12 @@ inside a running event loop.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import fcntl
 import os
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 
@@ -161,9 +163,19 @@ def sign_pdf(pdf_bytes: bytes, *, reason: str, location: str, signer_name: str) 
         location=location,
         name=signer_name,
     )
-    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
-    output = signers.sign_pdf(writer, metadata, signer=signer)
-    return output.getvalue()
+
+    def sign() -> bytes:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+        return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+
+    # pyHanko runs its own event loop (asyncio.run), which cannot start inside a running
+    # one (an async view, or a thread driving Playwright): sign in a thread of its own then.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()
 
 
 def _unsigned_result() -> dict:
