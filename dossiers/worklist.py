@@ -121,6 +121,17 @@ def _search(qs: QuerySet[Dossier], text: str) -> QuerySet[Dossier]:
     return qs.filter(applicant_name__icontains=text)
 
 
+def is_name_search(text: str) -> bool:
+    """A search by name (no index can serve `LIKE '%…%'` over an office's whole history):
+    it spans the open tabs only; codes, ID numbers and document text reach closed dossiers."""
+    text = text.strip()
+    return bool(text) and not (
+        text[: len(FULLTEXT_PREFIX)].lower() == FULLTEXT_PREFIX
+        or (text.isdigit() and len(text) == 12)
+        or ("-" in text and "." in text)
+    )
+
+
 def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> WorklistPage:
     """One page of a tab, with the counts of every open tab (two queries).
 
@@ -184,11 +195,16 @@ def _search_page(
 ) -> WorklistPage:
     """Search hits from every tab, newest first, each with the tabs it appears in
     (`row.tabs`, `row.tab_labels`), so a dossier in another tab than the one open is never
-    "not found". Two queries, as a tab: the counts of every tab (closed included), the rows."""
+    "not found". Two queries, as a tab: the counts of every tab, the rows. A name search
+    spans the open tabs only (`is_name_search`)."""
     open_states = Q(state__in=WORKLIST_OPEN_STATES)
     tabs = {name: open_states & cond for name, cond in conditions.items()}
-    tabs["closed"] = Q(state__in=WORKLIST_CLOSED_STATES)
+    if is_name_search(query.q):
+        base = base.filter(open_states)  # by the worklist index, never the office's history
+    else:
+        tabs["closed"] = Q(state__in=WORKLIST_CLOSED_STATES)
     counts = base.aggregate(**{name: Count("id", filter=cond) for name, cond in tabs.items()})
+    counts.setdefault("closed", None)
     qs = base
     if query.state and query.state in DossierState.values:
         qs = qs.filter(state=query.state)
@@ -208,7 +224,7 @@ def _search_page(
         rows = rows[:limit]
         next_cursor = str(rows[-1].pk)
     for row in rows:
-        row.tabs = [name for name in TABS if getattr(row, f"in_{name}")]
+        row.tabs = [name for name in TABS if getattr(row, f"in_{name}", False)]
         row.tab_labels = [TAB_LABELS[name] for name in row.tabs]
     return WorklistPage(
         rows=rows, counts=counts, next_cursor=next_cursor, filters=replace(query, tab="search")
