@@ -28,6 +28,11 @@ urlpatterns = [
         name="document_retry",
     ),
     path(
+        "d/<uuid:reference>/documents/<int:document_id>/status/",
+        files.document_status,
+        name="document_status",
+    ),
+    path(
         "d/<uuid:reference>/documents/<int:document_id>/<str:kind>/",
         files.document_derived,
         name="document_derived",

@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ..constants import Channel, DossierState, SlipKind
 from ..models import DossierDocument, Slip
@@ -107,6 +107,24 @@ def document_derived(request, reference, document_id, kind):
     response = FileResponse(storage.open(name, "rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def document_status(request, reference, document_id):
+    """A document's digitisation badge; while OCR runs it polls itself (htmx), so the page
+    shows the result without a reload."""
+    dossier = get_visible_dossier(request, reference)
+    document = get_object_or_404(
+        DossierDocument.objects.only("pk", "dossier_id", "digitisation_status", "page_count"),
+        pk=document_id,
+        dossier=dossier,
+    )
+    response = render(
+        request, "dossiers/partials/document_status.html", {"dossier": dossier, "d": document}
+    )
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -4,6 +4,7 @@ import io
 import random
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from playwright.sync_api import expect
 
@@ -95,3 +96,52 @@ def test_an_upload_shows_its_progress_and_lists_the_stored_file(page, login, cat
         .documents.filter(original_name="giay-nghi-om-scan.pdf")
         .exists()
     )
+
+
+def test_digitisation_status_updates_without_a_reload(page, login, catalogue):
+    from dossiers.constants import DigitisationStatus
+    from dossiers.models import DossierDocument
+    from dossiers.services import dossier_document_add
+
+    citizen = UserFactory(
+        citizen=True, national_id="001090012345", username="cd001090012345", full_name="An"
+    )
+    procedure = catalogue["sickness-benefit"]
+    version = version_in_force(procedure=procedure)
+    dossier = dossier_draft_create(
+        procedure=procedure, actor=citizen, channel=Channel.ONLINE, applicant=citizen
+    )
+    dossier_draft_save(
+        dossier=dossier,
+        actor=citizen,
+        values=complete_values(version, {}),
+        next_step=4,
+        province_code=1,
+        address="Số 1 phố Tràng Tiền, Hà Nội",
+    )
+    component = version.components.get(code="medical_leave_certificate")
+    dossier_document_add(
+        dossier=dossier,
+        component=component,
+        uploaded=SimpleUploadedFile("scan.pdf", _noise_pdf(0.05), content_type="application/pdf"),
+        actor=citizen,
+    )
+    document = DossierDocument.objects.get(dossier=dossier)
+    assert document.digitisation_status == DigitisationStatus.PENDING
+
+    login(citizen.national_id, PASSWORD)
+    expect(page.get_by_test_id("landing-heading")).to_be_visible()
+    page.goto(f"/dossiers/d/{dossier.reference}/step/documents/")
+    status = page.get_by_test_id(f"digitisation-{document.pk}")
+    with translation.override("vi"):
+        pending, done = translation.gettext("Being digitised…"), translation.gettext("Digitised")
+    expect(status).to_have_text(pending)
+    page.evaluate("window.__stillThisPage = true")
+
+    # The worker finishes (here: the row it would write).
+    DossierDocument.objects.filter(pk=document.pk).update(
+        digitisation_status=DigitisationStatus.DONE, page_count=1
+    )
+
+    expect(page.get_by_test_id(f"digitisation-{document.pk}")).to_have_text(done, timeout=10_000)
+    assert page.evaluate("window.__stillThisPage === true")  # no reload happened

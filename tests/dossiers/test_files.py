@@ -87,3 +87,45 @@ def test_derived_files_are_404_until_made(catalogue, offices, client):
     base = f"/dossiers/d/{dossier.reference}/documents/{document.pk}"
     assert client.get(f"{base}/thumbnail/").status_code == 404
     assert client.get(f"{base}/nonsense/").status_code == 404
+
+
+def test_the_digitisation_badge_polls_only_while_pending(client, catalogue, offices):
+    from dossiers.constants import DigitisationStatus
+    from dossiers.models import DossierDocument
+    from tests.dossiers.factories import make_dossier
+    from tests.factories import UserFactory
+
+    owner = UserFactory(citizen=True)
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state="received",
+        office=offices[1],
+        applicant=owner,
+    )
+    component = dossier.version.components.first()
+    document = DossierDocument.objects.create(
+        dossier=dossier,
+        component=component,
+        original_name="a.pdf",
+        size=10,
+        content_type="application/pdf",
+        sha256="0" * 64,
+        source="upload",
+        file="x/a.pdf",
+    )
+    url = f"/dossiers/d/{dossier.reference}/documents/{document.pk}/status/"
+    client.force_login(owner)
+
+    pending = client.get(url)
+    DossierDocument.objects.filter(pk=document.pk).update(
+        digitisation_status=DigitisationStatus.DONE
+    )
+    done = client.get(url)
+    client.force_login(UserFactory(citizen=True))
+    stranger = client.get(url)
+
+    assert pending.status_code == 200
+    assert 'hx-trigger="every 3s"' in pending.text
+    assert done.status_code == 200
+    assert "hx-get" not in done.text
+    assert stranger.status_code == 404
