@@ -44,7 +44,7 @@ def _noise_pdf(megabytes: float) -> bytes:
     return out.getvalue()
 
 
-def test_an_upload_shows_its_progress_and_lists_the_stored_file(page, login, catalogue):
+def _draft_at_the_documents_step(catalogue):
     citizen = UserFactory(
         citizen=True, national_id="001090012345", username="cd001090012345", full_name="An"
     )
@@ -61,7 +61,11 @@ def test_an_upload_shows_its_progress_and_lists_the_stored_file(page, login, cat
         province_code=1,
         address="Số 1 phố Tràng Tiền, Hà Nội",
     )
-    component = version.components.get(code="medical_leave_certificate")
+    return citizen, dossier, version.components.get(code="medical_leave_certificate")
+
+
+def test_an_upload_shows_its_progress_and_lists_the_stored_file(page, login, catalogue):
+    citizen, dossier, component = _draft_at_the_documents_step(catalogue)
     scan = _noise_pdf(3)
     assert len(scan) > 1024 * 1024
 
@@ -82,7 +86,8 @@ def test_an_upload_shows_its_progress_and_lists_the_stored_file(page, login, cat
     )
     with translation.override("vi"):
         label = translation.gettext("Upload progress")
-    section.get_by_role("button", name=translation.gettext("Upload")).click()
+        upload = translation.gettext("Upload")
+    section.get_by_role("button", name=upload).click()
 
     section = page.get_by_test_id(f"component-{component.code}")
     expect(section).to_contain_text("giay-nghi-om-scan.pdf")  # the page the upload answered
@@ -103,23 +108,7 @@ def test_digitisation_status_updates_without_a_reload(page, login, catalogue):
     from dossiers.models import DossierDocument
     from dossiers.services import dossier_document_add
 
-    citizen = UserFactory(
-        citizen=True, national_id="001090012345", username="cd001090012345", full_name="An"
-    )
-    procedure = catalogue["sickness-benefit"]
-    version = version_in_force(procedure=procedure)
-    dossier = dossier_draft_create(
-        procedure=procedure, actor=citizen, channel=Channel.ONLINE, applicant=citizen
-    )
-    dossier_draft_save(
-        dossier=dossier,
-        actor=citizen,
-        values=complete_values(version, {}),
-        next_step=4,
-        province_code=1,
-        address="Số 1 phố Tràng Tiền, Hà Nội",
-    )
-    component = version.components.get(code="medical_leave_certificate")
+    citizen, dossier, component = _draft_at_the_documents_step(catalogue)
     dossier_document_add(
         dossier=dossier,
         component=component,

@@ -199,12 +199,9 @@ def test_hand_overs_after_the_statutory_date_are_late_despite_an_apology(catalog
     assert dossier_timeliness(dossier, now=at(2026, 12, 2, 9)) == Timeliness.LATE
 
 
-@pytest.mark.django_db
-def test_a_supplement_moves_the_statutory_date_but_an_apology_does_not(catalogue, offices, staff):
-    # Statutory date Fri 27 Nov 16:00. Supplement asked Wed 25 Nov 10:00, supplied Mon 30 Nov
-    # 10:00 (3 working days stopped): the statutory date becomes Wed 2 Dec 16:00. An apology
-    # on Wed 2 Dec 17:00 gives Mon 7 Dec; the result returned Fri 4 Dec is late, one returned
-    # Wed 2 Dec before 16:00 would have been on time.
+def _supplied_after_three_working_days(catalogue, offices, staff):
+    """Statutory date Fri 27 Nov 16:00; a supplement asked Wed 25 Nov 10:00 and supplied
+    Mon 30 Nov 10:00: the clock stopped for 3 working days."""
     dossier = make_dossier(
         procedure=catalogue["sickness-benefit"],
         state=S.IN_PROCESSING,
@@ -218,7 +215,16 @@ def test_a_supplement_moves_the_statutory_date_but_an_apology_does_not(catalogue
             dossier=dossier, actor=staff["officer"], reason="Thiếu", items=["Giấy ra viện"]
         )
     with time_machine.travel(at(2026, 11, 30, 10), tick=False):
-        dossier = dossier_supply(dossier=dossier, actor=staff["counter"])
+        return dossier_supply(dossier=dossier, actor=staff["counter"])
+
+
+@pytest.mark.django_db
+def test_a_supplement_moves_the_statutory_date_but_an_apology_does_not(catalogue, offices, staff):
+    # Statutory date Fri 27 Nov 16:00. Supplement asked Wed 25 Nov 10:00, supplied Mon 30 Nov
+    # 10:00 (3 working days stopped): the statutory date becomes Wed 2 Dec 16:00. An apology
+    # on Wed 2 Dec 17:00 gives Mon 7 Dec; the result returned Fri 4 Dec is late, one returned
+    # Wed 2 Dec before 16:00 would have been on time.
+    dossier = _supplied_after_three_working_days(catalogue, offices, staff)
     assert dossier.statutory_due_at == at(2026, 12, 2, 16)
     assert dossier.original_due_at == at(2026, 11, 27, 16)
     assert timeliness_at(at(2026, 12, 2, 15), statutory_due(dossier)) == Timeliness.ON_TIME
@@ -239,20 +245,7 @@ def test_a_supplement_moves_the_statutory_date_but_an_apology_does_not(catalogue
 
 @pytest.mark.django_db
 def test_returned_within_a_supplement_extended_statutory_date_is_on_time(catalogue, offices, staff):
-    dossier = make_dossier(
-        procedure=catalogue["sickness-benefit"],
-        state=S.IN_PROCESSING,
-        office=offices[1],
-        assigned_to=staff["officer"],
-        due_at=at(2026, 11, 27, 16),
-        original_due_at=at(2026, 11, 27, 16),
-    )
-    with time_machine.travel(at(2026, 11, 25, 10), tick=False):
-        dossier = dossier_request_supplement(
-            dossier=dossier, actor=staff["officer"], reason="Thiếu", items=["Giấy ra viện"]
-        )
-    with time_machine.travel(at(2026, 11, 30, 10), tick=False):
-        dossier = dossier_supply(dossier=dossier, actor=staff["counter"])
+    dossier = _supplied_after_three_working_days(catalogue, offices, staff)
     Dossier.objects.filter(pk=dossier.pk).update(state=S.PROCESSED, outcome="approved")
     with time_machine.travel(at(2026, 12, 2, 15), tick=False):
         returned = dossier_return_result(
