@@ -305,13 +305,13 @@ def parse_hi_card_number(value: str) -> HiCardInfo:
     number = _without_spaces(value).upper()
     if len(number) != 15:
         raise ValidationError(
-            _("The health insurance card number must have exactly 15 characters."),
+            _("The HI card number must have exactly 15 characters."),
             code="hi_card_length",
         )
     group, level, province_code, si_code = number[:2], number[2], number[3:5], number[5:]
     if group not in HI_BENEFICIARY_GROUPS:
         raise ValidationError(
-            _("The health insurance card number starts with an unknown beneficiary group."),
+            _("The HI card number starts with an unknown beneficiary group."),
             code="hi_card_group",
         )
     if level not in "12345":
@@ -326,7 +326,7 @@ def parse_hi_card_number(value: str) -> HiCardInfo:
         )
     if not _is_digits(si_code):
         raise ValidationError(
-            _("The health insurance card number must end with the 10-digit social insurance code."),
+            _("The HI card number must end with the 10-digit social insurance code."),
             code="hi_card_si_code",
         )
     return HiCardInfo(
@@ -353,7 +353,7 @@ def validate_hi_card_number(value: str) -> str:
     if len(number) != 15:
         raise ValidationError(
             _(
-                "The health insurance card number must be the 10 digits printed on cards "
+                "The HI card number must be the 10 digits printed on cards "
                 "since 2021 or the 15 characters of older cards."
             ),
             code="hi_card_length",

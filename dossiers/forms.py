@@ -65,6 +65,18 @@ OTHER_PERSON_SI_CODE_HELP = _(
 )
 
 
+# One name for an identifier field wherever it is shown (label, review, messages), whatever
+# a procedure version calls it.
+FIELD_LABELS = {
+    FieldType.HI_CARD: _("HI card number"),
+}
+
+
+def field_label(definition: dict) -> str:
+    """The label a person reads for a schema field."""
+    return str(FIELD_LABELS.get(definition.get("type")) or localized(definition, "label"))
+
+
 def _help_text(definition: dict) -> str:
     kind = definition["type"]
     if kind == FieldType.SI_CODE and definition.get("prefill") != PrefillKey.SI_CODE:
@@ -75,7 +87,7 @@ def _help_text(definition: dict) -> str:
 def build_field(definition: dict, *, required: bool | None = None) -> forms.Field:
     kind = definition["type"]
     options: dict[str, Any] = {
-        "label": localized(definition, "label"),
+        "label": field_label(definition),
         "required": definition.get("required", False) if required is None else required,
         "help_text": _help_text(definition),
     }
@@ -148,8 +160,8 @@ class StepForm(forms.Form):
                 self.known_fields.append(
                     {
                         "name": name,
-                        "label": localized(definition, "label"),
-                        "value": known[prefill_key],
+                        "label": field_label(definition),
+                        "value": display_value(definition, known[prefill_key]),
                     }
                 )
                 continue
@@ -194,6 +206,35 @@ class StepForm(forms.Form):
     def storable_data(self) -> dict[str, Any]:
         return {name: to_storable(value) for name, value in self.cleaned_data.items()}
 
+    def draft_data(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What "save and finish later" keeps: (checked values, values typed as they are).
+
+        Call after is_valid(). A valid field keeps its cleaned value; a field with an error
+        keeps the text typed, so nothing is lost (it is checked again on moving on and on
+        submitting).
+        """
+        checked: dict[str, Any] = {}
+        unchecked: dict[str, Any] = {}
+        for name in self.fields:
+            if name in self.errors:
+                raw = self.data.get(self.add_prefix(name), "")
+                unchecked[name] = str(raw).strip()[:2000]
+            elif name in self.cleaned_data:
+                checked[name] = to_storable(self.cleaned_data[name])
+        return checked, unchecked
+
+
+def stored_value_error(definition: dict, value: Any) -> str | None:
+    """Why a stored draft value is not acceptable (a draft may keep invalid text), or None."""
+    if value in (None, ""):
+        return None
+    field = build_field(definition, required=False)
+    try:
+        field.clean(value)
+    except ValidationError as error:
+        return " ".join(str(m) for m in error.messages)
+    return None
+
 
 class ApplicantPlaceForm(forms.Form):
     """Which province's office is competent (the applicant's or the employer's)."""
@@ -201,15 +242,25 @@ class ApplicantPlaceForm(forms.Form):
     province = forms.TypedChoiceField(coerce=int, label=_("Province or city"))
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
 
-    def __init__(self, *args, employer: bool = False, **kwargs):
+    def __init__(self, *args, employer: bool = False, counter: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["province"]
         field.choices = [("", "—"), *province_choices()]
-        field.label = (
-            _("Province or city of your employer")
-            if employer
-            else _("Province or city where you live")
-        )
+        # At the counter an officer fills the form for the applicant: speak of them.
+        if employer:
+            field.label = (
+                _("Province or city of the applicant's employer")
+                if counter
+                else _("Province or city of your employer")
+            )
+        else:
+            field.label = (
+                _("Province or city where the applicant lives")
+                if counter
+                else _("Province or city where you live")
+            )
+        if counter:
+            self.fields["address"].label = _("Applicant's address")
         field.help_text = _(
             "The social security office of this province handles the dossier. You can file "
             "online or at any office, wherever you are."

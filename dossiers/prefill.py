@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from beneficiaries.selectors import person_known_values
-from procedures.constants import PrefillKey
+from procedures.constants import PrefillKey, PrefillSource
 
 
 def _profile_values(user: User) -> dict[str, str]:
@@ -32,3 +32,28 @@ def known_values(user: User | None) -> dict[str, str]:
     if user.national_id:
         values.update(person_known_values(national_id=user.national_id))
     return values
+
+
+def held_document_sources(national_id: str | None) -> set[str]:
+    """Which kinds of document VSS really holds for a person (the catalogue's prefill sources).
+
+    Nothing for a person the registry does not know: "VSS already holds this document" is
+    shown only when true.
+    """
+    registry = person_known_values(national_id=national_id or "")
+    if not registry:
+        return set()
+    held = {str(PrefillSource.REGISTRY)}
+    if registry.get(PrefillKey.SI_CODE):
+        held.add(str(PrefillSource.SI_BOOK))
+    if registry.get(PrefillKey.HI_CARD):
+        held.add(str(PrefillSource.HI_CARD))
+    return held
+
+
+def dossier_national_id(dossier) -> str:
+    """The applicant's personal ID number: typed at the counter, else their account's."""
+    if dossier.applicant_national_id:
+        return dossier.applicant_national_id
+    applicant = dossier.applicant
+    return (applicant.national_id or "") if applicant is not None else ""

@@ -98,16 +98,26 @@ def tracking_url(dossier: Dossier) -> str:
 
 
 def documents_by_component(dossier: Dossier) -> list[dict]:
-    """Each component of the dossier's version with the files given for it."""
+    """Each component of the dossier's version with the files given for it, and whether
+    VSS really holds it for this applicant (`held`)."""
+    from .prefill import dossier_national_id, held_document_sources
+
     documents = list(dossier.documents.all())
     receipts = {r.component_id: r for r in dossier.paper_receipts.all()}
+    components = list(dossier.version.components.all())
+    held = (
+        held_document_sources(dossier_national_id(dossier))
+        if any(c.prefill_source for c in components)
+        else set()
+    )
     rows = []
-    for component in dossier.version.components.all():
+    for component in components:
         rows.append(
             {
                 "component": component,
                 "documents": [d for d in documents if d.component_id == component.pk],
                 "receipt": receipts.get(component.pk),
+                "held": bool(component.prefill_source) and component.prefill_source in held,
             }
         )
     return rows

@@ -25,7 +25,6 @@ from accounts.models import User
 from offices.models import Office
 from offices.selectors import provincial_office_for
 from procedures.models import DocumentComponent, Procedure
-from procedures.schema import localized
 from procedures.selectors import NoVersionInForce, version_in_force, version_in_force_id
 from workdays.services import add_time_limit
 
@@ -199,23 +198,29 @@ def dossier_draft_save(
     revision: int | None = None,
     province_code: int | None = None,
     address: str | None = None,
+    unchecked: dict[str, Any] | None = None,
 ) -> Dossier:
-    """Save one wizard step. A stale `revision` (edited elsewhere meanwhile) is refused."""
+    """Save one wizard step. A stale `revision` (edited elsewhere meanwhile) is refused.
+
+    `unchecked` holds text kept as typed by "save and finish later" (not valid yet): it is
+    stored so nothing is lost, but never copied to the applicant columns.
+    """
+    unchecked = unchecked or {}
     with transaction.atomic():
         locked = _lock(dossier)
         if not can_edit_draft(actor, locked):
             raise NotAllowed()
         if revision is not None and revision != locked.revision:
             raise DossierConflict()
-        locked.data = {**locked.data, **values}
+        locked.data = {**locked.data, **values, **unchecked}
         fields = ["data", "draft_step", "revision", "draft_expires_at", "updated_at"]
+        _snapshot_applicant_from_data(locked, fields)
         if province_code is not None:
             locked.applicant_province_code = province_code
             fields.append("applicant_province_code")
         if address is not None:
             locked.applicant_address = address
             fields.append("applicant_address")
-        _snapshot_applicant_from_data(locked, fields)
         locked.draft_step = next_step
         locked.revision = F("revision") + 1
         locked.draft_expires_at = _draft_expiry(timezone.now())
@@ -224,7 +229,7 @@ def dossier_draft_save(
             dossier=locked,
             kind=EventKind.SAVED,
             actor=actor,
-            payload={"fields": sorted(values), "next_step": next_step},
+            payload={"fields": sorted({*values, *unchecked}), "next_step": next_step},
         )
     locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
     return locked
@@ -238,16 +243,22 @@ def _snapshot_applicant_from_data(dossier: Dossier, fields: list[str]) -> None:
         "phone": "applicant_phone",
         "email": "applicant_email",
     }
-    by_prefill = {
-        f.get("prefill"): f["name"] for f in dossier.version.field_definitions() if f.get("prefill")
-    }
+    from ..forms import stored_value_error  # a draft may keep invalid text: never copied
+
+    definitions = dossier.version.field_definitions()
+    by_prefill = {f.get("prefill"): f for f in definitions if f.get("prefill")}
     for prefill_key, column in mapping.items():
-        field_name = by_prefill.get(prefill_key)
-        value = dossier.data.get(field_name) if field_name else None
+        definition = by_prefill.get(prefill_key)
+        value = dossier.data.get(definition["name"]) if definition else None
+        if value and stored_value_error(definition, value):
+            continue
         if value and getattr(dossier, column) != value:
             setattr(dossier, column, value)
             fields.append(column)
     return_method = dossier.data.get("return_method")
+    by_name = {f["name"]: f for f in definitions}
+    if "return_method" in by_name and stored_value_error(by_name["return_method"], return_method):
+        return_method = None
     if return_method and return_method != dossier.return_method:
         dossier.return_method = return_method
         fields.append("return_method")
@@ -357,10 +368,15 @@ def dossier_document_remove(*, document: DossierDocument, actor: User) -> None:
 
 def dossier_missing_items(dossier: Dossier) -> list[str]:
     """Everything mandatory that is still missing, named for the person filling the form."""
+    from ..forms import field_label, stored_value_error  # a draft may keep invalid text
+
     missing: list[str] = []
     for field in dossier.version.field_definitions():
-        if field.get("required") and dossier.data.get(field["name"]) in (None, ""):
-            missing.append(localized(field, "label") or field["name"])
+        value = dossier.data.get(field["name"])
+        if field.get("required") and value in (None, ""):
+            missing.append(field_label(field) or field["name"])
+        elif error := stored_value_error(field, value):
+            missing.append(f"{field_label(field)}: {error}")
     if dossier.applicant_province_code is None:
         missing.append(str(_("Province or city of the competent office")))
     if not dossier.applicant_name:

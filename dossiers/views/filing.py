@@ -22,7 +22,7 @@ from ..exceptions import DossierConflict, DossierError, DossierIncomplete
 from ..forms import ApplicantPlaceForm, StepForm
 from ..models import DossierDocument
 from ..prediction import predicted_completion, predicted_completions
-from ..prefill import known_values
+from ..prefill import held_document_sources, known_values
 from ..selectors import (
     applicant_accommodations,
     citizen_dossiers,
@@ -50,7 +50,7 @@ from ..services import (
     statutory_due,
 )
 from ..uploads import UploadRejected
-from ..wizard import DOCUMENTS, REVIEW, resume_step, step_after, wizard_steps
+from ..wizard import DOCUMENTS, REVIEW, resume_step, review_groups, step_after, wizard_steps
 from .common import get_visible_dossier, timeliness_context
 
 
@@ -84,7 +84,12 @@ def start(request, slug):
     return render(
         request,
         "dossiers/start.html",
-        {"procedure": procedure, "version": version, "components": version.components.all()},
+        {
+            "procedure": procedure,
+            "version": version,
+            "components": version.components.all(),
+            "held": held_document_sources(request.user.national_id),
+        },
     )
 
 
@@ -182,29 +187,48 @@ def step(request, reference, key):
     initial = {**_applicant_initial(dossier), **dossier.data}
     place_form = None
     employer = dossier.procedure.competent_office == "employer_province"
+    counter = dossier.channel == Channel.COUNTER
     if request.method == "POST":
         form = StepForm(request.POST, definitions=definitions, known=known)
         if number == 1:
-            place_form = ApplicantPlaceForm(request.POST, prefix="place", employer=employer)
+            place_form = ApplicantPlaceForm(
+                request.POST, prefix="place", employer=employer, counter=counter
+            )
         forms_valid = form.is_valid() & (place_form is None or place_form.is_valid())
-        if forms_valid:
+        save_and_leave = "save_and_leave" in request.POST
+        if forms_valid or save_and_leave:
+            # "Save and finish later" keeps whatever was typed, even invalid: it is checked
+            # on moving on and on submitting, and nothing typed is lost.
+            checked, unchecked = form.draft_data()
+            place = place_form.cleaned_data if place_form is not None else {}
+            current_number = next(s.number for s in wizard_steps(dossier) if s.key == key)
             try:
                 dossier_draft_save(
                     dossier=dossier,
                     actor=request.user,
-                    values=form.storable_data(),
-                    next_step=step_after(dossier, key).number,
+                    values=checked,
+                    unchecked=unchecked,
+                    next_step=step_after(dossier, key).number if forms_valid else current_number,
                     revision=_int_or_none(request.POST.get("revision")),
-                    province_code=place_form.cleaned_data["province"] if place_form else None,
-                    address=place_form.cleaned_data["address"] if place_form else None,
+                    province_code=place.get("province") if place_form else None,
+                    address=place.get("address") if place_form else None,
                 )
             except DossierConflict as error:
                 messages.error(request, error.message)
                 return redirect(request.path)
-            if "save_and_leave" in request.POST:
-                messages.success(
-                    request, _("Your draft is saved. You can resume it from My dossiers.")
-                )
+            if save_and_leave:
+                if forms_valid:
+                    messages.success(
+                        request, _("Your draft is saved. You can resume it from My dossiers.")
+                    )
+                else:
+                    messages.warning(
+                        request,
+                        _(
+                            "Your draft is saved as typed, but some answers are not valid "
+                            "yet: correct them before you submit."
+                        ),
+                    )
                 return redirect(
                     "dossiers:mine" if request.user.is_citizen else "dossiers:counter_intake"
                 )
@@ -215,6 +239,7 @@ def step(request, reference, key):
             place_form = ApplicantPlaceForm(
                 prefix="place",
                 employer=employer,
+                counter=counter,
                 initial={
                     "province": dossier.applicant_province_code,
                     "address": dossier.applicant_address,
@@ -320,6 +345,7 @@ def _review_step(request, dossier):
                     missing=error.missing,
                     error=error.message,
                     rows=documents_by_component(dossier),
+                    answers=review_groups(dossier),
                     submission_key=secrets.token_urlsafe(24),
                 ),
                 status=422,
@@ -336,6 +362,7 @@ def _review_step(request, dossier):
             REVIEW,
             missing=missing,
             rows=documents_by_component(dossier),
+            answers=review_groups(dossier),
             submission_key=secrets.token_urlsafe(24),
         ),
     )

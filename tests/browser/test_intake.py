@@ -198,7 +198,7 @@ def test_counter_officer_takes_walk_in_maternity_dossier_for_another_province_an
     # Step 1: no account, so nothing is "known to VSS"; what the counter form took is kept.
     expect(page.locator("[aria-current=step]")).to_have_text(_vi("Applicant"))
     expect(page.get_by_test_id("known-fields")).to_have_count(0)
-    expect(_field(page, _vi("Province or city where you live"))).to_have_value("79")
+    expect(_field(page, _vi("Province or city where the applicant lives"))).to_have_value("79")
     expect(_field(page, labels["full_name"])).to_have_value("Phạm Thị Mai")
     expect(_field(page, labels["national_id"])).to_have_value("079303012345")
     expect(_field(page, labels["phone"])).to_have_value("0987654321")
