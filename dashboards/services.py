@@ -344,11 +344,11 @@ def rollups_refresh_today(*, now: dt.datetime | None = None) -> int:
     """
     today = timezone.localdate(now or timezone.now())
     written = rollups_refresh_dirty(day=today)
-    # A quiet minute: nothing to rebuild, but the figures were checked just now. A day that
-    # was never computed stays uncomputed (the hourly and nightly whole-day runs create it).
-    RollupDay.objects.filter(day=today, refreshed_at__isnull=False).update(
-        refreshed_at=timezone.now()
-    )
+    # A quiet minute: nothing to rebuild, but today's figures were checked just now. Every
+    # change to today that a transition marks has been rolled up above, so a day that began
+    # quietly is computed too (its rows, if any, come with the first marked change).
+    RollupDay.objects.get_or_create(day=today)
+    RollupDay.objects.filter(day=today).update(refreshed_at=timezone.now())
     return written
 
 

@@ -192,3 +192,13 @@ def test_open_data_carries_its_computed_time(client, rolled_up):
 def test_open_data_of_a_year_never_computed_has_no_time(client, db):
     api = client.get(reverse("dashboards_api:open_data") + "?year=2025").json()
     assert api["computed_at"] is None
+
+
+def test_a_quiet_morning_is_not_reported_as_missing(client, supervisor, db):
+    with time_machine.travel(dt.datetime(2026, 12, 1, 0, 5, tzinfo=NOW.tzinfo), tick=False):
+        rollups_refresh_today()  # nothing happened yet today
+        client.force_login(supervisor)
+        html = client.get(f"{INDEX}?{TODAY_QUERY}").content.decode()
+    assert _value(html, "received") == "0"
+    assert "warn-box" not in html
+    assert _vi("Figures computed at %(moment)s.") % {"moment": "00:05 01/12/2026"} in html
