@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from dossiers.constants import CLOCK_RUNNING_STATES, Channel, DossierState
 
@@ -114,3 +115,25 @@ OPEN_DATA_MIN_CELL = 5
 
 # Processing-time histogram resolution, in working days (p90 is exact to this step).
 HISTOGRAM_STEP = "0.1"
+
+
+# The notes seeded on the targets (migrations 0002 and 0003), stored in English and
+# translated when shown (`dashboard_tags.target_note`). A note edited in the admin is
+# shown as typed. The "%" in them is a percent sign, not a placeholder.
+SEEDED_TARGET_NOTES = (
+    gettext_noop("Statutory target: every dossier within its time limit."),
+    # xgettext:no-python-format
+    gettext_noop("2026 target: 80% of dossiers processed online."),
+    gettext_noop("For procedures that need no field inspection."),
+    gettext_noop(
+        "Of the published procedures: filed online from any province and at any office's counter."
+    ),
+    gettext_noop("Every dossier digitised and shared."),
+    # xgettext:no-python-format
+    gettext_noop("95% of documents signed online."),
+    # xgettext:no-python-format
+    gettext_noop("At least 85% for social insurance participants."),
+    gettext_noop("Per transaction."),
+    # xgettext:no-python-format
+    gettext_noop("Urban benefits paid non-cash (74% reached in H1 2024)."),
+)

@@ -3,29 +3,65 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .constants import Unit
 from .selectors.figures import Dashboard
 from .selectors.trends import OfficeRank, TrendPoint
 
+# Column headers in the reader's language (the active language of the request).
 FIGURE_COLUMNS = (
-    "group",
-    "key",
-    "figure",
-    "value",
-    "unit",
-    "numerator",
-    "denominator",
-    "target",
-    "target_comparison",
-    "status",
-    "status_label",
+    _("Group"),
+    _("Code"),
+    _("Figure"),
+    _("Value"),
+    _("Unit of measure"),
+    _("Numerator"),
+    _("Denominator"),
+    _("Target"),
+    _("Target comparison"),
+    _("Status"),
+    _("Status label"),
+    _("Computed at"),
 )
+OFFICE_COLUMNS = (
+    _("Rank"),
+    _("Office"),
+    _("Province code"),
+    _("Received"),
+    _("Returned with a timeliness"),
+    _("Early or on time"),
+    _("Late"),
+    _("On-time rate"),
+)
+TREND_COLUMNS = (
+    _("Start"),
+    _("End"),
+    _("Received"),
+    _("Received electronically"),
+    _("Electronic share"),
+    _("Returned with a timeliness"),
+    _("Early or on time"),
+    _("On-time rate"),
+)
+# Open data keeps its stable machine column names (the data dictionary) and adds this one.
+OPEN_DATA_COMPUTED_AT = "computed_at"
+
+
+def computed_at_text(moment: dt.datetime | None) -> str:
+    """A refresh time as local ISO 8601 (empty when nothing was computed)."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _header(columns: Sequence) -> list[str]:
+    return [str(c) for c in columns]
 
 
 def _cell(value):
@@ -36,6 +72,7 @@ def _cell(value):
 
 
 def figure_rows(dashboard: Dashboard) -> list[list]:
+    computed_at = computed_at_text(dashboard.refreshed_at)
     rows = []
     for group in dashboard.groups:
         for figure in (*group.figures, *group.breakdown):
@@ -53,6 +90,7 @@ def figure_rows(dashboard: Dashboard) -> list[list]:
                     target.get_comparison_display() if target else None,
                     figure.status,
                     figure.status_label,
+                    computed_at,
                 ]
             )
     return rows
@@ -101,7 +139,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
 
 
 def dashboard_csv(dashboard: Dashboard) -> str:
-    return _csv(FIGURE_COLUMNS, figure_rows(dashboard))
+    return _csv(_header(FIGURE_COLUMNS), figure_rows(dashboard))
 
 
 def rows_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
@@ -124,10 +162,15 @@ def dashboard_xlsx(
     book = Workbook()
     sheet = book.active
     sheet.title = "Figures"
-    for label, value in [*description, (_("Generated at"), _local_now())]:
+    computed = dashboard.refreshed_at
+    meta = [
+        (_("Figures computed at"), _local(computed) if computed else "—"),
+        (_("Generated at"), _local(timezone.now())),
+    ]
+    for label, value in [*description, *meta]:
         sheet.append([_cell(str(label)), _cell(str(value))])
     sheet.append([])
-    sheet.append(list(FIGURE_COLUMNS))
+    sheet.append(_header(FIGURE_COLUMNS))
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for row in figure_rows(dashboard):
@@ -135,44 +178,24 @@ def dashboard_xlsx(
     sheet.column_dimensions["C"].width = 48
 
     offices = book.create_sheet("Offices")
-    offices.append(
-        [
-            "rank",
-            "office",
-            "province_code",
-            "received",
-            "returned_timed",
-            "early_or_on_time",
-            "late",
-            "on_time_rate",
-        ]
-    )
+    offices.append(_header(OFFICE_COLUMNS))
     for row in ranking_rows(ranking):
         offices.append([_cell(v) for v in row])
     offices.column_dimensions["B"].width = 48
 
-    trend_header = [
-        "start",
-        "end",
-        "received",
-        "electronic",
-        "electronic_share",
-        "returned_timed",
-        "early_or_on_time",
-        "on_time_rate",
-    ]
+    trend_header = _header(TREND_COLUMNS)
     for title, points in (("Weeks", weekly), ("Months", monthly)):
         trend = book.create_sheet(title)
         trend.append(trend_header)
         for row in trend_rows(points):
             trend.append(row)
     for ws in book.worksheets:
-        for cell in ws[1 if ws.title != "Figures" else len(description) + 3]:
+        for cell in ws[1 if ws.title != "Figures" else len(description) + len(meta) + 2]:
             cell.font = bold
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _local_now() -> str:
-    return timezone.localtime().strftime("%H:%M %d/%m/%Y")
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")

@@ -92,11 +92,14 @@ def rollups_mark_rating(*, rating: Rating) -> int:
     )
 
 
-def rollups_dirty_slices() -> dict[dt.date, set[int | None]]:
-    """Queued work: day -> competent office ids (None: the whole day)."""
+def rollups_dirty_slices(*, day: dt.date | None = None) -> dict[dt.date, set[int | None]]:
+    """Queued work: day -> competent office ids (None: the whole day); one day if given."""
     slices: dict[dt.date, set[int | None]] = {}
-    for day, office_id in RollupDirtyDay.objects.values_list("day", "competent_office_id"):
-        slices.setdefault(day, set()).add(office_id)
+    markers = RollupDirtyDay.objects.all()
+    if day is not None:
+        markers = markers.filter(day=day)  # the (day) index
+    for marked_day, office_id in markers.values_list("day", "competent_office_id"):
+        slices.setdefault(marked_day, set()).add(office_id)
     return slices
 
 
@@ -316,15 +319,36 @@ def daily_rollup_refresh(*, day: dt.date, office_id: int | None = None) -> int:
     return len(rows)
 
 
-def rollups_refresh_dirty() -> int:
-    """Recompute what the queue asks for: whole days, or single offices' slices of a day."""
+def rollups_refresh_dirty(*, day: dt.date | None = None) -> int:
+    """Recompute what the queue asks for: whole days, or single offices' slices of a day.
+
+    With `day`, only that day's queued slices (the live refresh of today).
+    """
     written = 0
-    for day, offices in sorted(rollups_dirty_slices().items()):
+    for dirty_day, offices in sorted(rollups_dirty_slices(day=day).items()):
         if None in offices:
-            written += daily_rollup_refresh(day=day)
+            written += daily_rollup_refresh(day=dirty_day)
             continue
         for office_id in sorted(offices):
-            written += daily_rollup_refresh(day=day, office_id=office_id)
+            written += daily_rollup_refresh(day=dirty_day, office_id=office_id)
+    return written
+
+
+def rollups_refresh_today(*, now: dt.datetime | None = None) -> int:
+    """Roll up today's changes now: only the offices whose dossiers changed today.
+
+    Run every `DASHBOARD_LIVE_REFRESH_SECONDS` by beat. Cheap at scale: it reads the queue
+    for today only and rebuilds only the queued offices' slices of today; history is left
+    to the 5-minute queue and the nightly catch-up. When nothing changed, today's
+    `RollupDay.refreshed_at` still moves on, so "computed at" tells the figures are current.
+    """
+    today = timezone.localdate(now or timezone.now())
+    written = rollups_refresh_dirty(day=today)
+    # A quiet minute: nothing to rebuild, but today's figures were checked just now. Every
+    # change to today that a transition marks has been rolled up above, so a day that began
+    # quietly is computed too (its rows, if any, come with the first marked change).
+    RollupDay.objects.get_or_create(day=today)
+    RollupDay.objects.filter(day=today).update(refreshed_at=timezone.now())
     return written
 
 

@@ -24,6 +24,16 @@ def rollups_refresh(days: list[str] | None = None) -> int:
     return rollups_refresh_dirty()
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def rollups_refresh_today() -> int:
+    """Every minute: roll up the offices whose dossiers changed today (today only)."""
+    from .services import rollups_refresh_today as refresh_today
+
+    # idempotency: it rebuilds today's queued slices under the day's row lock (see
+    # rollups_refresh); an empty queue only moves today's refresh time on.
+    return refresh_today()
+
+
 @shared_task(acks_late=True)
 def rollups_refresh_recent(last: int = 62) -> int:
     """Queue one `rollups_refresh` per day of the last `last` days (the nightly catch-up).

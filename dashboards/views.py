@@ -21,7 +21,13 @@ from procedures.models import Procedure
 
 from . import svg
 from .constants import OPEN_DATA_MIN_CELL, Drill
-from .exports import dashboard_csv, dashboard_xlsx, rows_csv
+from .exports import (
+    OPEN_DATA_COMPUTED_AT,
+    computed_at_text,
+    dashboard_csv,
+    dashboard_xlsx,
+    rows_csv,
+)
 from .forms import DashboardFilterForm, OpenDataForm
 from .models import Target
 from .selectors import (
@@ -31,6 +37,7 @@ from .selectors import (
     drill_page,
     monthly_trend,
     office_ranking,
+    open_data_computed_at,
     open_data_rows,
     weekly_trend,
 )
@@ -282,6 +289,7 @@ def open_data(request):
             "fields": DICTIONARY_FIELDS,
             "dictionary": DICTIONARY,
             "min_cell": OPEN_DATA_MIN_CELL,
+            "computed_at": open_data_computed_at(year=year),
             "english": (request.LANGUAGE_CODE or "vi").startswith("en"),
             "csv_url": f"{reverse('dashboards:open_data_csv')}?{params}",
             "api_url": f"{reverse('dashboards_api:open_data')}?{params}",
@@ -294,7 +302,11 @@ def open_data(request):
 def open_data_csv(request):
     _form, year, province = _open_data_query(request)
     rows = open_data_rows(year=year, province_code=province)
-    content = rows_csv(DICTIONARY_FIELDS, ([row[f] for f in DICTIONARY_FIELDS] for row in rows))
+    computed_at = computed_at_text(open_data_computed_at(year=year))
+    content = rows_csv(
+        (*DICTIONARY_FIELDS, OPEN_DATA_COMPUTED_AT),
+        ([*(row[f] for f in DICTIONARY_FIELDS), computed_at] for row in rows),
+    )
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     suffix = f"-{province:02d}" if province else ""
     response["Content-Disposition"] = f'attachment; filename="vss-open-data-{year}{suffix}.csv"'

@@ -72,6 +72,13 @@ class OpenDataOutputSerializer(serializers.Serializer):
         ),
         default=OPEN_DATA_MIN_CELL,
     )
+    computed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=(
+            "Thời điểm tính số liệu (lần cập nhật gần nhất của các ngày trong năm) / "
+            "When the figures were computed (latest refresh of the year's days)."
+        ),
+    )
     results = OpenDataRowSerializer(many=True)
 
 

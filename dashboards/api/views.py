@@ -17,7 +17,12 @@ from rest_framework.views import APIView
 from core.api import PROBLEM_CONTENT_TYPE, ProblemOutputSerializer
 
 from ..constants import OPEN_DATA_MIN_CELL
-from ..selectors.open_data import DICTIONARY, dictionary_entry, open_data_rows
+from ..selectors.open_data import (
+    DICTIONARY,
+    dictionary_entry,
+    open_data_computed_at,
+    open_data_rows,
+)
 from .serializers import (
     DictionaryEntrySerializer,
     OpenDataInputSerializer,
@@ -33,6 +38,7 @@ STATISTICS_EXAMPLE = OpenApiExample(
     value={
         "year": 2026,
         "min_cell": OPEN_DATA_MIN_CELL,
+        "computed_at": "2026-11-30T10:01:00+07:00",
         "results": [
             {
                 "province_code": 1,
@@ -167,7 +173,12 @@ class OpenDataApi(APIView):
         params.is_valid(raise_exception=True)
         year = params.validated_data.get("year") or timezone.localdate().year
         rows = open_data_rows(year=year, province_code=params.validated_data.get("province"))
-        body = {"year": year, "min_cell": OPEN_DATA_MIN_CELL, "results": rows}
+        body = {
+            "year": year,
+            "min_cell": OPEN_DATA_MIN_CELL,
+            "computed_at": open_data_computed_at(year=year),
+            "results": rows,
+        }
         return Response(OpenDataOutputSerializer(body).data)
 
 

@@ -2,7 +2,7 @@
 
 from .drilldown import DrillPage, drill_page, drill_queryset
 from .figures import Dashboard, Figure, FigureGroup, dashboard_figures, overdue_now, share
-from .open_data import DICTIONARY, open_data_rows
+from .open_data import DICTIONARY, open_data_computed_at, open_data_rows
 from .scope import Filters, Scope, dashboard_scope
 from .trends import OfficeRank, TrendPoint, monthly_trend, office_ranking, weekly_trend
 
@@ -22,6 +22,7 @@ __all__ = [
     "drill_queryset",
     "monthly_trend",
     "office_ranking",
+    "open_data_computed_at",
     "open_data_rows",
     "overdue_now",
     "share",

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -157,6 +158,7 @@ class Dashboard:
     totals: dict[str, int]
     refreshed_at: dt.datetime | None = None
     days_not_computed: int = 0
+    next_refresh_at: dt.datetime | None = None
     figures_by_key: dict[str, Figure] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -199,16 +201,44 @@ def _targets() -> dict[str, Target]:
     return {t.key: t for t in Target.objects.all()}
 
 
-def _refresh_state(filters: Filters) -> tuple[dt.datetime | None, int]:
+NIGHTLY_REFRESH = dt.time(1, 30)  # the beat entry "dashboards-rollups-nightly"
+
+
+def next_refresh(*, includes_today: bool, today_refreshed_at: dt.datetime | None) -> dt.datetime:
+    """When the figures of a period are next recomputed by beat.
+
+    A period that includes today: today's changes are rolled up every
+    `DASHBOARD_LIVE_REFRESH_SECONDS`. Past days only: the nightly catch-up at 01:30.
+    """
+    now = timezone.now()
+    if includes_today:
+        interval = dt.timedelta(seconds=settings.DASHBOARD_LIVE_REFRESH_SECONDS)
+        due = (today_refreshed_at or now) + interval
+        return due if due > now else now + interval
+    local = timezone.localtime(now)
+    tonight = local.replace(
+        hour=NIGHTLY_REFRESH.hour, minute=NIGHTLY_REFRESH.minute, second=0, microsecond=0
+    )
+    return tonight if tonight > local else tonight + dt.timedelta(days=1)
+
+
+def _refresh_state(filters: Filters) -> tuple[dt.datetime | None, int, dt.datetime]:
+    """(latest refresh of the days read, days never computed, next refresh due)."""
     today = timezone.localdate()
     last_day = min(filters.end, today)
+    includes_today = filters.start <= today <= filters.end
     if last_day < filters.start:
-        return None, 0
+        return None, 0, next_refresh(includes_today=False, today_refreshed_at=None)
     state = RollupDay.objects.filter(
         day__gte=filters.start, day__lte=last_day, refreshed_at__isnull=False
-    ).aggregate(latest=Max("refreshed_at"), days=Count("day"))
+    ).aggregate(
+        latest=Max("refreshed_at"),
+        days=Count("day"),
+        today=Max("refreshed_at", filter=Q(day=today)),
+    )
     expected = (last_day - filters.start).days + 1
-    return state["latest"], expected - state["days"]
+    due = next_refresh(includes_today=includes_today, today_refreshed_at=state["today"])
+    return state["latest"], expected - state["days"], due
 
 
 def boundary_free_procedures(*, filters: Filters | None = None) -> tuple[int, int]:
@@ -447,12 +477,13 @@ def dashboard_figures(
             ),
         ],
     )
-    refreshed_at, missing = _refresh_state(filters)
+    refreshed_at, missing, next_refresh_at = _refresh_state(filters)
     return Dashboard(
         groups=[volume, timeliness, channels, one_stop, satisfaction, payments],
         totals=totals,
         refreshed_at=refreshed_at,
         days_not_computed=missing,
+        next_refresh_at=next_refresh_at,
     )
 
 

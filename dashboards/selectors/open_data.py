@@ -8,16 +8,17 @@ figure describes one person's dossier.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from dossiers.constants import Channel
 from offices.geography import province_name
 
 from ..constants import ELECTRONIC_CHANNELS, OPEN_DATA_MIN_CELL
-from ..models import DailyRollup
+from ..models import DailyRollup, RollupDay
 from .figures import round_1, share
 
 
@@ -253,3 +254,8 @@ def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]
         }
         result.append({name: row[name] for name in DICTIONARY_FIELDS})
     return result
+
+
+def open_data_computed_at(*, year: int) -> dt.datetime | None:
+    """When the open data of `year` was computed: the latest refresh of its days."""
+    return RollupDay.objects.filter(day__year=year).aggregate(latest=Max("refreshed_at"))["latest"]

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from ..constants import Comparison, TargetUnit, Unit
+from ..constants import SEEDED_TARGET_NOTES, Comparison, TargetUnit, Unit
 from ..formatting import format_number
 
 register = template.Library()
@@ -43,3 +43,10 @@ def target_text(target) -> str:
     if target.unit == TargetUnit.PERCENT:
         return f"{sign} {value}%"
     return f"{sign} " + _("%(minutes)s min") % {"minutes": value}
+
+
+@register.filter
+def target_note(target) -> str:
+    """The target's note in the reader's language when it is one of the seeded notes."""
+    note = getattr(target, "note", "") or ""
+    return _(note) if note in SEEDED_TARGET_NOTES else note

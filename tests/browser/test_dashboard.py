@@ -3,21 +3,27 @@ and downloads the XLSX export. The page runs in Vietnamese; labels are looked up
 Django's translation of their English source, as in test_workflow.py.
 """
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.utils import translation
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from accounts.constants import Role
+from dashboards.services import rollups_mark_dossier
+from dashboards.tasks import rollups_refresh_today
 from offices.geography import province_name
 from tests.dashboards.conftest import (  # noqa: F401 - fixtures
+    NOW,
     base_office,
     dataset,
     rolled_up,
     targets,
 )
+from tests.dossiers.factories import make_dossier
 from tests.factories import PASSWORD, UserFactory
 
 
@@ -85,3 +91,50 @@ def test_supervisor_filters_drills_into_overdue_and_downloads_xlsx(
     assert by_key["received"][3] == 6
     assert by_key["overdue_now"][3] == 2
     assert by_key["on_time_rate"][3] == 75.0
+
+
+@pytest.fixture
+def pinned_clock():
+    """Tue 1 December 2026 10:00 in Hà Nội, ticking (the browser needs a moving clock)."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+def test_dashboard_says_when_figures_were_computed_and_the_next_refresh(
+    pinned_clock,
+    page,
+    login,
+    catalogue,
+    offices,
+    rolled_up,  # noqa: F811 - the fixture imported above
+    national_supervisor,
+):
+    # A dossier received a minute ago reaches today's figures at the next live refresh.
+    dossier = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state="received",
+        office=offices[1],
+        received_at=NOW - dt.timedelta(minutes=1),
+    )
+    rollups_mark_dossier(dossier=dossier)
+    rollups_refresh_today()
+
+    login(national_supervisor.username, PASSWORD)
+    page.goto("/dashboards/?start=2026-12-01&end=2026-12-01")
+    expect(page.get_by_test_id("value-received")).to_have_text("1")
+    expect(page.get_by_test_id("computed-at")).to_have_text(
+        _vi("Figures computed at %(moment)s.") % {"moment": "10:00 01/12/2026"}
+    )
+    expect(page.get_by_test_id("next-refresh")).to_have_text(
+        _vi("Next refresh due at %(moment)s.") % {"moment": "10:01 01/12/2026"}
+    )
+
+    # A past period is recomputed by the nightly run; its target notes read in Vietnamese.
+    page.goto("/dashboards/?start=2026-11-01&end=2026-11-30")
+    expect(page.get_by_test_id("value-received")).to_have_text("7")
+    expect(page.get_by_test_id("next-refresh")).to_have_text(
+        _vi("Next refresh due at %(moment)s.") % {"moment": "01:30 02/12/2026"}
+    )
+    expect(page.get_by_test_id("figure-electronic_share")).to_contain_text(
+        "Chỉ tiêu năm 2026: 80% hồ sơ được giải quyết trực tuyến."
+    )

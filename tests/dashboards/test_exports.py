@@ -5,21 +5,44 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from dashboards.exports import FIGURE_COLUMNS, _cell
+from dashboards.exports import FIGURE_COLUMNS, OFFICE_COLUMNS, _cell
 
 from .conftest import NOVEMBER_QUERY
 
 pytestmark = pytest.mark.django_db
 
 
-def _csv_rows(response) -> dict[str, dict]:
+NAMES = (
+    "group",
+    "key",
+    "figure",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "target",
+    "target_comparison",
+    "status",
+    "status_label",
+    "computed_at",
+)
+
+
+def _in(language: str, columns) -> list[str]:
+    with translation.override(language):
+        return [str(c) for c in columns]
+
+
+def _csv_rows(response, language: str = "vi") -> dict[str, dict]:
+    """The figure rows by code; the header is checked to be in the reader's language."""
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    assert tuple(reader.fieldnames) == FIGURE_COLUMNS
-    return {row["key"]: row for row in reader}
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    assert next(reader) == _in(language, FIGURE_COLUMNS)
+    return {row[1]: dict(zip(NAMES, row, strict=True)) for row in reader}
 
 
 def test_csv_export_has_every_figure_with_its_target(client, rolled_up, supervisor):
@@ -76,13 +99,13 @@ def test_xlsx_export(client, rolled_up, supervisor, offices):
 
     figures = book["Figures"]
     cells = [[c.value for c in row] for row in figures.iter_rows()]
-    header = cells.index(list(FIGURE_COLUMNS))
+    header = cells.index(_in("vi", FIGURE_COLUMNS))
     by_key = {row[1]: row for row in cells[header + 1 :]}
     assert by_key["received"][3] == 3  # online only: d1, d5, d10
     on_time = by_key["on_time_rate"]
     assert (on_time[3], on_time[5], on_time[6], on_time[7], on_time[9]) == (100.0, 3, 3, 100, "on")
     described = [row[1] for row in cells[:header] if row[0]]
-    assert len(described) == 4  # scope, period, channel, generated at
+    assert len(described) == 5  # scope, period, channel, computed at, generated at
     assert described[1] == "01/11/2026 – 30/11/2026"
 
     offices_fixture = offices
@@ -90,7 +113,7 @@ def test_xlsx_export(client, rolled_up, supervisor, offices):
     # Online only: HN returned d1 (early) and d7 (on time), HCM d5 (on time): both 100%,
     # HN first for having returned more.
     assert [row[:2] for row in offices] == [
-        ["rank", "office"],
+        _in("vi", OFFICE_COLUMNS)[:2],
         [1, offices_fixture[1].name],
         [2, offices_fixture[79].name],
     ]

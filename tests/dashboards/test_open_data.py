@@ -120,6 +120,6 @@ def test_open_data_csv(client, rolled_up):
     response = client.get(reverse("dashboards:open_data_csv"), {"year": 2026, "province": 79})
     assert 'filename="vss-open-data-2026-79.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
-    assert tuple(rows[0]) == DICTIONARY_FIELDS
+    assert tuple(rows[0]) == (*DICTIONARY_FIELDS, "computed_at")
     assert len(rows) == 2
     assert rows[1][:4] == ["79", rows[1][1], "2026-11", "1"]

@@ -101,6 +101,10 @@ SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 SIGNING_KEY_PATH = env.str("SIGNING_KEY_PATH", default="")
 SIGNING_CERT_PATH = env.str("SIGNING_CERT_PATH", default="")
 
+# Today's dashboard figures: the changed offices' slices of today are rolled up this often
+# (seconds). The dashboard page says when the next refresh is due from it.
+DASHBOARD_LIVE_REFRESH_SECONDS = env.int("DASHBOARD_LIVE_REFRESH_SECONDS", default=60)
+
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {
         "task": "dossiers.tasks.drafts_purge_expired_task",
@@ -121,6 +125,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.sla_overdue_sweep_task",
         "schedule": 60,
         "options": {"expires": 50},
+    },
+    "dashboards-rollups-live": {
+        "task": "dashboards.tasks.rollups_refresh_today",
+        "schedule": DASHBOARD_LIVE_REFRESH_SECONDS,
+        "options": {"expires": max(DASHBOARD_LIVE_REFRESH_SECONDS - 10, 10)},
     },
     "dashboards-rollups-queue": {"task": "dashboards.tasks.rollups_refresh", "schedule": 5 * 60},
     "dashboards-rollups-today": {
