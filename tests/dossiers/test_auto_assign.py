@@ -2,12 +2,13 @@
 
 import datetime as dt
 import threading
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 
 from accounts.constants import Role
 from dossiers.constants import DossierState as S
@@ -198,3 +199,53 @@ def test_ten_concurrent_receptions_spread_five_and_five(catalogue, hn, team):
         for officer in ("busy", "free", "elsewhere")
     }
     assert counts == {"busy": 5, "free": 5, "elsewhere": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="a real row-lock race needs PostgreSQL; CI runs it there",
+)
+def test_a_reception_waits_for_one_in_flight_and_counts_it(catalogue, hn, team):
+    """While one reception's assignment is not yet committed, a second one at the same office
+    waits for it instead of reading the stale loads (both officers have none): it goes to the
+    other officer."""
+    first, second = _submitted(catalogue, hn), _submitted(catalogue, hn)
+    in_flight, release = threading.Event(), threading.Event()
+    assigned, errors = {}, []
+
+    def hold_first():
+        try:
+            with transaction.atomic():
+                assigned["first"] = dossier_accept(
+                    dossier=first, officer=team["counter"]
+                ).assigned_to_id
+                in_flight.set()
+                release.wait(timeout=30)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            in_flight.set()
+            connections.close_all()
+
+    def accept_second():
+        try:
+            in_flight.wait(timeout=30)
+            assigned["second"] = dossier_accept(
+                dossier=second, officer=team["counter"]
+            ).assigned_to_id
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=hold_first), threading.Thread(target=accept_second)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)  # the second reception is now waiting for the first to commit
+    assert "second" not in assigned
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert {assigned["first"], assigned["second"]} == {team["busy"].pk, team["free"].pk}
