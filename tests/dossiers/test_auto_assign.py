@@ -175,7 +175,12 @@ RECEPTIONS = 10
     reason="a real row-lock race needs PostgreSQL; CI runs it there",
 )
 def test_ten_concurrent_receptions_spread_five_and_five(catalogue, hn, team):
-    dossiers = [_submitted(catalogue, hn) for _ in range(RECEPTIONS)]
+    # Two procedures, so the version row `_lock` also locks does not serialise them all.
+    procedures = [catalogue["sickness-benefit"], catalogue["maternity-benefit-direct"]]
+    dossiers = [
+        make_dossier(procedure=procedures[n % 2], state=S.SUBMITTED, office=hn)
+        for n in range(RECEPTIONS)
+    ]
     barrier = threading.Barrier(RECEPTIONS)
     errors = []
 
@@ -210,7 +215,12 @@ def test_a_reception_waits_for_one_in_flight_and_counts_it(catalogue, hn, team):
     """While one reception's assignment is not yet committed, a second one at the same office
     waits for it instead of reading the stale loads (both officers have none): it goes to the
     other officer."""
-    first, second = _submitted(catalogue, hn), _submitted(catalogue, hn)
+    # Two procedures: `_lock` also locks the dossier's version row (select_related), which
+    # would serialise two dossiers of one version whatever the assignment does.
+    first = _submitted(catalogue, hn)
+    second = make_dossier(
+        procedure=catalogue["maternity-benefit-direct"], state=S.SUBMITTED, office=hn
+    )
     in_flight, release = threading.Event(), threading.Event()
     assigned, errors = {}, []
 
