@@ -7,7 +7,7 @@ from .models import User
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
-    list_display = ("username", "full_name", "role", "office", "is_active")
+    list_display = ("username", "full_name", "role", "office", "absent_until", "is_active")
     list_filter = ("role", "office__province_code", "is_active")
     search_fields = ("username", "full_name", "email", "national_id")
     list_select_related = ("office",)
@@ -26,6 +26,7 @@ class PortalUserAdmin(UserAdmin):
                     "gender",
                     "phone",
                     "preferred_language",
+                    "absent_until",
                 )
             },
         ),

@@ -107,3 +107,24 @@ class CitizenSignupForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class AbsenceForm(forms.Form):
+    officer = forms.IntegerField(widget=forms.HiddenInput)
+    absent_until = forms.DateField(
+        label=_("Absent until"),
+        required=False,
+        help_text=_("Last day of absence. Leave empty when the officer is present."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class AutoAssignForm(forms.Form):
+    auto_assign = forms.BooleanField(
+        label=_("Assign received dossiers automatically"),
+        required=False,
+        help_text=_(
+            "A received dossier goes to the present processing officer with the fewest open "
+            "dossiers. Absent officers are skipped."
+        ),
+    )

@@ -37,6 +37,13 @@ class User(AbstractUser):
         default="vi",
     )
 
+    absent_until = models.DateField(
+        _("absent until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day of absence: no automatic assignment until the day after."),
+    )
+
     objects = PortalUserManager()
 
     class Meta:
@@ -67,6 +74,16 @@ class User(AbstractUser):
     @property
     def works_at_office(self) -> bool:
         return self.role in OFFICE_ROLES
+
+    def is_absent_on(self, day) -> bool:
+        return self.absent_until is not None and self.absent_until >= day
+
+    @property
+    def is_absent(self) -> bool:
+        """Absent today (local date): no automatic assignment, hinted on the assign form."""
+        from django.utils import timezone
+
+        return self.is_absent_on(timezone.localdate())
 
     @property
     def display_name(self) -> str:

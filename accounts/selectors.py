@@ -58,6 +58,11 @@ _ROLE_LINKS = {
         ("dossiers:worklist", _("Office worklist"), _("Assign, sign and return results.")),
         ("dashboards:index", _("Dashboard"), _("Your office against the VSS targets.")),
         (
+            "accounts:office_team",
+            _("Officers and assignment"),
+            _("Mark absences; assign received dossiers automatically."),
+        ),
+        (
             "dossiers:tracking_book",
             _("Tracking book"),
             _("Every dossier received, by period (form 06), with PDF and XLSX."),

@@ -1,9 +1,12 @@
 import datetime as dt
 
+import structlog
 from django.db import transaction
 
 from .constants import Role
 from .models import User
+
+logger = structlog.get_logger(__name__)
 
 
 def user_language_set(*, user: User, language: str) -> User:
@@ -45,3 +48,28 @@ def citizen_register(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def user_absence_set(*, officer: User, absent_until: dt.date | None, by: User) -> User:
+    """An office leader marks one of the office's officers absent up to a day (inclusive), or
+    present again (None). Absent officers get no automatic assignment."""
+    from django.core.exceptions import PermissionDenied
+
+    if (
+        by.role != Role.OFFICE_LEADER
+        or by.office_id is None
+        or officer.office_id != by.office_id
+        or officer.role not in (Role.PROCESSING_OFFICER, Role.COUNTER_OFFICER)
+    ):
+        raise PermissionDenied
+    if officer.absent_until != absent_until:
+        officer.absent_until = absent_until
+        officer.save(update_fields=["absent_until"])
+        logger.info(
+            "user_absence_set",
+            officer_id=officer.pk,
+            by_id=by.pk,
+            office_id=by.office_id,
+            absent_until=absent_until.isoformat() if absent_until else None,
+        )
+    return officer

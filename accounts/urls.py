@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.signup, name="signup"),
     path("me/", views.landing, name="landing"),
+    path("team/", views.office_team, name="office_team"),
 ]

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
-from .forms import CitizenSignupForm, PortalLoginForm
+from .constants import Role
+from .forms import AbsenceForm, AutoAssignForm, CitizenSignupForm, PortalLoginForm
+from .models import User
 from .selectors import ROLE_HEADINGS, landing_links
-from .services import citizen_register, user_language_set
+from .services import citizen_register, user_absence_set, user_language_set
 
 
 def language_switch(request):
@@ -68,3 +70,74 @@ def landing(request):
         "accounts/landing.html",
         {"links": landing_links(request.user), "heading": ROLE_HEADINGS[request.user.role]},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def office_team(request):
+    """The office leader's page: who is absent, and whether received dossiers are assigned
+    automatically."""
+    from django.core.exceptions import PermissionDenied
+
+    from offices.services import office_auto_assign_set
+
+    leader = request.user
+    if leader.role != Role.OFFICE_LEADER or leader.office_id is None:
+        raise PermissionDenied
+    office = leader.office
+    officers = User.objects.filter(
+        office_id=office.pk,
+        role__in=(Role.PROCESSING_OFFICER, Role.COUNTER_OFFICER),
+        is_active=True,
+    ).order_by("role", "full_name", "pk")
+    setting_form = AutoAssignForm(initial={"auto_assign": office.auto_assign})
+    absence_form, failed_officer = None, None
+    if request.method == "POST":
+        if "auto_assign_submit" in request.POST:
+            setting_form = AutoAssignForm(request.POST)
+            if setting_form.is_valid():
+                office_auto_assign_set(
+                    office=office, enabled=setting_form.cleaned_data["auto_assign"], by=leader
+                )
+                messages.success(request, _("The setting was saved."))
+                return redirect("accounts:office_team")
+        else:
+            failed_officer = _int(request.POST.get("officer"))
+            absence_form = AbsenceForm(request.POST, auto_id=f"id_o{failed_officer}_%s")
+            if absence_form.is_valid():
+                officer = officers.filter(pk=absence_form.cleaned_data["officer"]).first()
+                if officer is None:
+                    raise PermissionDenied
+                user_absence_set(
+                    officer=officer,
+                    absent_until=absence_form.cleaned_data["absent_until"],
+                    by=leader,
+                )
+                messages.success(request, _("The absence was saved."))
+                return redirect("accounts:office_team")
+    rows = [
+        {
+            "officer": officer,
+            "form": absence_form
+            if officer.pk == failed_officer
+            else AbsenceForm(
+                initial={"officer": officer.pk, "absent_until": officer.absent_until},
+                auto_id=f"id_o{officer.pk}_%s",
+            ),
+        }
+        for officer in officers
+    ]
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accounts/team.html",
+        {"office": office, "setting_form": setting_form, "rows": rows},
+        status=status,
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

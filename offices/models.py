@@ -31,6 +31,14 @@ class Office(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    auto_assign = models.BooleanField(
+        _("assign received dossiers automatically"),
+        default=False,
+        help_text=_(
+            "A received dossier goes to the present processing officer with the fewest open "
+            "dossiers."
+        ),
+    )
 
     class Meta:
         verbose_name = _("office")

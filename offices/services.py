@@ -1,10 +1,13 @@
 """Writes to the office register."""
 
+import structlog
 from django.db import transaction
 from vietnam_provinces import Province
 
 from .constants import VSS_AGENCY_SUFFIX, OfficeKind
 from .models import Office
+
+logger = structlog.get_logger(__name__)
 
 
 def _short_name(name: str) -> str:
@@ -36,3 +39,18 @@ def provincial_offices_sync() -> int:
         )
         created += was_created
     return created
+
+
+def office_auto_assign_set(*, office: Office, enabled: bool, by) -> Office:
+    """Turn automatic assignment of received dossiers on or off (the office's leader)."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.constants import Role
+
+    if by.role != Role.OFFICE_LEADER or by.office_id != office.pk:
+        raise PermissionDenied
+    if office.auto_assign != enabled:
+        office.auto_assign = enabled
+        office.save(update_fields=["auto_assign"])
+        logger.info("office_auto_assign_set", office_id=office.pk, by_id=by.pk, enabled=enabled)
+    return office

@@ -670,6 +670,10 @@ def dossier_counter_receive(
 
         person_learn_from_dossier(dossier=locked, actor=officer)
         _reception_side_effects(locked.pk)
+        # At an office that assigns automatically, the dossier goes to an officer at once.
+        from .workflow import dossier_auto_assign
+
+        dossier_auto_assign(locked=locked, by=officer)
     locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
     logger.info("dossier_received_at_counter", dossier_id=locked.pk, office=office.agency_code)
     return locked

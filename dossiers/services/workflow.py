@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import structlog
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
@@ -25,6 +25,7 @@ from workdays.services import add_working_seconds, working_seconds_between
 
 from ..constants import (
     CLOCK_RUNNING_STATES,
+    OPEN_STATES,
     DossierState,
     EventKind,
     Outcome,
@@ -320,14 +321,18 @@ def dossier_accept(*, dossier: Dossier, officer: User, revision: int | None = No
         d.accept(at=now, officer=officer)
         return ["received_at", "received_by"]
 
-    return _act(
-        dossier=dossier,
-        actor=officer,
-        action="accept",
-        revision=revision,
-        run=run,
-        citizen_visible=True,
-    )
+    with transaction.atomic():
+        accepted = _act(
+            dossier=dossier,
+            actor=officer,
+            action="accept",
+            revision=revision,
+            run=run,
+            citizen_visible=True,
+        )
+        if dossier_auto_assign(locked=_lock(accepted), by=officer) is None:
+            return accepted
+    return Dossier.objects.get(pk=accepted.pk)
 
 
 def dossier_refuse(
@@ -410,6 +415,54 @@ def _assign(locked: Dossier, *, officer: User, by: User) -> None:
         },
         citizen_visible=from_state != locked.state,
     )
+
+
+def dossier_auto_assign(*, locked: Dossier, by: User) -> User | None:
+    """At an office that assigns received dossiers automatically, give this received,
+    unassigned dossier (locked, inside the reception transaction) to the present processing
+    officer of the competent office with the fewest open dossiers (ties: the one assigned
+    least recently, then the lowest id), through `_assign` as a leader's assignment.
+
+    The office's officer rows are locked first (in id order), so concurrent receptions count
+    one after the other and never read stale loads. With nobody present the dossier stays
+    unassigned and the office's leaders are told on commit. Returns the officer or None.
+    """
+    from offices.models import Office
+
+    if (
+        locked.state != DossierState.RECEIVED
+        or locked.assigned_to_id is not None
+        or locked.competent_office_id is None
+        or not Office.objects.filter(pk=locked.competent_office_id, auto_assign=True).exists()
+    ):
+        return None
+    officers = User.objects.filter(
+        office_id=locked.competent_office_id, role=Role.PROCESSING_OFFICER, is_active=True
+    )
+    list(officers.select_for_update().order_by("pk").values_list("pk", flat=True))
+    today = timezone.localdate()
+    officer = (
+        officers.filter(Q(absent_until__isnull=True) | Q(absent_until__lt=today))
+        .annotate(
+            open_count=Count(
+                "assigned_dossiers", filter=Q(assigned_dossiers__state__in=OPEN_STATES)
+            ),
+            last_assigned_at=Max("assigned_dossiers__assigned_at"),
+        )
+        .order_by("open_count", F("last_assigned_at").asc(nulls_first=True), "pk")
+        .first()
+    )
+    if officer is None:
+        if leaders := _office_leader_ids(locked):
+            from notifications.tasks import staff_notify
+
+            event = locked.events.order_by("-pk").first()
+            staff_notify.delay_on_commit(event.pk, leaders)
+        logger.info("dossier_auto_assign_nobody_present", dossier_id=locked.pk)
+        return None
+    _assign(locked, officer=officer, by=by)
+    logger.info("dossier_auto_assigned", dossier_id=locked.pk, officer_id=officer.pk)
+    return officer
 
 
 def can_take(user: User, dossier: Dossier) -> bool:
@@ -525,15 +578,24 @@ def dossier_supply(
             "due_soon_warned_at",
         ]
 
-    return _act(
-        dossier=dossier,
-        actor=actor,
-        action="supply",
-        revision=revision,
-        run=run,
-        reason=note,
-        citizen_visible=True,
-    )
+    with transaction.atomic():
+        supplied = _act(
+            dossier=dossier,
+            actor=actor,
+            action="supply",
+            revision=revision,
+            run=run,
+            reason=note,
+            citizen_visible=True,
+        )
+        # Back to "received" with nobody holding it: as at reception.
+        if (
+            supplied.state != DossierState.RECEIVED
+            or supplied.assigned_to_id is not None
+            or dossier_auto_assign(locked=_lock(supplied), by=actor) is None
+        ):
+            return supplied
+    return Dossier.objects.get(pk=supplied.pk)
 
 
 # --- processing ----------------------------------------------------------------------

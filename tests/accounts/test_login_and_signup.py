@@ -328,7 +328,12 @@ ROLE_LINKS = {
         "dossiers:tracking_book",
     ],
     Role.PROCESSING_OFFICER: ["dossiers:worklist", "dossiers:tracking_book"],
-    Role.OFFICE_LEADER: ["dossiers:worklist", "dashboards:index", "dossiers:tracking_book"],
+    Role.OFFICE_LEADER: [
+        "dossiers:worklist",
+        "dashboards:index",
+        "accounts:office_team",
+        "dossiers:tracking_book",
+    ],
     Role.SUPERVISOR: ["dashboards:index", "dossiers:worklist", "dossiers:tracking_book"],
     Role.ADMINISTRATOR: ["admin:index"],
 }
