@@ -1,0 +1,54 @@
+"""What the dossier page's facts and history show: labels followed by what they name, and
+repeated draft saves as one line."""
+
+import datetime as dt
+import re
+import zoneinfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from dossiers.constants import DossierState
+from dossiers.models import Dossier
+from tests.dossiers.factories import make_dossier
+
+pytestmark = pytest.mark.django_db
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _vi(text: str) -> str:
+    with translation.override("vi"):
+        return translation.gettext(text)
+
+
+def _facts(page: str) -> dict[str, str]:
+    """The page's <dt>label</dt><dd>value</dd> pairs, tags stripped."""
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S)
+    return {label.strip(): re.sub(r"<[^>]+>", "", value).strip() for label, value in pairs}
+
+
+def test_the_time_received_label_is_followed_by_a_time_and_the_office_has_its_own(
+    client, catalogue, offices, citizen
+):
+    with time_machine.travel(dt.datetime(2026, 11, 24, 9, 30, tzinfo=VN), tick=False):
+        dossier = make_dossier(
+            procedure=catalogue["sickness-benefit"],
+            state=DossierState.RECEIVED,
+            office=offices[1],
+            applicant=citizen,
+        )
+    Dossier.objects.filter(pk=dossier.pk).update(receiving_office=offices[79])
+    client.force_login(citizen)
+
+    page = client.get(
+        reverse("dossiers:detail", kwargs={"reference": dossier.reference}),
+        headers={"accept-language": "vi"},
+    ).text
+
+    facts = _facts(page)
+    for label, value in facts.items():
+        if "Thời điểm" in label:
+            assert re.fullmatch(r"\d\d:\d\d, \d\d/\d\d/\d{4}", value), (label, value)
+    assert facts[_vi("Receiving office")] == offices[79].name
