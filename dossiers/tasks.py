@@ -31,7 +31,8 @@ def reception_slip_generate(self, dossier_id: int) -> None:
         return
     reception_slip_issue(dossier=dossier)
     # The applicant's confirmation (inbox, e-mail with the slip attached, SMS) follows the
-    # slip, so the e-mail can carry it; citizen_notify sends once per (event, channel).
+    # slip, so the e-mail can carry it. notify_event sends once per (event, channel): a
+    # retry of this task (an OSError of either step) re-sends nothing already delivered.
     confirmed = (
         dossier.events.filter(
             kind__in=[EventKind.SUBMITTED, EventKind.RECEIVED], citizen_visible=True
@@ -41,7 +42,9 @@ def reception_slip_generate(self, dossier_id: int) -> None:
         .first()
     )
     if confirmed is not None:
-        citizen_notify.delay(confirmed)
+        from notifications.services import notify_event
+
+        notify_event(event_id=confirmed)
 
 
 @shared_task(**RETRYING)
