@@ -116,6 +116,14 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("Service rated")
 
 
+# Actions whose event returns the dossier to a state it was in before: the timeline names
+# the action, not the state (a supplement provided is not a second "Received").
+EVENT_ACTION_LABELS = {
+    "supply": _("Supplement provided"),
+    "apologise": _("Apology with a new return date"),
+}
+
+
 class SlipKind(models.TextChoices):
     RECEPTION = "reception", _("Reception and appointment slip")
     SUPPLEMENT = "supplement", _("Request to supplement the dossier")

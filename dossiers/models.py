@@ -8,6 +8,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from .constants import (
     CODE_MAX_LENGTH,
+    EVENT_ACTION_LABELS,
     PORTAL_CODES,
     Channel,
     DigitisationStatus,
@@ -715,7 +716,11 @@ class DossierEvent(models.Model):
 
     @property
     def label(self) -> str:
-        """What happened, for timelines: the new state, or the kind of event."""
+        """What happened, for timelines: the action when it names it better than the state
+        (a supplement provided, an apology), else the new state, or the kind of event."""
+        action = (self.payload or {}).get("action")
+        if action in EVENT_ACTION_LABELS:
+            return str(EVENT_ACTION_LABELS[action])
         if self.to_state and self.to_state != self.from_state:
             return str(DossierState(self.to_state).label)
         return str(self.get_kind_display())

@@ -90,6 +90,29 @@ def citizen_online_drafts(*, national_id: str) -> QuerySet[Dossier]:
     )
 
 
+def timeline_coalesced(events) -> list:
+    """A dossier's events for its history, consecutive draft saves by the same person shown
+    as one line: the last save, with `saves` the number of saves it stands for.
+
+    The event table keeps every save (it is append-only); only the display groups them.
+    """
+    lines: list = []
+    for event in events:
+        event.saves = 1
+        previous = lines[-1] if lines else None
+        if (
+            previous is not None
+            and event.kind == EventKind.SAVED
+            and previous.kind == EventKind.SAVED
+            and previous.actor_id == event.actor_id
+        ):
+            event.saves = previous.saves + 1
+            lines[-1] = event
+        else:
+            lines.append(event)
+    return lines
+
+
 def tracking_url(dossier: Dossier) -> str:
     from .tracking import tracking_token
 

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .constants import EventKind
 from .models import Dossier, DossierDocument, DossierEvent
 
 RETRYING = {
@@ -29,6 +30,21 @@ def reception_slip_generate(self, dossier_id: int) -> None:
     if dossier is None or dossier.code is None:
         return
     reception_slip_issue(dossier=dossier)
+    # The applicant's confirmation (inbox, e-mail with the slip attached, SMS) follows the
+    # slip, so the e-mail can carry it. notify_event sends once per (event, channel): a
+    # retry of this task (an OSError of either step) re-sends nothing already delivered.
+    confirmed = (
+        dossier.events.filter(
+            kind__in=[EventKind.SUBMITTED, EventKind.RECEIVED], citizen_visible=True
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if confirmed is not None:
+        from notifications.services import notify_event
+
+        notify_event(event_id=confirmed)
 
 
 @shared_task(**RETRYING)

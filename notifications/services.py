@@ -20,7 +20,7 @@ import datetime as dt
 
 import structlog
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,10 +45,37 @@ def _messages(event, language: str) -> tuple[str, str, str]:
     dossier = event.dossier
     with translation.override(language):
         context = {"event": event, "dossier": dossier, "url": tracking_url(dossier)}
+        if _is_confirmation(event):
+            context["dossier_url"] = settings.SITE_URL.rstrip("/") + reverse(
+                "dossiers:detail", kwargs={"reference": dossier.reference}
+            )
         subject = render_to_string("notifications/subject.txt", context).strip()
         body = render_to_string("notifications/body.txt", context).strip()
         sms = render_to_string("notifications/sms.txt", context).strip()
     return subject[:200], body, sms
+
+
+def _is_confirmation(event) -> bool:
+    """The submission or counter reception: its messages confirm it with the slip."""
+    from dossiers.constants import EventKind
+
+    return event.kind in (EventKind.SUBMITTED, EventKind.RECEIVED)
+
+
+def _attachments(notification: Notification) -> list[tuple[str, bytes, str]]:
+    """The reception slip for the e-mail confirming a submission or reception."""
+    from dossiers.constants import SlipKind
+
+    event = notification.event
+    if event is None or not _is_confirmation(event):
+        return []
+    slip = event.dossier.slips.filter(kind=SlipKind.RECEPTION).first()
+    if slip is None:  # not rendered yet: the body links to the dossier page instead
+        return []
+    with slip.file.open("rb") as handle:
+        content = handle.read()
+    name = f"giay-tiep-nhan-{event.dossier.code}.pdf"
+    return [(name, content, "application/pdf")]
 
 
 def notify_event(*, event_id: int) -> list[Notification]:
@@ -277,13 +304,16 @@ def _deliver(notification_id: int) -> tuple[Notification | None, OSError | None]
 def _send(notification: Notification) -> None:
     if notification.channel == NotificationChannel.EMAIL:
         timeout = getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_EMAIL_TIMEOUT
-        send_mail(
+        message = EmailMessage(
             notification.subject,
             notification.body,
             None,
             [notification.address],
             connection=get_connection(timeout=timeout),
         )
+        for name, content, mimetype in _attachments(notification):
+            message.attach(name, content, mimetype)
+        message.send()
     elif notification.channel == NotificationChannel.SMS:
         sms_backend().send(to=notification.address, text=notification.body)
     # The inbox row itself is the delivery.

@@ -30,6 +30,7 @@ from ..selectors import (
     dossier_holder,
     draft_expiry_status,
     draft_version_change,
+    timeline_coalesced,
 )
 from ..services import (
     ReceiptLine,
@@ -428,7 +429,7 @@ def detail(request, reference):
             "result_slip": next((s for s in reversed(slips) if s.kind == "result"), None)
             if dossier.state == DossierState.RETURNED
             else None,
-            "events": events,
+            "events": timeline_coalesced(events),
             "slips": slips,
             "actions": available_actions(request.user, dossier),
             "can_record_verification": not is_citizen

@@ -19,9 +19,6 @@ from ..services import statutory_due
 from ..tracking import TooManyAttempts, masked_name, normalise_code, tracked_lookup
 from .common import timeliness_context
 
-# Events that leave the state as it was get a clearer name than "State changed".
-_ACTION_LABELS = {"apologise": _("Apology with a new return date")}
-
 NOT_FOUND = _("No dossier matches this code and ID number. Check both and try again.")
 TOO_MANY = _("Too many attempts. Please wait 10 minutes and try again.")
 
@@ -49,10 +46,7 @@ class TrackForm(forms.Form):
 
 def _timeline(dossier) -> list[dict]:
     events = dossier.events.filter(citizen_visible=True).order_by("created_at", "id")
-    return [
-        {"at": e.created_at, "label": _ACTION_LABELS.get(e.payload.get("action"), e.label)}
-        for e in events
-    ]
+    return [{"at": e.created_at, "label": e.label} for e in events]
 
 
 def _render(request, *, form, dossier=None, error="", status=200):

@@ -345,9 +345,8 @@ def test_citizen_uploads_a_supplement_from_the_dossier_page(
 
     expect(page.get_by_test_id("dossier-state")).to_have_text(_state(DossierState.IN_PROCESSING))
     expect(page.get_by_test_id("supplement-request")).to_have_count(0)
-    expect(timeline.get_by_role("listitem").last).to_contain_text(
-        _state(DossierState.IN_PROCESSING)
-    )
+    # The step is named as such ("Đã bổ sung hồ sơ"), not as the state it returns to.
+    expect(timeline.get_by_role("listitem").last).to_contain_text(_vi("Supplement provided"))
     expect(timeline).to_contain_text(_state(DossierState.SUPPLEMENT_REQUESTED))
     assert _fresh(dossier).due_at >= paused_due  # the stopped clock moved the date on
 

@@ -553,3 +553,65 @@ def test_a_dossier_within_its_statutory_date_shows_no_result_yet(client, catalog
         tracked = _post(client, open_dossier.code, "2345").text
     assert _badge(tracked, "track-timeliness") is None
     assert _badge(tracked, "track-statutory-due") is None  # same as the appointed time
+
+
+# --- a supplement provided ------------------------------------------------------------------
+
+
+@pytest.fixture
+def supplied(catalogue, hanoi, citizen):
+    """Received at the counter, a supplement requested there and brought in: three steps."""
+    from dossiers.services import dossier_supply
+
+    counter = UserFactory(role="counter_officer", office=hanoi)
+    with time_machine.travel(dt.datetime(2026, 11, 24, 9, tzinfo=VN), tick=False):
+        received = make_dossier(
+            procedure=catalogue["sickness-benefit"],
+            state=DossierState.RECEIVED,
+            office=hanoi,
+            applicant=citizen,
+        )
+        event_append(
+            dossier=received,
+            kind="received",
+            actor=counter,
+            from_state="draft",
+            to_state="received",
+            citizen_visible=True,
+        )
+    with time_machine.travel(dt.datetime(2026, 11, 24, 10, tzinfo=VN), tick=False):
+        dossier_request_supplement(
+            dossier=Dossier.objects.get(pk=received.pk),
+            actor=counter,
+            reason="Thiếu giấy ra viện",
+            items=["Giấy ra viện"],
+        )
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, tzinfo=VN), tick=False):
+        return dossier_supply(dossier=Dossier.objects.get(pk=received.pk), actor=counter)
+
+
+def test_a_supplement_provided_is_named_once_and_received_is_not_repeated(client, supplied):
+    assert supplied.state == DossierState.RECEIVED
+    page = _post(client, supplied.code, "2345").text
+
+    timeline = re.search(r'data-testid="track-timeline">(.*?)</ol>', page, re.S).group(1)
+    assert timeline.count(_vi("Supplement provided")) == 1
+    assert _vi("Supplement provided") == "Đã bổ sung hồ sơ"
+    assert timeline.count(_vi(str(DossierState.RECEIVED.label))) == 1
+
+
+def test_the_api_and_the_citizens_page_name_the_supplement_provided(client, supplied, citizen):
+    api = client.get(
+        f"/api/v1/tracking/{supplied.code}/",
+        {"id_last4": "2345"},
+        headers={"accept-language": "en"},
+    ).json()
+    labels = [step["label"] for step in api["timeline"]]
+    assert labels.count("Supplement provided") == 1
+    assert labels.count("Received") == 1
+
+    client.force_login(citizen)
+    page = client.get(reverse("dossiers:detail", kwargs={"reference": supplied.reference})).text
+    timeline = re.search(r'data-testid="timeline">(.*?)</ol>', page, re.S).group(1)
+    assert timeline.count(_vi("Supplement provided")) == 1
+    assert timeline.count(_vi("Received")) == 1

@@ -98,13 +98,17 @@ def citizen_event(catalogue, offices, citizen, counter):
         )
 
 
+CONFIRMATION_ATTACHMENT = "giay-tiep-nhan-"
+
+
 def assert_notified_once(event, mail_dir):
     rows = list(Notification.objects.filter(event=event))
     assert sorted(n.channel for n in rows) == ["email", "inbox", "sms"]
     assert {n.status for n in rows} == {DeliveryStatus.SENT}
     assert [n.attempts for n in rows] == [1, 1, 1]
     assert DeliveryAttempt.objects.filter(notification__event=event).count() == 3
-    messages = sent_mail(mail_dir)
+    # The submission's confirmation (it carries the slip) is another event's message.
+    messages = [m for m in sent_mail(mail_dir) if CONFIRMATION_ATTACHMENT not in m]
     assert len(messages) == 1
     assert "an@example.vn" in messages[0]
 
@@ -161,8 +165,19 @@ def test_submitted_dossier_is_digitised_and_notified_by_the_worker(
         what="the reception slip",
         worker=worker,
     )
+    wait_for(
+        lambda: Notification.objects.filter(
+            event__dossier=dossier,
+            event__kind=EventKind.SUBMITTED,
+            channel="email",
+            status=DeliveryStatus.SENT,
+        ).exists(),
+        what="the submission's confirmation with the slip",
+        worker=worker,
+    )
     assert_notified_once(accept_event, mail_dir)
     assert accepted.code in sent_mail(mail_dir)[0]
+    assert sum(CONFIRMATION_ATTACHMENT in m for m in sent_mail(mail_dir)) == 1
     # The recognised text is searchable at once, without diacritics.
     officer = UserFactory(username="w-officer", role=Role.PROCESSING_OFFICER, office=offices[1])
     page = worklist(user=officer, query=WorklistQuery(tab="open", q="text: bao hiem xa hoi"))
