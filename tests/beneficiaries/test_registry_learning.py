@@ -12,6 +12,8 @@ from beneficiaries.constants import RegistryEventKind
 from beneficiaries.models import Person, RegistryEvent
 from beneficiaries.services import person_learn_from_dossier
 from dossiers.constants import Channel, DossierState
+from dossiers.exceptions import DossierIncomplete
+from dossiers.models import Dossier
 from dossiers.services import (
     ReceiptLine,
     dossier_counter_receive,
@@ -139,16 +141,8 @@ def test_what_vss_holds_about_a_known_person_is_not_overwritten(catalogue, count
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("national_id", "dob"),
-    [
-        pytest.param(WALK_IN_ID, "1990-03-14", id="birth-year-contradicts-cccd"),
-        pytest.param("999185012345", WALK_IN_DOB, id="unknown-province-code"),
-        pytest.param("07918501234", WALK_IN_DOB, id="eleven-digits"),
-    ],
-)
-def test_invalid_or_missing_details_do_not_block_reception(catalogue, counter, national_id, dob):
-    dossier = walk_in_draft(catalogue, counter, national_id=national_id, dob=dob)
+def test_details_the_registry_cannot_trust_do_not_block_reception(catalogue, counter):
+    dossier = walk_in_draft(catalogue, counter, national_id=WALK_IN_ID, dob="1990-03-14")
 
     received = receive(dossier, counter)
 
@@ -156,6 +150,27 @@ def test_invalid_or_missing_details_do_not_block_reception(catalogue, counter, n
     assert received.code
     assert not Person.objects.exists()
     assert not RegistryEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "national_id",
+    [
+        pytest.param("999185012345", id="unknown-province-code"),
+        pytest.param("07918501234", id="eleven-digits"),
+    ],
+)
+def test_a_malformed_cccd_kept_in_a_draft_is_named_at_reception_and_teaches_nothing(
+    catalogue, counter, national_id
+):
+    """A draft keeps what was typed; reception names the malformed ID number instead."""
+    dossier = walk_in_draft(catalogue, counter, national_id=national_id, dob=WALK_IN_DOB)
+
+    assert person_learn_from_dossier(dossier=dossier, actor=counter) is None
+    with pytest.raises(DossierIncomplete):
+        receive(dossier, counter)
+    assert Dossier.objects.get(pk=dossier.pk).state == DossierState.DRAFT
+    assert not Person.objects.exists()
 
 
 @pytest.mark.django_db
@@ -291,7 +306,7 @@ def test_online_submission_teaches_the_registry_and_the_next_form_is_prefilled(
     assert response.status_code == 200
     html = response.content.decode()
     known = html[html.index('data-testid="known-fields"') :]
-    assert WALK_IN_DOB in known
+    assert "14/03/1985" in known  # the date of birth, shown as people read it
     assert WALK_IN_PHONE in known
     assert "trang@example.vn" in known
     assert 'name="date_of_birth"' not in html
