@@ -60,7 +60,11 @@ def dossier_verification_record(
     if not reason.strip():
         raise DossierError(_("Please give a reason."))
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("version").get(pk=dossier.pk)
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("version")
+            .get(pk=dossier.pk)
+        )
         if revision is not None and revision != locked.revision:
             raise DossierConflict()
         if not (is_assigned_officer(officer, locked) or is_office_leader(officer, locked)):

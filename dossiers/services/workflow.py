@@ -245,7 +245,11 @@ def _handover(
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("version").get(pk=dossier.pk)
+    # Only the dossier's row: the version is read, not locked, or every action on dossiers of
+    # one procedure version would wait for the others.
+    return (
+        Dossier.objects.select_for_update(of=("self",)).select_related("version").get(pk=dossier.pk)
+    )
 
 
 def _act(
