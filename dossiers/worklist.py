@@ -106,17 +106,30 @@ def _tab_conditions(user: User, now: dt.datetime) -> dict[str, Q]:
     }
 
 
+def _search_kind(text: str) -> str:
+    """How a worklist search reads `text`: "text" (the documents' recognised text, with the
+    prefix "text:"), "national_id" (12 digits), "code" (a dossier code prefix) or "name"."""
+    if text[: len(FULLTEXT_PREFIX)].lower() == FULLTEXT_PREFIX:
+        return "text"
+    if text.isdigit() and len(text) == 12:
+        return "national_id"
+    if "-" in text and "." in text:
+        return "code"
+    return "name"
+
+
 def _search(qs: QuerySet[Dossier], text: str) -> QuerySet[Dossier]:
     """Dossier code prefix, 12-digit ID number, applicant name, or with the prefix
     "text:" words inside the documents' recognised text (`dossiers.search`)."""
     text = text.strip()
     if not text:
         return qs
-    if text[: len(FULLTEXT_PREFIX)].lower() == FULLTEXT_PREFIX:
+    kind = _search_kind(text)
+    if kind == "text":
         return dossier_search_documents(qs, text[len(FULLTEXT_PREFIX) :])
-    if text.isdigit() and len(text) == 12:
+    if kind == "national_id":
         return qs.filter(applicant_national_id=text)
-    if "-" in text and "." in text:
+    if kind == "code":
         return qs.filter(code__startswith=text.upper())  # uses the code's LIKE index
     return qs.filter(applicant_name__icontains=text)
 
@@ -125,11 +138,7 @@ def is_name_search(text: str) -> bool:
     """A search by name (no index can serve `LIKE '%…%'` over an office's whole history):
     it spans the open tabs only; codes, ID numbers and document text reach closed dossiers."""
     text = text.strip()
-    return bool(text) and not (
-        text[: len(FULLTEXT_PREFIX)].lower() == FULLTEXT_PREFIX
-        or (text.isdigit() and len(text) == 12)
-        or ("-" in text and "." in text)
-    )
+    return bool(text) and _search_kind(text) == "name"
 
 
 def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> WorklistPage:

@@ -26,7 +26,8 @@ print("ok")
 """
 
 
-def test_pages_render_with_the_development_settings(tmp_path):
+def _development_env(tmp_path) -> dict[str, str]:
+    """`make run`'s environment (development settings, no services), inside `tmp_path`."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -37,10 +38,16 @@ def test_pages_render_with_the_development_settings(tmp_path):
             "DJANGO_SETTINGS_MODULE": "vss_portal.settings.development",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}",
             "MEDIA_ROOT": str(tmp_path / "media"),
+            "EMBEDDED_SERVICES_DIR": str(tmp_path / "var"),
+            "LOG_LEVEL": "WARNING",
         }
     )
+    return env
+
+
+def _run(script: str, env: dict[str, str]) -> str:
     result = subprocess.run(  # noqa: S603 - fixed arguments
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -49,7 +56,12 @@ def test_pages_render_with_the_development_settings(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.strip().endswith("ok")
+    return result.stdout
+
+
+def test_pages_render_with_the_development_settings(tmp_path):
+    out = _run(SCRIPT, _development_env(tmp_path))
+    assert out.strip().endswith("ok")
 
 
 SEED_SCRIPT = """
@@ -83,33 +95,10 @@ def test_make_run_enqueues_and_its_own_worker_does_the_work(tmp_path):
     """The embedded default is not eager: seeding enqueues the reception slips on the broker
     folder, the request path renders nothing, and the worker that `make run` starts (the
     Procfile's own command) renders them."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "STATIC_ROOT"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "vss_portal.settings.development",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}",
-            "MEDIA_ROOT": str(tmp_path / "media"),
-            "EMBEDDED_SERVICES_DIR": str(tmp_path / "var"),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
+    env = _development_env(tmp_path)
 
     def run(script: str) -> str:
-        result = subprocess.run(  # noqa: S603 - fixed arguments
-            [sys.executable, "-c", script],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
+        return _run(script, env)
 
     out = run(SEED_SCRIPT)
     assert "eager False" in out
