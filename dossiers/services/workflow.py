@@ -325,6 +325,8 @@ def dossier_accept(*, dossier: Dossier, officer: User, revision: int | None = No
         d.accept(at=now, officer=officer)
         return ["received_at", "received_by"]
 
+    # One transaction: `_act` locks the row and the lock holds until the automatic
+    # assignment below is done, so the dossier `_act` returns is the locked one.
     with transaction.atomic():
         accepted = _act(
             dossier=dossier,
@@ -334,7 +336,7 @@ def dossier_accept(*, dossier: Dossier, officer: User, revision: int | None = No
             run=run,
             citizen_visible=True,
         )
-        if dossier_auto_assign(locked=_lock(accepted), by=officer) is None:
+        if dossier_auto_assign(locked=accepted, by=officer) is None:
             return accepted
     return Dossier.objects.get(pk=accepted.pk)
 
@@ -596,7 +598,7 @@ def dossier_supply(
         if (
             supplied.state != DossierState.RECEIVED
             or supplied.assigned_to_id is not None
-            or dossier_auto_assign(locked=_lock(supplied), by=actor) is None
+            or dossier_auto_assign(locked=supplied, by=actor) is None
         ):
             return supplied
     return Dossier.objects.get(pk=supplied.pk)
