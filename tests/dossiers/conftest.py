@@ -97,3 +97,27 @@ def complete_values(version, overrides=None) -> dict:
             values[field["name"]] = samples[field["type"]]
     values.update(overrides or {})
     return values
+
+
+def complete_sickness_draft(catalogue, citizen):
+    """A sickness-benefit draft of `citizen`, every field filled and its certificate uploaded:
+    ready to submit (the races on dossier codes submit many at once)."""
+    from dossiers.constants import Channel
+    from dossiers.services import dossier_document_add, dossier_draft_create, dossier_draft_save
+
+    dossier = dossier_draft_create(
+        procedure=catalogue["sickness-benefit"],
+        actor=citizen,
+        channel=Channel.ONLINE,
+        applicant=citizen,
+    )
+    dossier = dossier_draft_save(
+        dossier=dossier,
+        actor=citizen,
+        values=complete_values(dossier.version),
+        next_step=4,
+        province_code=1,
+    )
+    component = dossier.version.components.get(code="medical_leave_certificate")
+    dossier_document_add(dossier=dossier, component=component, uploaded=png_file(), actor=citizen)
+    return dossier

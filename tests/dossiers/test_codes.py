@@ -11,17 +11,13 @@ from django.db import connections, transaction
 from django.urls import reverse
 
 from dossiers.codes import CODE_PATTERN, dossier_code_next, dossier_code_parse
-from dossiers.constants import Channel
 from dossiers.models import DailySequence, Dossier
 from dossiers.services import (
-    dossier_document_add,
-    dossier_draft_create,
-    dossier_draft_save,
     dossier_submit,
 )
 from dossiers.tracking import find_tracked
 from offices.models import Office
-from tests.dossiers.conftest import complete_values, png_file
+from tests.dossiers.conftest import complete_sickness_draft
 from tests.factories import UserFactory
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -67,23 +63,7 @@ def test_concurrent_submissions_across_9999_get_distinct_valid_trackable_codes(c
         drafts = []
         for index in range(SUBMISSIONS):
             citizen = UserFactory(citizen=True, username=f"limit{index}")
-            dossier = dossier_draft_create(
-                procedure=catalogue["sickness-benefit"],
-                actor=citizen,
-                channel=Channel.ONLINE,
-                applicant=citizen,
-            )
-            dossier = dossier_draft_save(
-                dossier=dossier,
-                actor=citizen,
-                values=complete_values(dossier.version),
-                next_step=4,
-                province_code=1,
-            )
-            component = dossier.version.components.get(code="medical_leave_certificate")
-            dossier_document_add(
-                dossier=dossier, component=component, uploaded=png_file(), actor=citizen
-            )
+            dossier = complete_sickness_draft(catalogue, citizen)
             drafts.append((dossier, citizen))
         DailySequence.objects.create(office=hanoi, day=MONDAY.date(), last_number=9997)
 

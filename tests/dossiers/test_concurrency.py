@@ -6,15 +6,11 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
-from dossiers.constants import Channel
 from dossiers.models import Dossier
 from dossiers.services import (
-    dossier_document_add,
-    dossier_draft_create,
-    dossier_draft_save,
     dossier_submit,
 )
-from tests.dossiers.conftest import complete_values, png_file
+from tests.dossiers.conftest import complete_sickness_draft
 from tests.factories import UserFactory
 
 SUBMISSIONS = 20
@@ -29,23 +25,7 @@ def test_twenty_concurrent_submissions_get_unique_gap_free_codes(catalogue, offi
     citizens, drafts = [], []
     for index in range(SUBMISSIONS):
         citizen = UserFactory(citizen=True, username=f"race{index}")
-        dossier = dossier_draft_create(
-            procedure=catalogue["sickness-benefit"],
-            actor=citizen,
-            channel=Channel.ONLINE,
-            applicant=citizen,
-        )
-        dossier = dossier_draft_save(
-            dossier=dossier,
-            actor=citizen,
-            values=complete_values(dossier.version),
-            next_step=4,
-            province_code=1,
-        )
-        component = dossier.version.components.get(code="medical_leave_certificate")
-        dossier_document_add(
-            dossier=dossier, component=component, uploaded=png_file(), actor=citizen
-        )
+        dossier = complete_sickness_draft(catalogue, citizen)
         citizens.append(citizen)
         drafts.append(dossier)
 
