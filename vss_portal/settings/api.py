@@ -21,7 +21,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
         "partners.throttling.PartnerTokenRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "partners.throttling.AnonRateThrottle",
         "partners.throttling.SessionUserRateThrottle",
     ],
     # DRF's throttles identify anonymous clients the same way (never by an untrusted header).
@@ -41,6 +41,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.paging_problems_hook",
+        "core.ratelimit.rate_limit_headers_hook",
     ],
     "ENUM_NAME_OVERRIDES": {
         "FieldTypeEnum": "procedures.constants.FieldType",

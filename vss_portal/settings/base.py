@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestLogMiddleware",
+    "core.ratelimit.RateLimitHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "vss_portal.urls"
