@@ -36,6 +36,10 @@ SPECTACULAR_SETTINGS = {
         "API of the Vietnam Social Security one-stop-shop portal."
     ),
     "VERSION": "1.0.0",
+    # Swagger UI from our own static files (drf-spectacular-sidecar), not a public CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
