@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.api import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
+
 
 @require_GET
 def home(request):
@@ -48,12 +50,23 @@ def _broker_status() -> str:
     return "ok"
 
 
+_PROBLEM_CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "error"}
+
+
 def _error(request, status: int, title: str, message: str):
     if request.path.startswith("/api/"):
+        # The same problem body as DRF's errors (core.api), for paths no API view answers.
+        code = _PROBLEM_CODES[status]
         return JsonResponse(
-            {"type": "about:blank", "title": title, "status": status, "detail": message},
+            {
+                "type": PROBLEM_BASE + code.replace("_", "-"),
+                "title": str(title),
+                "status": status,
+                "detail": str(message),
+                "code": code,
+            },
             status=status,
-            content_type="application/problem+json",
+            content_type=PROBLEM_CONTENT_TYPE,
         )
     return render(request, "core/error.html", {"title": title, "message": message}, status=status)
 

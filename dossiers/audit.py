@@ -3,6 +3,10 @@
 UPDATE is always refused. DELETE and TRUNCATE are refused unless the connection was
 opened with purging allowed (`AUDIT_PURGE_ALLOWED`), which only the test suite (to empty
 its database between tests) and a deliberate retention job should ever set.
+
+On PostgreSQL the switch counts only for the tables' owner (dossiers 0016): the application
+connects as a role that does not own them (`db_roles_setup`), so setting it there does
+nothing; old events are purged by the owner-only `dossiers_event_purge(before)`.
 """
 
 from django.conf import settings

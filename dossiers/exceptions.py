@@ -50,3 +50,12 @@ class NotAllowed(DossierError):
     code = "not_allowed"
     status = 403
     message = _("You are not allowed to do this on this dossier.")
+
+
+class NotAllowedInState(NotAllowed):
+    """The actor may take this action, but not while the dossier is in its current state:
+    a conflict with the resource's state (409), unlike a role that may never act (403)."""
+
+    code = "invalid_state"
+    status = 409
+    message = _("This action is not possible in the dossier's current state.")

@@ -1,13 +1,18 @@
-"""Rate limits: per partner token (its own rate), and per user for sessions."""
+"""Rate limits: per partner token (its own rate), and per user for sessions.
 
-from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+Every throttle records its quota for the RateLimit-* headers (core.ratelimit).
+"""
+
+from rest_framework import throttling
+
+from core.ratelimit import RateLimitHeadersMixin
 
 from .permissions import request_token
 
 WINDOW_SECONDS = 60
 
 
-class PartnerTokenRateThrottle(SimpleRateThrottle):
+class PartnerTokenRateThrottle(RateLimitHeadersMixin, throttling.SimpleRateThrottle):
     """`rate_limit_per_minute` requests per minute for each token, from the token row."""
 
     cache_format = "throttle_partner_token_%(ident)s"
@@ -28,10 +33,18 @@ class PartnerTokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"ident": request_token(request).pk}
 
 
-class SessionUserRateThrottle(UserRateThrottle):
+class SessionUserRateThrottle(RateLimitHeadersMixin, throttling.UserRateThrottle):
     """The "user" rate for sessions and anonymous clients; tokens have their own rate."""
 
     def allow_request(self, request, view):
         if request_token(request) is not None:
             return True
         return super().allow_request(request, view)
+
+
+class AnonRateThrottle(RateLimitHeadersMixin, throttling.AnonRateThrottle):
+    """DRF's "anon" rate, with RateLimit-* headers."""
+
+
+class ScopedRateThrottle(RateLimitHeadersMixin, throttling.ScopedRateThrottle):
+    """DRF's per-view `throttle_scope` rate, with RateLimit-* headers."""

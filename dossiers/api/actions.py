@@ -297,14 +297,35 @@ class DossierActionApi(ApiView):
 
 FORBIDDEN_ACTION = {
     (403, "application/problem+json"): problem(
-        "Bạn không được làm thao tác này, hoặc hồ sơ không ở trạng thái cho phép / You may "
-        "not take this action, or the dossier's state does not allow it; also a token "
-        "without the scope.",
+        "Vai trò của bạn không bao giờ được làm thao tác này trên hồ sơ này (hoặc mã truy cập "
+        "thiếu phạm vi) / Your role may never take this action on this dossier (or the token "
+        "lacks the scope).",
         problem_example(
             "Không được phép / Not allowed",
             403,
             "not_allowed",
+            "You are not allowed to do this on this dossier.",
+        ),
+    )
+}
+STATE_CONFLICT = {
+    (409, "application/problem+json"): problem(
+        "Xung đột với trạng thái hồ sơ: thao tác không làm được ở trạng thái hiện tại "
+        "(`invalid_state`), hoặc hồ sơ vừa được người khác thay đổi (`conflict`) / Conflict "
+        "with the dossier's state: the action is not possible in its current state "
+        "(`invalid_state`), or someone else changed it meanwhile (`conflict`).",
+        problem_example(
+            "Sai trạng thái / Wrong state",
+            409,
+            "invalid_state",
             "This action is not possible in the dossier's current state.",
+        ),
+        problem_example(
+            "Người khác vừa thay đổi / Changed meanwhile",
+            409,
+            "conflict",
+            "This dossier was changed by someone else. Reload it to see the latest version, "
+            "then try again.",
         ),
     )
 }
@@ -343,9 +364,7 @@ def _view_for(spec: ActionSpec) -> type[DossierActionApi]:
             **NOT_FOUND,
             **STALE,
             **UNSUPPORTED_MEDIA,
-            (409, "application/problem+json"): problem(
-                "Hồ sơ vừa được người khác thay đổi / Changed by someone else meanwhile."
-            ),
+            **STATE_CONFLICT,
         },
     )(post)
     name = "".join(part.title() for part in spec.name.split("_"))

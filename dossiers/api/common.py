@@ -13,7 +13,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.constants import Role
@@ -26,7 +25,7 @@ from core.api import (
 )
 from partners.authentication import PartnerTokenAuthentication
 from partners.permissions import HasScope, request_token
-from partners.throttling import PartnerTokenRateThrottle, SessionUserRateThrottle
+from partners.throttling import AnonRateThrottle, PartnerTokenRateThrottle, SessionUserRateThrottle
 
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete
 from ..models import Dossier

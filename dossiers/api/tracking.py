@@ -8,10 +8,10 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.http import client_ip
+from partners.throttling import ScopedRateThrottle
 
 from ..services import dossier_timeliness
 from ..tracking import WINDOW_SECONDS, TooManyAttempts, masked_name, tracked_lookup

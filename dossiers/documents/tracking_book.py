@@ -164,7 +164,16 @@ def tracking_book_xlsx(
     sheet = book.create_sheet(_("Tracking book")[:31])
     bold = Font(bold=True)
     sheet.append([_cell(office.name)])
-    sheet.append([_("From"), start.strftime("%d/%m/%Y"), _("To"), end.strftime("%d/%m/%Y")])
+    sheet.append(
+        [
+            _("From"),
+            start.strftime("%d/%m/%Y"),
+            _("To"),
+            end.strftime("%d/%m/%Y"),
+            _("Computed at"),  # the book is read from live data: say when
+            _vn(timezone.now()),
+        ]
+    )
     sheet.append([])
     header = []
     for title in xlsx_headers():

@@ -28,7 +28,7 @@ from offices.selectors import provincial_office_for
 
 from ..codes import dossier_code_next
 from ..constants import Channel, DossierState, EventKind, SlipKind
-from ..exceptions import DossierConflict, DossierError, NotAllowed
+from ..exceptions import DossierConflict, DossierError, NotAllowed, NotAllowedInState
 from ..models import Dossier
 from .intake import can_edit_draft, event_append, rollups_on_commit
 from .workflow import is_reception_staff
@@ -139,7 +139,7 @@ def dossier_withdraw_in_person(
         if revision is not None and revision != locked.revision:
             raise DossierConflict()
         if not can_withdraw_in_person(officer, locked):
-            raise NotAllowed(_("This action is not possible in the dossier's current state."))
+            raise NotAllowedInState()
         if not _same_id(id_number, locked.applicant_national_id):
             raise IdentityMismatch()
         from_state = locked.state

@@ -18,7 +18,7 @@ from accounts.models import User
 from workdays.services import add_time_limit
 
 from ..constants import DossierState, EventKind
-from ..exceptions import DossierConflict, DossierError, NotAllowed
+from ..exceptions import DossierConflict, DossierError, NotAllowed, NotAllowedInState
 from ..models import Dossier
 from .intake import event_append, rollups_on_commit
 from .workflow import is_assigned_officer, is_office_leader
@@ -73,7 +73,7 @@ def dossier_verification_record(
         if not version.verification_time_limit:
             raise DossierError(_("This procedure has no longer time limit for verification."))
         if locked.state not in VERIFICATION_STATES:
-            raise NotAllowed(_("This action is not possible in the dossier's current state."))
+            raise NotAllowedInState()
         if verification_already_recorded(locked):
             raise DossierError(_("Verification was already recorded for this dossier."))
         start = locked.received_at or locked.submitted_at

@@ -33,7 +33,7 @@ from ..constants import (
     SlipKind,
     Timeliness,
 )
-from ..exceptions import DossierConflict, DossierError, NotAllowed
+from ..exceptions import DossierConflict, DossierError, NotAllowed, NotAllowedInState
 from ..models import Dossier, DossierHandover
 from ..numbers import decision_number_assign
 from .intake import event_append, rollups_on_commit
@@ -275,7 +275,7 @@ def _act(
         if not spec.allowed(actor, locked):
             raise NotAllowed()
         if spec.method and not can_proceed(getattr(locked, spec.method)):
-            raise NotAllowed(_("This action is not possible in the dossier's current state."))
+            raise NotAllowedInState()
         from_state = locked.state
         now = timezone.now()
         result = handover_result(locked, now)  # against the time in force before the action
@@ -382,7 +382,7 @@ def dossier_assign(
             DossierState.SUPPLEMENT_REQUESTED,
             DossierState.PAYMENT_REQUESTED,
         ):
-            raise NotAllowed(_("This action is not possible in the dossier's current state."))
+            raise NotAllowedInState()
         _assign(locked, officer=officer, by=leader)
     return Dossier.objects.get(pk=locked.pk)
 
@@ -493,7 +493,7 @@ def dossier_take(*, dossier: Dossier, officer: User, revision: int | None = None
         if locked.assigned_to_id is not None:
             raise DossierError(_("Another officer already holds this dossier."))
         if locked.state != DossierState.RECEIVED:
-            raise NotAllowed(_("This action is not possible in the dossier's current state."))
+            raise NotAllowedInState()
         _assign(locked, officer=officer, by=officer)
     return Dossier.objects.get(pk=locked.pk)
 
@@ -768,7 +768,7 @@ def dossier_apologise(
 
     def run(d, now):
         if d.state not in APOLOGY_STATES:
-            raise NotAllowed(_("This action is not possible in the dossier's current state."))
+            raise NotAllowedInState()
         if new_due_at <= now or (d.due_at and new_due_at <= d.due_at):
             raise DossierError(_("The new date must be later than the current appointed date."))
         if not signing:

@@ -1,6 +1,7 @@
 """Workflow actions over the API follow the same rules as the officers' pages."""
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from dossiers.constants import DossierState
 from dossiers.models import Dossier
@@ -64,10 +65,23 @@ def test_roles_and_states_are_enforced_like_on_the_pages(citizen_client, sicknes
 
     by_citizen = _act(citizen_client, code, "accept")
     by_leader = _act(session_client(officers["leader"]), code, "sign")
+    # A role that may never act is forbidden; one that may, but not in this state, conflicts.
     assert by_citizen.status_code == 403
     assert by_citizen.json()["code"] == "not_allowed"
-    assert by_leader.status_code == 403
+    assert by_leader.status_code == 409
+    assert by_leader["Content-Type"] == "application/problem+json"
+    assert by_leader.json()["code"] == "invalid_state"
+    assert by_leader.json()["type"].endswith("/problems/invalid-state")
     assert Dossier.objects.get(code=code).state == DossierState.SUBMITTED
+
+
+def test_the_openapi_document_tells_state_conflicts_from_forbidden_roles():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    responses = schema["paths"]["/api/v1/dossiers/{code}/actions/sign/"]["post"]["responses"]
+    conflict = responses["409"]["content"]["application/problem+json"]["examples"]
+    forbidden = responses["403"]["content"]["application/problem+json"]["examples"]
+    assert {e["value"]["code"] for e in conflict.values()} == {"invalid_state", "conflict"}
+    assert {e["value"]["code"] for e in forbidden.values()} == {"not_allowed"}
 
 
 def test_another_offices_officer_does_not_even_see_the_dossier(citizen_client, sickness, offices):

@@ -271,3 +271,14 @@ def test_a_page_reads_the_book_index_not_the_table(catalogue, offices):
     )
     plan = qs[:101].explain()
     assert "dossier_book_idx" in plan, plan
+
+
+def test_the_xlsx_export_says_when_it_was_computed(client, offices, book):
+    client.force_login(leader(offices[1]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with time_machine.travel("2026-11-28 10:15 +0700", tick=False):
+        response = client.get(reverse("dossiers:tracking_book_xlsx"), PERIOD)
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    period_row = next(row for row in sheet.iter_rows(values_only=True) if "From" in row)
+    assert period_row[4:6] == ("Computed at", "10:15 28/11/2026")

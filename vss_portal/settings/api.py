@@ -21,7 +21,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
         "partners.throttling.PartnerTokenRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "partners.throttling.AnonRateThrottle",
         "partners.throttling.SessionUserRateThrottle",
     ],
     # DRF's throttles identify anonymous clients the same way (never by an untrusted header).
@@ -36,11 +36,16 @@ SPECTACULAR_SETTINGS = {
         "API of the Vietnam Social Security one-stop-shop portal."
     ),
     "VERSION": "1.0.0",
+    # Swagger UI from our own static files (drf-spectacular-sidecar), not a public CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.paging_problems_hook",
+        "core.ratelimit.rate_limit_headers_hook",
     ],
     "ENUM_NAME_OVERRIDES": {
         "FieldTypeEnum": "procedures.constants.FieldType",

@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .api import *  # noqa: F403
 from .base import *  # noqa: F403
 from .env import env
+from .headers import *  # noqa: F403
 from .logging import *  # noqa: F403
 from .services import *  # noqa: F403
 
