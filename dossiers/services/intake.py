@@ -24,7 +24,7 @@ from accounts.constants import Role
 from accounts.models import User
 from offices.models import Office
 from offices.selectors import provincial_office_for
-from procedures.models import DocumentComponent, Procedure
+from procedures.models import DocumentComponent, Procedure, ProcedureVersion
 from procedures.selectors import NoVersionInForce, version_in_force, version_in_force_id
 from workdays.services import add_time_limit
 
@@ -130,11 +130,13 @@ def dossier_draft_create(
     channel: str,
     applicant: User | None = None,
     applicant_details: dict[str, Any] | None = None,
+    version: ProcedureVersion | None = None,
 ) -> Dossier:
     """Start a draft under the version in force today, prefilled with what VSS knows.
 
     The version is provisional: submission and counter reception re-bind the dossier to the
-    version in force on the day it is received.
+    version in force on the day it is received. A caller filing many drafts of one
+    procedure (batch filing) passes the `version` in force that it looked up once.
     """
     if channel not in procedure.channels:
         raise IntakeRefused(_("This procedure cannot be filed through this channel."))
@@ -145,10 +147,11 @@ def dossier_draft_create(
         office = actor.office
     elif actor.role != Role.CITIZEN:
         raise NotAllowed()
-    try:
-        version = version_in_force(procedure=procedure)
-    except NoVersionInForce as exc:
-        raise IntakeRefused(_("This procedure is not open for filing today.")) from exc
+    if version is None or version.procedure_id != procedure.pk:
+        try:
+            version = version_in_force(procedure=procedure)
+        except NoVersionInForce as exc:
+            raise IntakeRefused(_("This procedure is not open for filing today.")) from exc
     known = known_values(applicant)
     data = {
         field["name"]: known[field["prefill"]]
@@ -207,7 +210,11 @@ def dossier_draft_save(
     """
     unchecked = unchecked or {}
     with transaction.atomic():
-        locked = _lock(dossier)
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("version")
+            .get(pk=dossier.pk)
+        )
         if not can_edit_draft(actor, locked):
             raise NotAllowed()
         if revision is not None and revision != locked.revision:
@@ -222,7 +229,9 @@ def dossier_draft_save(
             locked.applicant_address = address
             fields.append("applicant_address")
         locked.draft_step = next_step
-        locked.revision = F("revision") + 1
+        # The row is locked: its revision is known, so the saved copy is returned as it is
+        # stored (no re-read).
+        locked.revision += 1
         locked.draft_expires_at = _draft_expiry(timezone.now())
         locked.save(update_fields=fields)
         event_append(
@@ -231,7 +240,6 @@ def dossier_draft_save(
             actor=actor,
             payload={"fields": sorted({*values, *unchecked}), "next_step": next_step},
         )
-    locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
     return locked
 
 
