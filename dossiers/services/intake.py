@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,7 +220,9 @@ def dossier_draft_save(
             raise NotAllowed()
         if revision is not None and revision != locked.revision:
             raise DossierConflict()
-        locked.data = {**locked.data, **values, **unchecked}
+        # As stored (JSON round trip): the saved copy is returned without a re-read.
+        encoder = Dossier._meta.get_field("data").encoder
+        locked.data = json.loads(json.dumps({**locked.data, **values, **unchecked}, cls=encoder))
         fields = ["data", "draft_step", "revision", "draft_expires_at", "updated_at"]
         _snapshot_applicant_from_data(locked, fields)
         if province_code is not None:
