@@ -12,14 +12,19 @@ import datetime as dt
 import re
 
 from django.db import transaction
-from django.db.models import F
 
 from offices.models import Office
 
 from .constants import CODE_MAX_LENGTH
 from .models import DailySequence
 
-__all__ = ["CODE_MAX_LENGTH", "CODE_PATTERN", "dossier_code_next", "dossier_code_parse"]
+__all__ = [
+    "CODE_MAX_LENGTH",
+    "CODE_PATTERN",
+    "dossier_code_next",
+    "dossier_code_parse",
+    "dossier_codes_take",
+]
 
 SERIAL_MIN_DIGITS = 4
 CODE_PATTERN = re.compile(r"^(?P<agency>[0-9A-Z][0-9A-Z.]*)-(?P<day>\d{6})-(?P<serial>\d{4,8})$")
@@ -44,13 +49,31 @@ def dossier_code_next(*, office: Office, day: dt.date) -> str:
     under concurrent submissions, and a rolled-back submission gives its number back
     (no gaps). Past 9999 the serial grows a fifth digit instead of wrapping or failing.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("dossier_code_next must run inside a transaction")
-    DailySequence.objects.get_or_create(office=office, day=day)
-    updated = DailySequence.objects.filter(office=office, day=day).update(
-        last_number=F("last_number") + 1
-    )
-    if updated != 1:  # pragma: no cover - the row was created just above
-        raise RuntimeError("daily sequence row missing")
-    number = DailySequence.objects.values_list("last_number", flat=True).get(office=office, day=day)
-    return dossier_code_format(office=office, day=day, number=number)
+    return dossier_codes_take(office=office, day=day, count=1)[0]
+
+
+def dossier_codes_take(*, office: Office, day: dt.date, count: int) -> list[str]:
+    """Take the next `count` numbers of `office` on `day` at once (batch filing), in order.
+
+    One statement: an upsert of the office-day counter that adds `count` and returns the
+    new last number (`INSERT ... ON CONFLICT DO UPDATE ... RETURNING`, PostgreSQL and
+    SQLite alike). The row stays locked until the caller commits, as for one number.
+    """
+    if count < 1:
+        return []
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("dossier codes must be taken inside a transaction")
+    table = connection.ops.quote_name(DailySequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (office_id, day, last_number) VALUES (%s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (office_id, day) DO UPDATE "
+            f"SET last_number = {table}.last_number + %s RETURNING last_number",
+            [office.pk, connection.ops.adapt_datefield_value(day), count, count],
+        )
+        last = cursor.fetchone()[0]
+    return [
+        dossier_code_format(office=office, day=day, number=number)
+        for number in range(last - count + 1, last + 1)
+    ]

@@ -19,23 +19,26 @@ truncated to the minute. The count is in working days whatever the limit's unit.
 
 Both sweeps read only what needs action, through the partial indexes
 `dossier_due_soon_sweep_idx` / `dossier_overdue_sweep_idx` (state and due time, only rows
-not yet warned / flagged), in keyset batches of ids. Each dossier is then claimed with a
-conditional UPDATE (`... WHERE pk = %s AND <flag> IS NULL AND due_at = <seen>`): the row
-lock makes a concurrent sweep wait and then match nothing, so a second sweep, or two at
-once, sends nothing twice. Events (not citizen-visible) are appended in the same
-transaction, and staff notifications are enqueued on commit. The sweeps do not bump the
-dossier's `revision`: an officer's open page stays valid.
+not yet warned / flagged), and work set-based, `BATCH_SIZE` dossiers per transaction: the
+batch is read earliest first and locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so a
+concurrent sweep takes other rows and nothing is sent twice; SQLite transactions begin
+IMMEDIATE), claimed with one UPDATE, and its events (not citizen-visible) are written with
+one INSERT per kind; the staff notifications of the batch are handed over by one call,
+`_side_effects_for_events`, on commit. The working-day calendar is loaded once per sweep
+(`workdays.services.calendar_preloaded`) and each version's proposed date computed once,
+so a sweep's statements grow with the number of batches, not of dossiers, and a sweep with
+nothing to do is one index probe per step. The sweeps do not bump the dossier's
+`revision`: an officer's open page stays valid.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
 
 import structlog
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, TextField, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -44,12 +47,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constants import Role
 from accounts.models import User
 from procedures.models import ProcedureVersion
-from workdays.services import add_working_days, subtract_working_hours, working_day_length_seconds
+from workdays.services import (
+    add_working_days,
+    calendar_preloaded,
+    subtract_working_hours,
+    working_day_length_seconds,
+)
 
 from .constants import DossierState, EventKind
 from .exceptions import DossierError
-from .models import Dossier
-from .services import event_append
+from .models import Dossier, DossierEvent
 from .services.workflow import dossier_apologise
 
 logger = structlog.get_logger(__name__)
@@ -65,9 +72,14 @@ DUE_SOON_STATES = (
 )
 OVERDUE_STATES = (*DUE_SOON_STATES, DossierState.PROCESSED)
 
-BATCH_SIZE = 200
+# Dossiers claimed per transaction: one locking SELECT, one UPDATE and one or two INSERTs.
+BATCH_SIZE = 1000
 # A run stops after this many dossiers; the next run (minutes later) continues.
-SWEEP_LIMIT = 5000
+SWEEP_LIMIT = 20000
+# The calendar snapshot a sweep loads once: the past for due-soon thresholds of dossiers due
+# soon, the future for the apology's proposed date (the longest limit plus margin).
+CALENDAR_PAST_DAYS = 120
+CALENDAR_AHEAD_DAYS = 400
 MIN_APOLOGY_WORKING_DAYS = 2
 
 # Draft reasons (msgids), written in the portal's language when the draft is made.
@@ -135,42 +147,80 @@ def overdue_candidates(*, now: dt.datetime) -> QuerySet[Dossier]:
     ).order_by("due_at", "id")
 
 
-def _batches(qs: QuerySet[Dossier], fields: tuple[str, ...]) -> Iterator[list[tuple]]:
-    """Keyset batches of `("pk", "due_at", *fields)` rows; claimed rows leave the index."""
-    after: tuple[dt.datetime, int] | None = None
-    while True:
-        page = qs
-        if after is not None:
-            page = page.filter(Q(due_at__gt=after[0]) | Q(due_at=after[0], pk__gt=after[1]))
-        rows = list(page.values_list("pk", "due_at", *fields)[:BATCH_SIZE])
-        if not rows:
-            return
-        yield rows
-        if len(rows) < BATCH_SIZE:
-            return
-        after = (rows[-1][1], rows[-1][0])
+def _lock_batch(qs: QuerySet[Dossier], fields: tuple[str, ...]) -> list[tuple]:
+    """The first `BATCH_SIZE` candidates as `("pk", "due_at", *fields)` rows, locked.
+
+    PostgreSQL: `FOR UPDATE SKIP LOCKED`, so a concurrent sweep takes the next rows instead
+    of waiting for these; the lock holds until the batch's transaction commits, so nothing
+    read here changes before the claim. SQLite has no row locks: its transactions begin
+    IMMEDIATE (settings), so a second sweep waits for the first one's commit and then no
+    longer finds the rows it flagged. Call inside `transaction.atomic()`.
+    """
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return list(qs.values_list("pk", "due_at", *fields)[:BATCH_SIZE])
 
 
 class _Leaders:
-    """Active leaders per office, looked up once per sweep."""
+    """Active leaders per office, looked up once per sweep (one query per batch at most)."""
 
     def __init__(self) -> None:
         self._by_office: dict[int, list[int]] = {}
+
+    def load(self, office_ids: set[int | None]) -> None:
+        missing = {pk for pk in office_ids if pk is not None and pk not in self._by_office}
+        if not missing:
+            return
+        for pk in missing:
+            self._by_office[pk] = []
+        rows = (
+            User.objects.filter(role=Role.OFFICE_LEADER, office_id__in=missing, is_active=True)
+            .order_by("pk")
+            .values_list("office_id", "pk")
+        )
+        for office_id, pk in rows:
+            self._by_office[office_id].append(pk)
 
     def of(self, office_id: int | None) -> list[int]:
         if office_id is None:
             return []
         if office_id not in self._by_office:
-            self._by_office[office_id] = list(
-                User.objects.filter(
-                    role=Role.OFFICE_LEADER, office_id=office_id, is_active=True
-                ).values_list("pk", flat=True)
-            )
+            self.load({office_id})
         return self._by_office[office_id]
 
 
 def _recipients(officer_id: int | None, leader_ids: list[int]) -> list[int]:
     return sorted({*leader_ids, *([officer_id] if officer_id else [])})
+
+
+def _side_effects_for_events(events: list[DossierEvent]) -> None:
+    """What follows a batch of deadline events once it commits: the staff notifications.
+
+    One call per batch (the sweeps' only side effect), so the batch's hand-over can be
+    changed in one place. Recipients are those written in each event: the assigned
+    officer and the leaders warned or escalated to.
+    """
+    from notifications.tasks import staff_notify
+
+    for event in events:
+        if event.kind == EventKind.DUE_SOON:
+            leaders = event.payload.get("leader_ids", [])
+        elif event.kind == EventKind.OVERDUE:
+            leaders = event.payload.get("escalated_to", [])
+        else:
+            continue
+        recipients = _recipients(event.payload.get("officer_id"), leaders)
+        if recipients:
+            staff_notify.delay_on_commit(event.pk, recipients)
+
+
+def _sweep_calendar(now: dt.datetime):
+    """One snapshot of the working-day calendar for a whole sweep (workdays/)."""
+    today = timezone.localtime(now).date()
+    return calendar_preloaded(
+        today - dt.timedelta(days=CALENDAR_PAST_DAYS),
+        today + dt.timedelta(days=CALENDAR_AHEAD_DAYS),
+    )
 
 
 # --- the sweeps ----------------------------------------------------------------------------
@@ -180,181 +230,183 @@ def sla_sweep_due_soon(*, now: dt.datetime | None = None, limit: int = SWEEP_LIM
     """Warn officers and leaders of the dossiers now due soon; returns how many were warned.
 
     Per warning-window length in use, candidates due within a generous calendar bound are
-    read earliest first; the threshold grows with the due time, so the scan stops at the
-    first dossier not yet due soon.
+    read earliest first, a batch at a time, locked; the threshold grows with the due time,
+    so the scan stops at the first dossier not yet due soon. Each batch is one transaction:
+    one SELECT, one UPDATE, one INSERT of the events (the calendar is loaded once per sweep).
     """
     now = now or timezone.now()
     leaders = _Leaders()
     warned = 0
-    hours_in_use = (
+    hours_in_use = list(
         ProcedureVersion.objects.filter(due_soon_hours__gt=0)
         .order_by("due_soon_hours")
         .values_list("due_soon_hours", flat=True)
         .distinct()
     )
-    for hours in hours_in_use:
-        # The threshold is at most `hours` of office time away; a working day more covers
-        # due times in closed hours. Everything beyond cannot be due soon yet.
-        window = math.ceil(hours * 3600 / working_day_length_seconds()) + 1
-        bound = add_working_days(now, window)
-        stop = False
-        candidates = due_soon_candidates(hours=hours, bound=bound)
-        for rows in _batches(candidates, ("competent_office_id",)):
-            for pk, due_at, office_id in rows:
-                if due_soon_threshold(due_at, hours) > now:
-                    stop = True
+    if not hours_in_use:
+        return 0
+    with _sweep_calendar(now):
+        for hours in hours_in_use:
+            # The threshold is at most `hours` of office time away; a working day more covers
+            # due times in closed hours. Everything beyond cannot be due soon yet.
+            window = math.ceil(hours * 3600 / working_day_length_seconds()) + 1
+            bound = add_working_days(now, window)
+            candidates = due_soon_candidates(hours=hours, bound=bound)
+            while warned < limit:
+                done, count = _warn_due_soon_batch(
+                    candidates, hours=hours, now=now, leaders=leaders, room=limit - warned
+                )
+                warned += count
+                if done:
                     break
-                if _warn_due_soon(
-                    pk=pk,
-                    due_at=due_at,
-                    hours=hours,
-                    now=now,
-                    leader_ids=leaders.of(office_id),
-                ):
-                    warned += 1
-                if warned >= limit:
-                    return warned
-            if stop:
-                break
     if warned:
         logger.info("sla_due_soon_swept", warned=warned)
     return warned
 
 
-def _warn_due_soon(
-    *,
-    pk: int,
-    due_at: dt.datetime,
-    hours: int,
-    now: dt.datetime,
-    leader_ids: list[int],
-) -> bool:
-    from notifications.tasks import staff_notify
-
+def _warn_due_soon_batch(
+    candidates: QuerySet[Dossier], *, hours: int, now: dt.datetime, leaders: _Leaders, room: int
+) -> tuple[bool, int]:
+    """Warn the due-soon prefix of the next batch; returns (nothing more to do, warned)."""
     with transaction.atomic():
-        claimed = Dossier.objects.filter(
-            pk=pk, due_at=due_at, due_soon_warned_at__isnull=True, state__in=DUE_SOON_STATES
-        ).update(due_soon_warned_at=now)
-        if not claimed:  # warned by another sweep, or changed since it was read
-            return False
-        dossier = Dossier.objects.get(pk=pk)
-        recipients = _recipients(dossier.assigned_to_id, leader_ids)
-        event = event_append(
-            dossier=dossier,
-            kind=EventKind.DUE_SOON,
-            actor=None,
-            payload={
-                "due_at": due_at.isoformat(),
-                "due_soon_hours": hours,
-                "officer_id": dossier.assigned_to_id,
-                "leader_ids": leader_ids,
-            },
+        rows = _lock_batch(candidates, ("competent_office_id", "assigned_to_id"))
+        due: list[tuple] = []
+        for row in rows:
+            # Past its appointed time it is certainly past the threshold (no calendar needed).
+            if row[1] > now and due_soon_threshold(row[1], hours) > now:
+                break
+            due.append(row)
+            if len(due) >= room:
+                break
+        done = len(due) < BATCH_SIZE or len(rows) < BATCH_SIZE
+        if not due:
+            return True, 0
+        Dossier.objects.filter(pk__in=[row[0] for row in due]).update(due_soon_warned_at=now)
+        leaders.load({row[2] for row in due})
+        events = DossierEvent.objects.bulk_create(
+            [
+                DossierEvent(
+                    dossier_id=pk,
+                    kind=EventKind.DUE_SOON,
+                    payload={
+                        "due_at": due_at.isoformat(),
+                        "due_soon_hours": hours,
+                        "officer_id": officer_id,
+                        "leader_ids": leaders.of(office_id),
+                    },
+                )
+                for pk, due_at, office_id, officer_id in due
+            ]
         )
-        if recipients:
-            staff_notify.delay_on_commit(event.pk, recipients)
-    logger.info("dossier_due_soon_warned", dossier_id=pk, recipients=len(recipients))
-    return True
+        _side_effects_for_events(events)
+    logger.info("dossiers_due_soon_warned", count=len(due), due_soon_hours=hours)
+    return done, len(due)
 
 
 def sla_sweep_overdue(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
     """Flag late the dossiers past their appointed time, escalate, draft the apology.
 
-    Returns how many dossiers were flagged.
+    Returns how many dossiers were flagged. Set-based: per batch of `BATCH_SIZE` dossiers
+    one locking SELECT, one UPDATE (flag and draft), two INSERTs (the overdue events, then
+    the apology-draft events that name them) and one hand-over of the notifications; the
+    calendar is loaded once per sweep and each version's proposed date computed once.
     """
     now = now or timezone.now()
     leaders = _Leaders()
-    versions: dict[int, ProcedureVersion] = {}
+    proposed: dict[int, dt.datetime] = {}
     flagged = 0
-    fields = ("state", "version_id", "competent_office_id")
-    for rows in _batches(overdue_candidates(now=now), fields):
-        for pk, due_at, state, version_id, office_id in rows:
-            if version_id not in versions:
-                versions[version_id] = ProcedureVersion.objects.get(pk=version_id)
-            if _flag_overdue(
-                pk=pk,
-                due_at=due_at,
-                state=state,
-                version=versions[version_id],
-                now=now,
-                leader_ids=leaders.of(office_id),
-            ):
-                flagged += 1
-            if flagged >= limit:
-                return flagged
+    candidates = overdue_candidates(now=now)
+    with _sweep_calendar(now):
+        while flagged < limit:
+            count = _flag_overdue_batch(
+                candidates, now=now, leaders=leaders, proposed=proposed, room=limit - flagged
+            )
+            flagged += count
+            if count < BATCH_SIZE:  # the candidates are exhausted (or the limit reached)
+                break
     if flagged:
         logger.info("sla_overdue_swept", flagged=flagged)
     return flagged
 
 
-def _flag_overdue(
+def _flag_overdue_batch(
+    candidates: QuerySet[Dossier],
     *,
-    pk: int,
-    due_at: dt.datetime,
-    state: str,
-    version: ProcedureVersion,
     now: dt.datetime,
-    leader_ids: list[int],
-) -> bool:
-    from notifications.tasks import staff_notify
-
-    new_due = apology_proposed_due(version, now)
-    reason = apology_draft_reason(state)
-    # A letter an officer already prepared (awaiting a leader's signature) is kept.
-    prepared = Q(apology_prepared_by__isnull=False)
+    leaders: _Leaders,
+    proposed: dict[int, dt.datetime],
+    room: int,
+) -> int:
+    fields = (
+        "state",
+        "version_id",
+        "competent_office_id",
+        "assigned_to_id",
+        "apology_prepared_by_id",
+        "apology_draft_due_at",
+    )
     with transaction.atomic():
-        claimed = Dossier.objects.filter(
-            pk=pk,
-            due_at=due_at,
-            due_at__lte=now,
-            state=state,
-            overdue_flagged_at__isnull=True,
-        ).update(
+        rows = _lock_batch(candidates, fields)[:room]
+        if not rows:
+            return 0
+        missing = {row[3] for row in rows} - proposed.keys()
+        for version in ProcedureVersion.objects.filter(pk__in=missing).only(
+            "pk", "internal_target", "time_limit"
+        ):
+            proposed[version.pk] = apology_proposed_due(version, now)
+        reasons = {state: apology_draft_reason(state) for state in {row[2] for row in rows}}
+        # A letter an officer already prepared (awaiting a leader's signature) is kept.
+        prepared = Q(apology_prepared_by__isnull=False)
+        versions_in_batch = sorted({row[3] for row in rows})
+        Dossier.objects.filter(pk__in=[row[0] for row in rows]).update(
             overdue_flagged_at=now,
             apology_draft_due_at=Case(
                 When(prepared, then=F("apology_draft_due_at")),
-                default=Value(new_due),
+                *(When(version_id=v, then=Value(proposed[v])) for v in versions_in_batch),
                 output_field=DateTimeField(),
             ),
             apology_draft_reason=Case(
                 When(prepared, then=F("apology_draft_reason")),
-                default=Value(reason),
+                *(When(state=state, then=Value(text)) for state, text in reasons.items()),
                 output_field=TextField(),
             ),
         )
-        if not claimed:  # flagged by another sweep, or changed since it was read
-            return False
-        dossier = Dossier.objects.get(pk=pk)
-        if dossier.apology_prepared_by_id is not None:
-            new_due = dossier.apology_draft_due_at
-        recipients = _recipients(dossier.assigned_to_id, leader_ids)
-        event = event_append(
-            dossier=dossier,
-            kind=EventKind.OVERDUE,
-            actor=None,
-            payload={
-                "due_at": due_at.isoformat(),
-                "officer_id": dossier.assigned_to_id,
-                "escalated_to": leader_ids,
-                "apology_draft_due_at": new_due.isoformat(),
-            },
+        leaders.load({row[4] for row in rows})
+        overdue = DossierEvent.objects.bulk_create(
+            [
+                DossierEvent(
+                    dossier_id=pk,
+                    kind=EventKind.OVERDUE,
+                    payload={
+                        "due_at": due_at.isoformat(),
+                        "officer_id": officer_id,
+                        "escalated_to": leaders.of(office_id),
+                        "apology_draft_due_at": (
+                            draft_due if prepared_by is not None else proposed[version_id]
+                        ).isoformat(),
+                    },
+                )
+                for pk, due_at, _, version_id, office_id, officer_id, prepared_by, draft_due in rows
+            ]
         )
-        if dossier.apology_prepared_by_id is None:
-            event_append(
-                dossier=dossier,
-                kind=EventKind.APOLOGY_DRAFTED,
-                actor=None,
-                reason=reason,
-                payload={"new_due_at": new_due.isoformat(), "overdue_event_id": event.pk},
-            )
-        if recipients:
-            staff_notify.delay_on_commit(event.pk, recipients)
-    logger.info(
-        "dossier_flagged_late",
-        dossier_id=pk,
-        escalated_to=len(leader_ids),
-        officer_notified=dossier.assigned_to_id is not None,
-    )
-    return True
+        DossierEvent.objects.bulk_create(
+            [
+                DossierEvent(
+                    dossier_id=row[0],
+                    kind=EventKind.APOLOGY_DRAFTED,
+                    reason=reasons[row[2]],
+                    payload={
+                        "new_due_at": proposed[row[3]].isoformat(),
+                        "overdue_event_id": event.pk,
+                    },
+                )
+                for row, event in zip(rows, overdue, strict=True)
+                if row[6] is None
+            ]
+        )
+        _side_effects_for_events(overdue)
+    logger.info("dossiers_flagged_late", count=len(rows))
+    return len(rows)
 
 
 # --- the apology draft ---------------------------------------------------------------------

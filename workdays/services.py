@@ -11,6 +11,9 @@ the admin as they are decided. Statutory limits are counted from the moment a do
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,6 +49,9 @@ class Calendar:
 
     @classmethod
     def load(cls, start: dt.date, end: dt.date) -> Calendar:
+        snapshot = _snapshot.get()
+        if snapshot is not None and snapshot[0] <= start and end <= snapshot[1]:
+            return snapshot[2]
         rows = CalendarOverride.objects.filter(date__range=(start, end)).values_list("date", "kind")
         return cls(overrides=dict(rows))
 
@@ -69,6 +75,30 @@ class Calendar:
         if day in vn.weekend_workdays:
             return True
         return day.weekday() < 5
+
+
+# The calendar a batch job loaded once (`calendar_preloaded`): (first day, last day, Calendar).
+_snapshot: ContextVar[tuple[dt.date, dt.date, Calendar] | None] = ContextVar(
+    "workdays_calendar_snapshot", default=None
+)
+
+
+@contextmanager
+def calendar_preloaded(start: dt.date, end: dt.date) -> Iterator[Calendar]:
+    """Answer every working-day question about days in `start`..`end` from one query.
+
+    For batch jobs (the deadline sweeps) that ask the same calendar thousands of times:
+    inside the block, `Calendar.load` for a range within `start`..`end` returns the
+    snapshot taken on entry instead of querying the overrides again; a range reaching
+    outside it is still loaded from the table. An override entered meanwhile is seen by
+    the next block.
+    """
+    calendar = Calendar.load(start, end)
+    token = _snapshot.set((start, end, calendar))
+    try:
+        yield calendar
+    finally:
+        _snapshot.reset(token)
 
 
 def calendar_overrides_load(*, decisions: tuple[CalendarDecision, ...] = DECISIONS) -> int:

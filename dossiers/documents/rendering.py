@@ -19,6 +19,7 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Local resources only: slips never reach out to the network (no remote fonts or images).
 _ALLOWED_URL_SCHEMES = frozenset({"file", "data"})
 _PROVINCE_PREFIXES = ("Thành phố ", "Tỉnh ")
+QR_MASK = 0
 
 
 def render_html(template_name: str, context: dict, *, language: str = "vi") -> str:
@@ -50,11 +51,13 @@ def qr_svg_data_uri(text: str) -> str:
     """A QR code (error correction M, no quiet zone) as an SVG `data:` URI.
 
     The SVG is vector, so its printed size is set by CSS; leave white space around it in
-    the layout instead of a border.
+    the layout instead of a border. The mask pattern is fixed: choosing the "best" of the
+    eight (the encoder's default) took most of the QR's time in a slip render (issue #15),
+    and every mask gives a valid code that phone readers decode.
     """
     import segno
 
-    qr = segno.make_qr(text, error="m", boost_error=False)
+    qr = segno.make_qr(text, error="m", boost_error=False, mask=QR_MASK)
     return qr.svg_data_uri(scale=4, border=0, dark="#000", light="#fff", omit_charset=True)
 
 

@@ -1,9 +1,12 @@
 """Permission-checked downloads: documents and slips are never public URLs."""
 
+import structlog
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -11,6 +14,11 @@ from ..constants import Channel, DossierState, SlipKind
 from ..models import DossierDocument, Slip
 from ..slips import reception_slip_issue
 from .common import get_visible_dossier
+
+logger = structlog.get_logger(__name__)
+
+# How often the "being prepared" page asks again.
+SLIP_REFRESH_SECONDS = 2
 
 
 def _file_response(field_file, *, filename: str, content_type: str, inline: bool = False):
@@ -37,14 +45,34 @@ def document_download(request, reference, document_id):
 
 @login_required
 def reception_slip_download(request, reference):
+    """The stored reception slip; the worker renders it right after reception.
+
+    Never rendered here while the worker may still be at it: for the first
+    `RECEPTION_SLIP_WAIT_SECONDS` after reception the answer is a short "being prepared"
+    page that refreshes itself (202). After that, a slip still missing (worker down) is
+    rendered once, here, as a fallback, and stored like the worker's (docs/workers.md).
+    """
     dossier = get_visible_dossier(request, reference)
     if dossier.code is None or (
         dossier.state == DossierState.REFUSED and dossier.channel == Channel.COUNTER
     ):
         raise Http404  # refused at the counter, never received: no reception slip
-    # Bounded synchronous path: the counter needs the slip at once even if the worker
-    # has not issued it yet; issuing is idempotent.
-    slip = reception_slip_issue(dossier=dossier)
+    slip = Slip.objects.filter(dossier=dossier, kind=SlipKind.RECEPTION).first()
+    if slip is None:
+        received = dossier.received_at or dossier.submitted_at
+        waited = (timezone.now() - received).total_seconds() if received else None
+        if waited is not None and waited < settings.RECEPTION_SLIP_WAIT_SECONDS:
+            response = render(
+                request,
+                "dossiers/slip_preparing.html",
+                {"dossier": dossier, "refresh_seconds": SLIP_REFRESH_SECONDS},
+                status=202,
+            )
+            response["Retry-After"] = str(SLIP_REFRESH_SECONDS)
+            response["Cache-Control"] = "private, no-store"
+            return response
+        logger.warning("reception_slip_rendered_in_request", dossier_id=dossier.pk)
+        slip = reception_slip_issue(dossier=dossier)
     return _file_response(
         slip.file,
         filename=f"giay-tiep-nhan-{dossier.code}.pdf",

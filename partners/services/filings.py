@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ import structlog
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,7 +25,9 @@ from dossiers.services import (
 )
 from dossiers.uploads import UploadRejected
 from procedures.constants import Filer
-from procedures.models import DocumentComponent, Procedure
+from procedures.models import DocumentComponent, Procedure, ProcedureVersion
+from procedures.selectors import NoVersionInForce, version_in_force
+from workdays.services import calendar_preloaded
 
 from ..constants import BatchItemStatus, PartnerKind
 from ..models import Partner, PartnerBatch, PartnerFiling, PartnerToken
@@ -79,6 +83,7 @@ def partner_draft_create(
     address: str | None = None,
     batch: PartnerBatch | None = None,
     external_id: str = "",
+    version: ProcedureVersion | None = None,
 ) -> Dossier:
     """Start a draft on behalf of a partner's client and record that the partner filed it.
 
@@ -91,7 +96,11 @@ def partner_draft_create(
     user = partner.user
     with transaction.atomic():
         dossier = dossier_draft_create(
-            procedure=procedure, actor=user, channel=filing_channel(partner), applicant=user
+            procedure=procedure,
+            actor=user,
+            channel=filing_channel(partner),
+            applicant=user,
+            version=version,
         )
         partner_filing_record(token=token, dossier=dossier, batch=batch, external_id=external_id)
         if values or province_code is not None or address is not None:
@@ -139,7 +148,13 @@ def _error(message, code: str, field_name: str | None = None) -> dict:
     return {"field": field_name, "message": str(message), "code": code}
 
 
-def _file_one(*, batch: PartnerBatch, token: PartnerToken, item: BatchItem) -> dict:
+def _file_one(
+    *,
+    batch: PartnerBatch,
+    token: PartnerToken,
+    item: BatchItem,
+    version: ProcedureVersion | None = None,
+) -> dict:
     """File one item in its own transaction; a failure leaves nothing of it behind."""
     result = {"index": item.index, "external_id": item.external_id, "dossier": None}
     if item.errors:
@@ -156,6 +171,7 @@ def _file_one(*, batch: PartnerBatch, token: PartnerToken, item: BatchItem) -> d
                 address=item.address,
                 batch=batch,
                 external_id=item.external_id,
+                version=version,
             )
             for position, document in enumerate(item.documents):
                 try:
@@ -187,7 +203,7 @@ def _file_one(*, batch: PartnerBatch, token: PartnerToken, item: BatchItem) -> d
             "errors": [_error(exc.message, exc.code)],
             "missing": [],
         }
-    dossier = Dossier.objects.get(pk=dossier.pk)
+    # The services return the dossier as stored: no re-read.
     status = BatchItemStatus.SUBMITTED if dossier.code else BatchItemStatus.DRAFT
     return {
         **result,
@@ -253,7 +269,17 @@ def partner_batch_file(
     except IntegrityError:  # a concurrent request with the same key was first
         existing = PartnerBatch.objects.get(partner=partner, idempotency_key=idempotency_key)
         return _replay(existing, request_fingerprint), True
-    results = [_file_one(batch=batch, token=token, item=item) for item in items]
+    # The version in force is looked up once for the whole batch (submission still checks it).
+    try:
+        version = version_in_force(procedure=procedure)
+    except NoVersionInForce:
+        version = None  # each item is refused with the reason by the draft service
+    # One calendar for every due date of the batch (workdays.services.calendar_preloaded).
+    today = timezone.localdate()
+    with calendar_preloaded(today - dt.timedelta(days=7), today + dt.timedelta(days=400)):
+        results = [
+            _file_one(batch=batch, token=token, item=item, version=version) for item in items
+        ]
     counts = dict.fromkeys(BatchItemStatus.values, 0)
     for result in results:
         counts[result["status"]] += 1

@@ -142,3 +142,25 @@ def test_a_batch_is_read_back_by_its_employer_only(employer, make_partner, sickn
     assert mine.status_code == 200
     assert mine.json() == created.json()
     assert theirs.status_code == 404
+
+
+def test_batch_filing_statements_grow_by_a_bounded_constant_per_item(employer, sickness):
+    """Statements per item are a constant (no look-up repeated per item: the version in
+    force and the calendar are read once per batch), whatever the batch's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _procedure, version = sickness
+    counts = {}
+    for size in (2, 6):
+        items = [_item(version, f"Q{size}-{n}") for n in range(size)]
+        with CaptureQueriesContext(connection) as captured:
+            response = _file(employer.client, items)
+        assert response.status_code == 201, response.content
+        assert response.json()["summary"]["submitted"] == size
+        counts[size] = len(captured.captured_queries)
+    per_item = (counts[6] - counts[2]) / 4
+    # Per item: draft, its filing, the saved form, one document and the submission, each
+    # with its audit event (savepoints included); was 40 before issue #15.
+    assert per_item <= 34
+    assert counts[2] - 2 * per_item <= 12  # the request's fixed part: token, batch, summary

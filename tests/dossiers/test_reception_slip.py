@@ -191,3 +191,75 @@ def test_online_dossier_lists_uploads_by_component(catalogue, offices, settings)
     assert context["return_method"] == "Trực tuyến trên tài khoản Cổng dịch vụ công"
     assert context["agency_name"] == "BẢO HIỂM XÃ HỘI THÀNH PHỐ HÀ NỘI"
     assert render_reception_slip(dossier).startswith(b"%PDF")
+
+
+# --- the download serves what the worker stored ----------------------------------------
+
+
+RECEIVED = dt.datetime(2026, 2, 24, 2, 30, tzinfo=UTC)
+
+
+def _no_render_in_request(monkeypatch):
+    import dossiers.documents.reception_slip as module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the slip was rendered in the request")
+
+    monkeypatch.setattr(module, "render_reception_slip", refuse)
+
+
+@pytest.mark.django_db
+def test_the_worker_renders_the_slip_and_the_download_serves_it_without_rendering(
+    counter_dossier, client, monkeypatch
+):
+    import time_machine
+    from django.urls import reverse
+
+    from dossiers.models import Slip
+    from dossiers.tasks import reception_slip_generate
+
+    reception_slip_generate.delay(counter_dossier.pk)
+    stored = Slip.objects.get(dossier=counter_dossier, kind="reception")
+    _no_render_in_request(monkeypatch)
+    client.force_login(counter_dossier.received_by)
+    with time_machine.travel(RECEIVED + dt.timedelta(seconds=3), tick=False):
+        response = client.get(reverse("dossiers:reception_slip", args=[counter_dossier.reference]))
+    assert response.status_code == 200
+    pdf = b"".join(response.streaming_content)
+    assert pdf == stored.file.open("rb").read()
+    assert CODE in _pdf_text(pdf)
+
+
+@pytest.mark.django_db
+def test_a_slip_not_rendered_yet_is_being_prepared_then_rendered_once_as_a_fallback(
+    counter_dossier, client, monkeypatch, settings
+):
+    import time_machine
+    from django.urls import reverse
+    from django.utils import translation
+
+    from dossiers.models import Slip
+
+    settings.RECEPTION_SLIP_WAIT_SECONDS = 30
+    url = reverse("dossiers:reception_slip", args=[counter_dossier.reference])
+    client.force_login(counter_dossier.received_by)
+    with monkeypatch.context() as patched:
+        _no_render_in_request(patched)
+        with (
+            time_machine.travel(RECEIVED + dt.timedelta(seconds=5), tick=False),
+            translation.override("en"),
+        ):
+            waiting = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert waiting.status_code == 202
+    assert waiting["Retry-After"] == "2"
+    page = waiting.content.decode()
+    assert 'http-equiv="refresh"' in page
+    assert 'data-testid="slip-preparing"' in page
+    assert not Slip.objects.filter(dossier=counter_dossier).exists()
+
+    # The worker never came (broker down): after the wait the slip is rendered once, kept.
+    with time_machine.travel(RECEIVED + dt.timedelta(seconds=31), tick=False):
+        late = client.get(url)
+    assert late.status_code == 200
+    assert CODE in _pdf_text(b"".join(late.streaming_content))
+    assert Slip.objects.filter(dossier=counter_dossier, kind="reception").count() == 1

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from accounts.constants import Role
@@ -29,6 +30,7 @@ from notifications.constants import Audience, DeliveryStatus
 from notifications.models import DeliveryAttempt, Notification
 from notifications.services import MAX_DELIVERY_ATTEMPTS
 from notifications.tasks import staff_notify
+from procedures.models import ProcedureVersion
 from procedures.selectors import version_in_force
 from tests.dossiers.factories import make_dossier
 from tests.factories import UserFactory
@@ -593,6 +595,106 @@ def test_sweeps_read_through_their_partial_indexes(catalogue, offices):
     assert "dossier_due_soon_sweep_idx" in due_soon.values_list("pk", "due_at").explain()
     assert "dossier_overdue_sweep_idx" in overdue.values_list("pk", "due_at").explain()
     assert sla.sla_sweep_overdue(now=at(2026, 4, 29, 16)) == 2
+
+
+def _sweep_queries(sweep, now):
+    with CaptureQueriesContext(connection) as captured:
+        done = sweep(now=now)
+    return done, len(captured.captured_queries)
+
+
+def _many_late(catalogue, offices, staff, count, *, day):
+    """`count` dossiers of two procedures in two offices, due through the morning of `day`."""
+    for n in range(count):
+        make_dossier(
+            procedure=catalogue[("sickness-benefit", "funeral-allowance")[n % 2]],
+            state=S.IN_PROCESSING,
+            office=offices[(1, 79)[n % 3 == 0]],
+            due_at=at(2026, 4, day, 8) + dt.timedelta(minutes=n),
+            assigned_to=staff["officer"] if n % 3 else None,
+        )
+
+
+@pytest.mark.django_db
+def test_the_overdue_sweep_issues_the_same_few_statements_for_3_or_60_dossiers(
+    catalogue, offices, staff
+):
+    """Set-based: flagging, escalating and drafting cost statements per batch, not per
+    dossier (the calendar and each procedure's proposed date are looked up once)."""
+    _many_late(catalogue, offices, staff, 3, day=27)
+    few, few_queries = _sweep_queries(sla.sla_sweep_overdue, at(2026, 4, 27, 16))
+    _many_late(catalogue, offices, staff, 60, day=28)
+    many, many_queries = _sweep_queries(sla.sla_sweep_overdue, at(2026, 4, 28, 16))
+    assert (few, many) == (3, 60)
+    assert many_queries == few_queries
+    assert many_queries <= 12
+    assert DossierEvent.objects.filter(kind=EventKind.OVERDUE).count() == 63
+    assert DossierEvent.objects.filter(kind=EventKind.APOLOGY_DRAFTED).count() == 63
+    drafted = Dossier.objects.filter(apology_draft_due_at__isnull=False)
+    assert drafted.count() == 63
+    # Each dossier has its own events, and the leaders of its office were escalated to.
+    late = DossierEvent.objects.filter(kind=EventKind.OVERDUE).select_related("dossier")
+    for event in late:
+        in_hanoi = event.dossier.competent_office_id == offices[1].pk
+        assert event.payload["escalated_to"] == (
+            sorted([staff["leader"].pk, staff["deputy"].pk])
+            if in_hanoi
+            else [staff["other_leader"].pk]
+        )
+    # Nothing left: the next sweep is one probe of the partial index.
+    nothing, idle_queries = _sweep_queries(sla.sla_sweep_overdue, at(2026, 4, 28, 16, 30))
+    assert nothing == 0
+    assert idle_queries <= 4
+
+
+@pytest.mark.django_db
+def test_the_overdue_sweep_works_in_batches_and_stops_at_its_limit(
+    catalogue, offices, staff, monkeypatch
+):
+    monkeypatch.setattr(sla, "BATCH_SIZE", 4)
+    _many_late(catalogue, offices, staff, 10, day=28)
+    assert sla.sla_sweep_overdue(now=at(2026, 4, 28, 16), limit=6) == 6
+    # Earliest due first.
+    flagged = Dossier.objects.filter(overdue_flagged_at__isnull=False).order_by("due_at")
+    assert [d.due_at for d in flagged] == [
+        at(2026, 4, 28, 8) + dt.timedelta(minutes=n) for n in range(6)
+    ]
+    assert sla.sla_sweep_overdue(now=at(2026, 4, 28, 16)) == 4
+    assert DossierEvent.objects.filter(kind=EventKind.OVERDUE).count() == 10
+
+
+@pytest.mark.django_db
+def test_the_due_soon_sweep_issues_the_same_few_statements_for_3_or_60_dossiers(
+    catalogue, offices, staff
+):
+    # Due Monday 4 May afternoon (after the 30 April / 1 May holidays and the weekend):
+    # due soon from the morning of Wednesday 29 April on.
+    def due_monday(count, start):
+        for n in range(count):
+            dossier_for(
+                catalogue,
+                offices,
+                due_at=at(2026, 5, 4, 14) + dt.timedelta(minutes=start + n),
+                assigned_to=staff["officer"],
+            )
+
+    due_monday(3, 0)
+    few, few_queries = _sweep_queries(sla.sla_sweep_due_soon, at(2026, 4, 29, 16))
+    due_monday(60, 10)
+    many, many_queries = _sweep_queries(sla.sla_sweep_due_soon, at(2026, 4, 29, 16, 30))
+    assert (few, many) == (3, 60)
+    assert many_queries == few_queries
+    # The windows in use and the calendar (once), then per window a savepoint pair around
+    # one locking SELECT, and for the window with dossiers one UPDATE, one leaders' look-up
+    # and one INSERT.
+    windows = (
+        ProcedureVersion.objects.filter(due_soon_hours__gt=0)
+        .order_by()
+        .values("due_soon_hours")
+        .distinct()
+    )
+    assert many_queries <= 2 + 3 * windows.count() + 3
+    assert DossierEvent.objects.filter(kind=EventKind.DUE_SOON).count() == 63
 
 
 # --- staff deliveries: attempts, retries with backoff, failed, retried from the admin -----

@@ -117,6 +117,9 @@ OFFICE_DAY_END = env.str("OFFICE_DAY_END", default="17:00")
 DRAFT_EXPIRY_DAYS = env.int("DRAFT_EXPIRY_DAYS", default=30)
 DRAFT_EXPIRY_WARNING_DAYS = env.int("DRAFT_EXPIRY_WARNING_DAYS", default=5)
 DOSSIER_MAX_TOTAL_MB = env.int("DOSSIER_MAX_TOTAL_MB", default=100)
+# The worker renders the reception slip right after reception; for this long the download
+# answers "being prepared" instead of rendering it in the request (then renders it once).
+RECEPTION_SLIP_WAIT_SECONDS = env.int("RECEPTION_SLIP_WAIT_SECONDS", default=30)
 AUDIT_PURGE_ALLOWED = False
 
 # Digitise (OCR to searchable PDF/A) every uploaded or scanned document in a task.
