@@ -15,6 +15,7 @@ from accounts.models import User
 from .constants import FINAL_STATES, OPEN_STATES, DossierState
 from .models import Dossier
 from .search import FULLTEXT_PREFIX, dossier_search_documents
+from .selectors import first_of_each_branch, office_scope_branches
 
 TABS = (
     "reception",
@@ -184,6 +185,11 @@ def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> Wor
             qs = qs.filter(due_at__gte=after_due).filter(
                 Q(due_at__gt=after_due) | Q(id__gt=after_id)
             )
+    if user.role == Role.COUNTER_OFFICER:
+        # Competent OR receiving office: each half walks its own index (no office-wide sort).
+        qs = first_of_each_branch(
+            qs, office_scope_branches(user), ordering=("due_at", "id"), limit=limit + 1
+        )
     rows = list(
         qs.select_related("procedure", "assigned_to", "competent_office").order_by("due_at", "id")[
             : limit + 1
