@@ -59,7 +59,9 @@ def first_of_each_branch(
 
     Ordered by `ordering` and cut at `limit`, it gives exactly the rows of `queryset` cut at
     `limit` (the branches are disjoint and cover it), but each branch reads at most `limit`
-    index entries instead of the whole office. One query where the database allows a LIMIT
+    index entries instead of the whole office. The result holds only rows of the branches,
+    so `queryset` need not be limited to them beforehand (and is better not: a redundant
+    OR misleads the planner's estimates). One query where the database allows a LIMIT
     inside a UNION (PostgreSQL); otherwise the ids of each branch are read first.
     """
     parts = [

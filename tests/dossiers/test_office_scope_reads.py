@@ -29,7 +29,7 @@ def _pinned_clock():
 
 @pytest.fixture
 def desk(catalogue, offices):
-    """Hà Nội's desk: 7 dossiers it is competent for, 6 it took in for Hồ Chí Minh City,
+    """Hà Nội's desk: 6 dossiers it is competent for, 7 it took in for Hồ Chí Minh City,
     interleaved in time; 3 of Hồ Chí Minh City's own that Hà Nội must never see."""
     hanoi, hcmc = offices[1], offices[79]
     procedure = catalogue["sickness-benefit"]
@@ -116,3 +116,18 @@ def test_counter_worklist_pages_through_both_halves_in_due_order(desk):
 
     assert seen == expected
     assert page.counts["open"] == 13
+
+
+def test_closed_tab_counts_only_up_to_a_bound(desk, monkeypatch):
+    """An office's closed history has no end: past the bound the tab says "N+"."""
+    from dossiers import worklist as worklist_module
+
+    Dossier.objects.filter(pk__in=[d.pk for d in desk["ours"]]).update(state=DossierState.RETURNED)
+    monkeypatch.setattr(worklist_module, "CLOSED_COUNT_CAP", 4)
+    leader = UserFactory(role=Role.OFFICE_LEADER, office=desk["hanoi"])
+
+    page = worklist(user=leader, query=WorklistQuery(tab="closed"))
+
+    assert page.counts["closed"] == 5  # counted to one past the bound, not all 6
+    assert {tab: count for tab, _label, count in page.tabs}["closed"] == "4+"
+    assert len(page.rows) == 6
