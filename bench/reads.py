@@ -141,7 +141,7 @@ def main() -> None:
     indexes = measure._dossier_indexes()
     results = []
     for name, user, url in _cases(hcmc):
-        client = Client()
+        client = Client(HTTP_HOST="localhost")
         if user is not None:
             client.force_login(user)
         samples = []

@@ -16,7 +16,7 @@ from accounts.models import User
 from .constants import FINAL_STATES, OPEN_STATES, DossierState
 from .models import Dossier
 from .search import FULLTEXT_PREFIX, dossier_search_documents
-from .selectors import first_of_each_branch, office_scope_branches
+from .selectors import first_of_each_branch, office_scope, office_scope_branches
 
 TABS = (
     "reception",
@@ -86,9 +86,7 @@ def _scope(user: User) -> QuerySet[Dossier]:
     if user.office_id is None:
         return qs.none()
     if user.role == Role.COUNTER_OFFICER:
-        return qs.filter(
-            Q(competent_office_id=user.office_id) | Q(receiving_office_id=user.office_id)
-        )
+        return qs.filter(office_scope(user.office_id))
     return qs.filter(competent_office_id=user.office_id)
 
 
@@ -170,27 +168,29 @@ def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> Wor
     base = narrowed(_scope(user))
     if query.searching:
         return _search_page(base, conditions, query=query, limit=limit)
-    open_qs = base.filter(state__in=WORKLIST_OPEN_STATES)
-    counts = open_qs.aggregate(
-        **{
-            name: Count("id", filter=cond) if cond else Count("id")
-            for name, cond in conditions.items()
-        }
-    )
+    branches = office_scope_branches(user) if user.role == Role.COUNTER_OFFICER else []
+    if branches:
+        # Competent OR receiving office: each half is counted and walked by its own index
+        # (index-only counts, no office-wide sort). The halves are the scope, so they start
+        # from the unscoped dossiers: the OR repeated in each would mislead the planner.
+        unscoped = narrowed(Dossier.objects.exclude(state=DossierState.DRAFT))
+        halves = [unscoped.filter(branch) for branch in branches]
+    else:
+        halves = [base]
+    counts = _open_counts(halves, conditions)
     if tab == "closed":
         # Bounded: an office's closed history grows without end (shown as "10,000+").
-        closed = base.filter(state__in=WORKLIST_CLOSED_STATES)
-        counts["closed"] = closed[: CLOSED_COUNT_CAP + 1].count()
+        counted = sum(
+            half.filter(state__in=WORKLIST_CLOSED_STATES).order_by()[: CLOSED_COUNT_CAP + 1].count()
+            for half in halves
+        )
+        counts["closed"] = min(counted, CLOSED_COUNT_CAP + 1)
     else:
         counts["closed"] = None
-    if user.role == Role.COUNTER_OFFICER:
-        # Competent OR receiving office: each half walks its own index (no office-wide
-        # sort). The halves are the scope, so they start from the unscoped dossiers: the
-        # office OR written twice more would mislead the planner's estimates.
-        unscoped = narrowed(Dossier.objects.exclude(state=DossierState.DRAFT))
+    if branches:
         qs = first_of_each_branch(
             _tab_rows(unscoped, tab=tab, conditions=conditions, query=query),
-            office_scope_branches(user),
+            branches,
             ordering=("due_at", "id"),
             limit=limit + 1,
         )
@@ -209,6 +209,21 @@ def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> Wor
     return WorklistPage(
         rows=rows, counts=counts, next_cursor=next_cursor, filters=replace(query, tab=tab)
     )
+
+
+def _open_counts(halves: list[QuerySet[Dossier]], conditions: dict[str, Q]) -> dict[str, int]:
+    """The open tabs' counts, summed over disjoint halves of the scope (one query each)."""
+    counts = dict.fromkeys(conditions, 0)
+    for half in halves:
+        found = half.filter(state__in=WORKLIST_OPEN_STATES).aggregate(
+            **{
+                name: Count("id", filter=cond) if cond else Count("id")
+                for name, cond in conditions.items()
+            }
+        )
+        for name, value in found.items():
+            counts[name] += value
+    return counts
 
 
 def _tab_rows(
