@@ -131,3 +131,20 @@ def test_closed_tab_counts_only_up_to_a_bound(desk, monkeypatch):
     assert page.counts["closed"] == 5  # counted to one past the bound, not all 6
     assert {tab: count for tab, _label, count in page.tabs}["closed"] == "4+"
     assert len(page.rows) == 6
+
+
+def test_a_dossier_without_a_competent_office_is_seen_by_the_desk_that_took_it_in(desk, catalogue):
+    """`competent IS NULL` belongs to the receiving desk's half (NULL <> X is not true)."""
+    loose = make_dossier(
+        procedure=catalogue["sickness-benefit"],
+        state=DossierState.RECEIVED,
+        office=desk["hanoi"],
+        competent_office=None,
+        created_at=START,
+    )
+    leader = UserFactory(role=Role.OFFICE_LEADER, office=desk["hanoi"])
+
+    listed = _client(leader).get("/api/v1/dossiers/", {"page_size": 1}).json()
+
+    assert [row["code"] for row in listed["results"]] == [loose.code]
+    assert _client(leader).get(f"/api/v1/dossiers/{loose.code}/").status_code == 200
