@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -35,6 +35,10 @@ WORKLIST_OPEN_STATES = sorted(
     ]
 )
 CLOSED_STATES = ["refused", "returned", "stopped", "withdrawn"]
+# Dossiers taken in by one office's desk for another competent office (or none yet): the
+# second, disjoint half of an officer's scope `receiving = X OR competent = X`
+# (`dossiers.selectors.office_scope_branches`), and the condition of its partial indexes.
+RECEIVED_ELSEWHERE = Q(competent_office__isnull=True) | ~Q(competent_office=F("receiving_office"))
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -287,6 +291,25 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             # The tracking book: an office's dossiers in the order its desk took them in.
             models.Index(
                 fields=["receiving_office", "submitted_at", "id"], name="dossier_book_idx"
+            ),
+            # Newest first, for the dossier API's list (migration 0016): an office's dossiers,
+            # those its desk took in for another office, and everyone's (supervisors).
+            models.Index(
+                fields=["competent_office", "created_at", "id"],
+                name="dossier_office_created_idx",
+            ),
+            models.Index(
+                fields=["receiving_office", "created_at", "id"],
+                condition=RECEIVED_ELSEWHERE,
+                name="dossier_desk_created_idx",
+            ),
+            models.Index(fields=["created_at", "id"], name="dossier_created_idx"),
+            # The worklist of a counter officer: open dossiers its desk took in for another
+            # office, in due order (the competent half is `dossier_open_office_due_idx`).
+            models.Index(
+                fields=["receiving_office", "due_at", "id"],
+                condition=Q(state__in=WORKLIST_OPEN_STATES) & RECEIVED_ELSEWHERE,
+                name="dossier_open_desk_due_idx",
             ),
             # Open dossiers whose apology moved `due_at`: "overdue now" by the statutory date.
             models.Index(

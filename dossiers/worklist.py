@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
@@ -15,6 +16,7 @@ from accounts.models import User
 from .constants import FINAL_STATES, OPEN_STATES, DossierState
 from .models import Dossier
 from .search import FULLTEXT_PREFIX, dossier_search_documents
+from .selectors import first_of_each_branch, office_scope, office_scope_branches
 
 TABS = (
     "reception",
@@ -41,6 +43,7 @@ WORKLIST_OPEN_STATES = sorted(OPEN_STATES | {DossierState.PROCESSED})
 WORKLIST_CLOSED_STATES = sorted(FINAL_STATES)
 DUE_SOON_HOURS = 24
 PAGE_SIZE = 25
+CLOSED_COUNT_CAP = 10_000  # the closed tab counts this far, then shows "10,000+"
 
 
 @dataclass
@@ -64,9 +67,16 @@ class WorklistPage:
     filters: WorklistQuery = field(default_factory=WorklistQuery)
 
     @property
-    def tabs(self) -> list[tuple[str, str, int | None]]:
-        """(tab, label, count) in display order; the count is None when not counted."""
-        return [(tab, TAB_LABELS[tab], self.counts.get(tab)) for tab in TABS]
+    def tabs(self) -> list[tuple[str, str, int | str | None]]:
+        """(tab, label, count) in display order; the count is None when not counted, and
+        "10,000+" (in the page's number format) past `CLOSED_COUNT_CAP`."""
+        shown = []
+        for tab in TABS:
+            count = self.counts.get(tab)
+            if count is not None and count > CLOSED_COUNT_CAP:
+                count = f"{number_format(CLOSED_COUNT_CAP, force_grouping=True)}+"
+            shown.append((tab, TAB_LABELS[tab], count))
+        return shown
 
 
 def _scope(user: User) -> QuerySet[Dossier]:
@@ -76,9 +86,7 @@ def _scope(user: User) -> QuerySet[Dossier]:
     if user.office_id is None:
         return qs.none()
     if user.role == Role.COUNTER_OFFICER:
-        return qs.filter(
-            Q(competent_office_id=user.office_id) | Q(receiving_office_id=user.office_id)
-        )
+        return qs.filter(office_scope(user.office_id))
     return qs.filter(competent_office_id=user.office_id)
 
 
@@ -151,25 +159,81 @@ def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> Wor
     now = timezone.now()
     conditions = _tab_conditions(user, now)
     tab = query.tab if query.tab in (*conditions, "closed") else default_tab(user)
-    base = _scope(user)
-    if query.procedure_id:
-        base = base.filter(procedure_id=query.procedure_id)
-    base = _search(base, query.q)
+
+    def narrowed(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+        if query.procedure_id:
+            qs = qs.filter(procedure_id=query.procedure_id)
+        return _search(qs, query.q)
+
+    base = narrowed(_scope(user))
     if query.searching:
         return _search_page(base, conditions, query=query, limit=limit)
-    open_qs = base.filter(state__in=WORKLIST_OPEN_STATES)
-    counts = open_qs.aggregate(
-        **{
-            name: Count("id", filter=cond) if cond else Count("id")
-            for name, cond in conditions.items()
-        }
-    )
-    if tab == "closed":
-        qs = base.filter(state__in=WORKLIST_CLOSED_STATES)
-        counts["closed"] = qs.count()
+    branches = office_scope_branches(user) if user.role == Role.COUNTER_OFFICER else []
+    if branches:
+        # Competent OR receiving office: each half is counted and walked by its own index
+        # (index-only counts, no office-wide sort). The halves are the scope, so they start
+        # from the unscoped dossiers: the OR repeated in each would mislead the planner.
+        unscoped = narrowed(Dossier.objects.exclude(state=DossierState.DRAFT))
+        halves = [unscoped.filter(branch) for branch in branches]
     else:
-        qs = open_qs.filter(conditions[tab])
+        halves = [base]
+    counts = _open_counts(halves, conditions)
+    if tab == "closed":
+        # Bounded: an office's closed history grows without end (shown as "10,000+").
+        counted = sum(
+            half.filter(state__in=WORKLIST_CLOSED_STATES).order_by()[: CLOSED_COUNT_CAP + 1].count()
+            for half in halves
+        )
+        counts["closed"] = min(counted, CLOSED_COUNT_CAP + 1)
+    else:
         counts["closed"] = None
+    if branches:
+        qs = first_of_each_branch(
+            _tab_rows(unscoped, tab=tab, conditions=conditions, query=query),
+            branches,
+            ordering=("due_at", "id"),
+            limit=limit + 1,
+        )
+    else:
+        qs = _tab_rows(base, tab=tab, conditions=conditions, query=query)
+    rows = list(
+        qs.select_related("procedure", "assigned_to", "competent_office").order_by("due_at", "id")[
+            : limit + 1
+        ]
+    )
+    next_cursor = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = f"{last.due_at.isoformat()}|{last.pk}"
+    return WorklistPage(
+        rows=rows, counts=counts, next_cursor=next_cursor, filters=replace(query, tab=tab)
+    )
+
+
+def _open_counts(halves: list[QuerySet[Dossier]], conditions: dict[str, Q]) -> dict[str, int]:
+    """The open tabs' counts, summed over disjoint halves of the scope (one query each)."""
+    counts = dict.fromkeys(conditions, 0)
+    for half in halves:
+        found = half.filter(state__in=WORKLIST_OPEN_STATES).aggregate(
+            **{
+                name: Count("id", filter=cond) if cond else Count("id")
+                for name, cond in conditions.items()
+            }
+        )
+        for name, value in found.items():
+            counts[name] += value
+    return counts
+
+
+def _tab_rows(
+    qs: QuerySet[Dossier], *, tab: str, conditions: dict[str, Q], query: WorklistQuery
+) -> QuerySet[Dossier]:
+    """The dossiers of `tab` in `qs`, with the state filter and after the keyset cursor."""
+    if tab == "closed":
+        qs = qs.filter(state__in=WORKLIST_CLOSED_STATES)
+    else:
+        qs = qs.filter(state__in=WORKLIST_OPEN_STATES).filter(conditions[tab])
     if query.state and query.state in DossierState.values:
         qs = qs.filter(state=query.state)
     if query.after:
@@ -184,19 +248,7 @@ def worklist(*, user: User, query: WorklistQuery, limit: int = PAGE_SIZE) -> Wor
             qs = qs.filter(due_at__gte=after_due).filter(
                 Q(due_at__gt=after_due) | Q(id__gt=after_id)
             )
-    rows = list(
-        qs.select_related("procedure", "assigned_to", "competent_office").order_by("due_at", "id")[
-            : limit + 1
-        ]
-    )
-    next_cursor = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = f"{last.due_at.isoformat()}|{last.pk}"
-    return WorklistPage(
-        rows=rows, counts=counts, next_cursor=next_cursor, filters=replace(query, tab=tab)
-    )
+    return qs
 
 
 def _search_page(

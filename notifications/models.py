@@ -69,6 +69,10 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox_idx"),
+            # The inbox page, newest first (migration 0003).
+            models.Index(
+                fields=["recipient", "channel", "created_at"], name="notification_inbox_time_idx"
+            ),
             models.Index(
                 fields=["-created_at"],
                 condition=Q(status__in=["failed", "retrying"]),

@@ -34,6 +34,7 @@ from ..constants import Channel, DossierState
 from ..exceptions import DossierConflict
 from ..models import Dossier, DossierDocument
 from ..prefill import known_values
+from ..selectors import first_of_each_branch, office_scope_branches
 from ..services import (
     available_actions,
     can_edit_draft,
@@ -158,6 +159,28 @@ def _can_file(request) -> bool:
 class DossierPagination(PortalCursorPagination):
     ordering = ("-created_at", "-id")
     page_size_query_description = "Số hồ sơ mỗi trang (1-100) / Dossiers per page (1-100)."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """An officer's scope is an OR of two offices: first narrow it to what each branch
+        could put on this page (`first_of_each_branch`), then paginate as usual."""
+        branches = office_scope_branches(request.user) if request_token(request) is None else []
+        if branches:
+            queryset = self._narrowed(queryset, branches, request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def _narrowed(self, queryset, branches, request, view):
+        # The same ordering, cursor condition and extent as CursorPagination.paginate_queryset.
+        ordering = self.get_ordering(request, queryset, view)
+        cursor = self.decode_cursor(request)
+        offset, reverse, position = cursor if cursor is not None else (0, False, None)
+        if reverse:
+            ordering = [f[1:] if f.startswith("-") else f"-{f}" for f in ordering]
+        if position is not None:
+            first = self.ordering[0]
+            lookup = "lt" if reverse != first.startswith("-") else "gt"
+            queryset = queryset.filter(**{f"{first.lstrip('-')}__{lookup}": position})
+        limit = offset + self.get_page_size(request) + 1
+        return first_of_each_branch(queryset, branches, ordering=ordering, limit=limit)
 
 
 class DossierCollectionApi(ApiView, ListModelMixin, GenericAPIView):
