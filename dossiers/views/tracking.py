@@ -27,13 +27,11 @@ from ..tracking import (
 from .common import timeliness_context
 
 NOT_FOUND = _("No dossier matches this code and ID number. Check both and try again.")
-TOO_MANY = {
-    "client": _("Too many attempts. Please wait 10 minutes and try again."),
-    "code": _(
-        "Too many wrong attempts were made on this dossier code, so it is locked for an hour "
-        "to protect it."
-    ),
-}
+TOO_MANY = _("Too many attempts. Please wait 10 minutes and try again.")
+CODE_LOCKED = _(
+    "Too many wrong attempts were made on this dossier code, so it is locked for an hour "
+    "to protect it."
+)
 OWNER_CAN_STILL_FOLLOW = _(
     "If it is your dossier, you can still follow it now: scan the QR code on your reception "
     "slip, or sign in to your account."
@@ -112,7 +110,7 @@ def track(request, code=None):
         return _render(
             request,
             form=form,
-            error=TOO_MANY[locked.scope],
+            error=CODE_LOCKED if locked.scope == "code" else TOO_MANY,
             status=429,
             locked_code=normalise_code(lookup["code"]),
         )
