@@ -76,3 +76,40 @@ class MultiPartParser(parsers.MultiPartParser):
         result = super().parse(stream, media_type, parser_context)
         _refuse_forbidden_text(result.data)
         return result
+
+
+def control_character_problems_hook(result, generator, request, public):
+    """drf-spectacular postprocessing: every operation with a path parameter or a request body
+    documents the 400 problem a control character there answers (middleware and parsers)."""
+    from core.api import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
+
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            in_path = any(p.get("in") == "path" for p in operation.get("parameters", []))
+            if not (in_path or "requestBody" in operation) or "400" in operation["responses"]:
+                continue
+            operation["responses"]["400"] = {
+                "description": (
+                    "Đường dẫn có ký tự điều khiển / The path holds a control character."
+                ),
+                "content": {
+                    PROBLEM_CONTENT_TYPE: {
+                        "schema": {"$ref": "#/components/schemas/ProblemOutput"},
+                        "examples": {
+                            "ControlCharacters": {
+                                "summary": "Ký tự điều khiển / Control characters",
+                                "value": {
+                                    "type": PROBLEM_BASE + "control-characters",
+                                    "title": "The address contains control characters.",
+                                    "status": 400,
+                                    "detail": "The address contains control characters.",
+                                    "code": "control_characters",
+                                },
+                            }
+                        },
+                    }
+                },
+            }
+    return result

@@ -47,6 +47,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.paging_problems_hook",
+        "core.parsers.control_character_problems_hook",
     ],
     "ENUM_NAME_OVERRIDES": {
         "FieldTypeEnum": "procedures.constants.FieldType",
