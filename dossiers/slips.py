@@ -23,7 +23,7 @@ def reception_slip_issue(*, dossier: Dossier) -> Slip:
 
     pdf = render_reception_slip(dossier)
     name = default_storage.save(
-        unguessable_name("slip.pdf", prefix=f"slips/{dossier.reference}"), ContentFile(pdf)
+        unguessable_name(".pdf", prefix=f"slips/{dossier.reference}"), ContentFile(pdf)
     )
     try:
         with transaction.atomic():
@@ -127,7 +127,7 @@ def letter_issue(*, event, kind: str) -> Slip:
         return existing
     pdf, signed = _letter_pdf(event, kind)
     name = default_storage.save(
-        unguessable_name(f"{kind}.pdf", prefix=f"slips/{event.dossier.reference}"),
+        unguessable_name(".pdf", prefix=f"slips/{event.dossier.reference}"),
         ContentFile(pdf),
     )
     try:

@@ -6,6 +6,10 @@ code, wrong digits, a bad token) is simply "not found", and failed attempts are 
 per client (10 per 10 minutes) and, for the ID digits, per dossier code (30 per hour,
 whether or not the code exists) so that many clients together cannot try all 10,000
 endings of one code. The counter tablet of `ratings` uses the same lookup and limits.
+
+A locked code must not lock out its owner: the slip's signed token is not a guess, so a
+valid one is looked up outside the limits, and a signed-in user who may see the dossier
+(`own_tracked`) sees it whatever the counters say.
 """
 
 from __future__ import annotations
@@ -27,7 +31,16 @@ CODE_WINDOW_SECONDS = 3600
 
 
 class TooManyAttempts(Exception):
-    """Too many failed look-ups: from this client, or of this dossier code."""
+    """Too many failed look-ups: from this client (`scope` "client", for WINDOW_SECONDS), or
+    of this dossier code (`scope` "code", for CODE_WINDOW_SECONDS)."""
+
+    def __init__(self, scope: str = "client") -> None:
+        super().__init__(scope)
+        self.scope = scope
+
+    @property
+    def window_seconds(self) -> int:
+        return CODE_WINDOW_SECONDS if self.scope == "code" else WINDOW_SECONDS
 
 
 def tracking_token(code: str) -> str:
@@ -110,21 +123,40 @@ def tracked_lookup(
     successful one gives its slots back: only failures count.
     """
     code = normalise_code(code)
-    keys = [(_client_key(client), ATTEMPTS_PER_WINDOW, WINDOW_SECONDS)]
+    if token is not None and code and code_from_token(token) == code:
+        # A valid signature is not a guess: the slip's QR link works even when locked out.
+        return find_tracked(code=code, token=token)
+    keys = [("client", _client_key(client), ATTEMPTS_PER_WINDOW, WINDOW_SECONDS)]
     if token is None:
-        keys.append((_code_key(code), CODE_ATTEMPTS_PER_WINDOW, CODE_WINDOW_SECONDS))
+        keys.append(("code", _code_key(code), CODE_ATTEMPTS_PER_WINDOW, CODE_WINDOW_SECONDS))
     taken = []
-    for key, limit, window in keys:
+    for scope, key, limit, window in keys:
         taken.append(key)
         if not _take(key, limit, window):
             for held in taken:
                 _give_back(held)
-            raise TooManyAttempts
+            raise TooManyAttempts(scope)
     dossier = find_tracked(code=code, id_last4=id_last4, token=token)
     if dossier is not None:
         for key in taken:
             _give_back(key)
     return dossier
+
+
+def own_tracked(*, user, code: str) -> Dossier | None:
+    """The dossier with this code if the signed-in `user` may open it (its applicant, or staff
+    of its offices), outside the attempt limits: an account is not a guess."""
+    from .selectors import visible_dossiers
+
+    code = normalise_code(code)
+    if not code or not user.is_authenticated:
+        return None
+    return (
+        visible_dossiers(user)
+        .filter(code=code)
+        .select_related("procedure", "competent_office", "receiving_office")
+        .first()
+    )
 
 
 def rate_limited(client_key: str) -> bool:

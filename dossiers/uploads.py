@@ -6,12 +6,22 @@ returns its size, SHA-256 and page count. It raises `UploadRejected`, carrying a
 `code` and a translated sentence for the user, for anything the portal must not store:
 
 - empty, too large, a kind the component does not accept, or content of no known kind;
+- polyglots: a file that is also another kind of file. Before a PDF's `%PDF-` header only
+  whitespace may come, after its last `%%EOF` only whitespace and NUL padding, and no file of
+  any kind may carry a ZIP end-of-central-directory record in its tail (a ZIP reader would open
+  it as an archive);
 - PDFs that are encrypted (even with an empty user password), that pypdf cannot parse, or that
-  carry JavaScript. JavaScript is looked for in three layers: the places a viewer runs it from
-  (document name tree, open action, additional actions of the document, pages, annotations and
-  form fields, XFA scripts); the names `/JavaScript` and `/JS` anywhere in the file's raw bytes
-  outside stream data; and the same names inside decoded object streams, where compressed
-  dictionaries hide them from the raw scan;
+  carry active content. JavaScript is looked for in three layers: the places a viewer runs it
+  from (document name tree, open action, additional actions of the document, pages,
+  annotations and form fields, XFA scripts); the names `/JavaScript` and `/JS` anywhere in the
+  file's raw bytes outside stream data; and the same names inside decoded object streams,
+  where compressed dictionaries hide them from the raw scan. The same two raw layers look for
+  the other active content (`/Launch`, `/URI`, `/SubmitForm`, `/ImportData`, `/GoToR`,
+  `/GoToE`, `/RichMedia`, `/Rendition`, `/Movie`, `/Sound`, `/AA`, `/XFA`) and for attached
+  files (`/EmbeddedFiles`, `/EmbeddedFile`, `/FileAttachment`); an `/OpenAction` is allowed
+  only when it goes to a page of the document itself (a destination or a `/GoTo` action).
+  Such files are refused, never cleaned: the stored file is the one the citizen holds, with
+  the same SHA-256 (docs/operations.md, "Refused inputs");
 - JPEG, PNG and TIFF files Pillow cannot read. HEIC/HEIF is accepted on its `ftyp` box alone,
   since Pillow here has no HEIF decoder.
 
@@ -25,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -103,6 +114,19 @@ _MESSAGES = {
     ),
     "unknown_type": _("“%(name)s” is not a PDF, JPEG, PNG, TIFF or HEIC file."),
     "pdf_javascript": _("“%(name)s” contains JavaScript, which is not allowed in PDF files."),
+    "pdf_active_content": _(
+        "“%(name)s” contains links, actions, forms or media that a PDF viewer would open or run, "
+        "which are not allowed. Please print it to a new PDF, or scan the paper, and upload "
+        "that copy."
+    ),
+    "pdf_attachment": _(
+        "“%(name)s” has other files attached inside it, which is not allowed. Please upload "
+        "each document as a file of its own."
+    ),
+    "polyglot": _(
+        "“%(name)s” contains other data joined to its %(kind)s content (for example a web page "
+        "or a ZIP archive), which is not allowed."
+    ),
     "pdf_encrypted": _(
         "“%(name)s” is password-protected or encrypted. Please upload a copy without protection."
     ),
@@ -127,6 +151,16 @@ class UploadRejected(Exception):
     @classmethod
     def build(cls, code: str, *, name: str, **params: Any) -> UploadRejected:
         return cls(code, _lazy_interpolate(_MESSAGES[code], {"name": name, **params}))
+
+
+def display_name(name: str | None, *, default: str = "document") -> str:
+    """The original file name as it may be shown and stored: no control, format (bidi
+    overrides, zero-width) or surrogate characters, so `invoice\u202efdp.exe` reads as what it
+    is, `invoicefdp.exe`. It is only ever shown; the stored file's extension comes from the
+    detected kind (`UploadInfo.extension`)."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = "".join(c for c in text if not unicodedata.category(c).startswith("C")).strip()
+    return text[:255] or default
 
 
 @dataclass(frozen=True)
@@ -182,9 +216,14 @@ def _inspect(
         )
 
     scanner = _PdfNameScanner() if kind == "pdf" else None
-    sha256 = _digest(uploaded, scanner)
+    last_eof = _LastEof() if kind == "pdf" else None
+    sha256 = _digest(uploaded, scanner, last_eof)
+    if last_eof is not None and last_eof.end is None:
+        raise UploadRejected.build("pdf_corrupt", name=name)
+    if _is_polyglot(uploaded, kind=kind, head=head, pdf_end=last_eof and last_eof.end):
+        raise UploadRejected.build("polyglot", name=name, kind=UPLOAD_KINDS[kind].label)
     if kind == "pdf":
-        page_count = _inspect_pdf(uploaded, name=name, raw_javascript=scanner.found)
+        page_count = _inspect_pdf(uploaded, name=name, raw_codes=scanner.codes)
     elif kind == "heic":
         _check_heif_box(head, size=size, name=name)
         page_count = 1
@@ -222,13 +261,60 @@ def _detect_kind(head: bytes) -> str | None:
     return image_kind
 
 
-def _digest(uploaded: IO[bytes], scanner: _PdfNameScanner | None) -> str:
+_PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+_PDF_EOF = b"%%EOF"
+
+
+def _is_polyglot(uploaded: IO[bytes], *, kind: str, head: bytes, pdf_end: int | None) -> bool:
+    """Whether the file is also something else: data around a PDF, or a ZIP archive.
+
+    `pdf_end` is the offset just after a PDF's last `%%EOF`; what follows may only be
+    whitespace or NUL padding. Any file whose tail holds a ZIP end-of-central-directory record
+    is refused, since a ZIP reader would open it as an archive.
+    """
+    import zipfile
+
+    if kind == "pdf":
+        if head[: head.find(b"%PDF-")].strip(_PDF_WHITESPACE):
+            return True
+        if pdf_end is not None:
+            uploaded.seek(pdf_end)
+            for chunk in iter(lambda: uploaded.read(CHUNK_SIZE), b""):
+                if chunk.strip(_PDF_WHITESPACE):
+                    return True
+    uploaded.seek(0)
+    return zipfile.is_zipfile(uploaded)
+
+
+class _LastEof:
+    """The offset just after the last `%%EOF` in bytes fed in pieces, or None."""
+
+    def __init__(self) -> None:
+        self.end: int | None = None
+        self._offset = 0
+        self._carry = b""
+
+    def feed(self, data: bytes) -> None:
+        buffer = self._carry + data
+        start = self._offset - len(self._carry)
+        found = buffer.rfind(_PDF_EOF)
+        if found >= 0:
+            self.end = start + found + len(_PDF_EOF)
+        self._offset += len(data)
+        self._carry = buffer[-(len(_PDF_EOF) - 1) :]
+
+
+def _digest(
+    uploaded: IO[bytes], scanner: _PdfNameScanner | None, last_eof: _LastEof | None = None
+) -> str:
     digest = hashlib.sha256()
     uploaded.seek(0)
     for chunk in iter(lambda: uploaded.read(CHUNK_SIZE), b""):
         digest.update(chunk)
         if scanner is not None:
             scanner.feed(chunk)
+        if last_eof is not None:
+            last_eof.feed(chunk)
     if scanner is not None:
         scanner.close()
     return digest.hexdigest()
@@ -287,8 +373,11 @@ def _strict_pillow() -> Iterator[None]:
 # --- PDF -----------------------------------------------------------------------------------
 
 
-def _inspect_pdf(uploaded: IO[bytes], *, name: str, raw_javascript: bool) -> int:
-    """Return the page count of a PDF that is readable, unencrypted and free of JavaScript."""
+def _inspect_pdf(uploaded: IO[bytes], *, name: str, raw_codes: set[str]) -> int:
+    """Return the page count of a PDF that is readable, unencrypted and free of active content.
+
+    `raw_codes` are the rejection codes the raw-byte scan found names for.
+    """
     from pypdf import PdfReader
 
     uploaded.seek(0)
@@ -297,11 +386,13 @@ def _inspect_pdf(uploaded: IO[bytes], *, name: str, raw_javascript: bool) -> int
         encrypted = reader.is_encrypted
         if not encrypted:
             page_count = len(reader.pages)
-            javascript = (
-                raw_javascript
-                or _pdf_declares_javascript(reader)
-                or _object_streams_name_javascript(reader)
-            )
+            codes = set(raw_codes)
+            if _pdf_declares_javascript(reader):
+                codes.add("pdf_javascript")
+            if _open_action_is_active(reader):
+                codes.add("pdf_active_content")
+            if "pdf_javascript" not in codes:
+                codes |= _object_streams_active_names(reader)
     # pypdf raises many exception types (not only PyPdfError) on malformed input.
     except Exception as error:
         logger.info("upload_pdf_unreadable", error=type(error).__name__)
@@ -310,9 +401,23 @@ def _inspect_pdf(uploaded: IO[bytes], *, name: str, raw_javascript: bool) -> int
         raise UploadRejected.build("pdf_encrypted", name=name)
     if page_count == 0:
         raise UploadRejected.build("pdf_corrupt", name=name)
-    if javascript:
-        raise UploadRejected.build("pdf_javascript", name=name)
+    for code in _PDF_CONTENT_CODES:  # the most serious first
+        if code in codes:
+            raise UploadRejected.build(code, name=name)
     return page_count
+
+
+_PDF_CONTENT_CODES = ("pdf_javascript", "pdf_attachment", "pdf_active_content")
+
+
+def _open_action_is_active(reader: PdfReader) -> bool:
+    """An open action that does more than show a page of the document (JavaScript aside)."""
+    from pypdf.generic import DictionaryObject
+
+    action = _resolve(reader.root_object.get("/OpenAction"))
+    return isinstance(action, DictionaryObject) and (
+        action.get("/S") != "/GoTo" or "/Next" in action
+    )
 
 
 def _resolve(value: Any) -> Any:
@@ -419,10 +524,11 @@ def _xfa_has_script(value: Any) -> bool:
     return False
 
 
-def _object_streams_name_javascript(reader: PdfReader) -> bool:
+def _object_streams_active_names(reader: PdfReader) -> set[str]:
     """Scan decoded object streams, whose compressed dictionaries the raw scan cannot see."""
     from pypdf.generic import StreamObject
 
+    codes: set[str] = set()
     numbers = sorted({number for number, _index in reader.xref_objStm.values()})
     for number in numbers[:MAX_OBJECT_STREAMS]:
         stream = reader.get_object(number)
@@ -432,16 +538,38 @@ def _object_streams_name_javascript(reader: PdfReader) -> bool:
         scanner = _PdfNameScanner(skip_streams=False)
         scanner.feed(stream.get_data())
         scanner.close()
-        if scanner.found:
-            return True
-    return False
+        codes |= scanner.codes
+        if "pdf_javascript" in codes:
+            break
+    return codes
 
 
 _DELIMITERS = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
-# Name tokens that start with J, written plainly or as the #4A / #4a escape.
-_J_NAME = re.compile(rb"/(?:J|#4[Aa])[^" + _DELIMITERS + rb"]*")
+_NAME = re.compile(rb"/[^" + _DELIMITERS + rb"]+")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_JAVASCRIPT_NAMES = frozenset({b"JS", b"JavaScript"})
+# Names that mark active content, and the rejection code each one gives.
+_ACTIVE_NAMES = {
+    **dict.fromkeys((b"JS", b"JavaScript"), "pdf_javascript"),
+    **dict.fromkeys((b"EmbeddedFiles", b"EmbeddedFile", b"FileAttachment"), "pdf_attachment"),
+    **dict.fromkeys(
+        (
+            b"Launch",
+            b"URI",
+            b"SubmitForm",
+            b"ImportData",
+            b"GoToR",
+            b"GoToE",
+            b"RichMedia",
+            b"RichMediaExecute",
+            b"Rendition",
+            b"Movie",
+            b"Sound",
+            b"AA",
+            b"XFA",
+        ),
+        "pdf_active_content",
+    ),
+}
 _STREAM_START = re.compile(rb">>[\x00\t\n\x0c\r ]*stream(?:\r\n|\r|\n)")
 _STREAM_END = b"endstream"
 # Longer than any spelling of the names sought (/JavaScript fully #-escaped is 31 bytes plus a
@@ -450,7 +578,10 @@ _OVERLAP = 64
 
 
 class _PdfNameScanner:
-    """Find the name tokens /JavaScript or /JS (also #-escaped) in PDF bytes fed in pieces.
+    """Find the name tokens of active content (also #-escaped) in PDF bytes fed in pieces.
+
+    `codes` collects the rejection code of each kind found (see `_ACTIVE_NAMES`); scanning
+    stops at the first JavaScript name, the most serious.
 
     The bytes between `stream` and `endstream` are skipped: compressed data is random, and in
     random bytes `/JS` followed by a delimiter turns up about once every 270 MB, which would
@@ -463,17 +594,25 @@ class _PdfNameScanner:
     """
 
     def __init__(self, *, skip_streams: bool = True) -> None:
-        self.found = False
+        self.codes: set[str] = set()
         self._skip_streams = skip_streams
         self._in_stream = False
         self._carry = b""
 
+    @property
+    def found(self) -> bool:
+        return bool(self.codes)
+
+    @property
+    def _done(self) -> bool:
+        return "pdf_javascript" in self.codes
+
     def feed(self, data: bytes) -> None:
-        if not self.found:
+        if not self._done:
             self._scan(self._carry + data, final=False)
 
     def close(self) -> None:
-        if not self.found:
+        if not self._done:
             self._scan(self._carry, final=True)
         self._carry = b""
 
@@ -490,8 +629,8 @@ class _PdfNameScanner:
                 continue
             start = _STREAM_START.search(buffer, position) if self._skip_streams else None
             stop = start.start() if start else len(buffer)
-            if self._names_javascript(buffer, position, stop, final=final):
-                self.found = True
+            self._collect(buffer, position, stop, final=final)
+            if self._done:
                 return
             if start is None:
                 keep_from = max(position, len(buffer) - _OVERLAP)
@@ -500,14 +639,15 @@ class _PdfNameScanner:
             self._in_stream = True
         self._carry = buffer[keep_from:]
 
-    @staticmethod
-    def _names_javascript(buffer: bytes, start: int, stop: int, *, final: bool) -> bool:
-        for match in _J_NAME.finditer(buffer, start, stop):
+    def _collect(self, buffer: bytes, start: int, stop: int, *, final: bool) -> None:
+        for match in _NAME.finditer(buffer, start, stop):
             if match.end() == len(buffer) and not final:
                 continue  # may continue in the next piece
             token = match.group()[1:]
             if b"#" in token:
                 token = _NAME_ESCAPE.sub(lambda escape: bytes([int(escape[1], 16)]), token)
-            if token in _JAVASCRIPT_NAMES:
-                return True
-        return False
+            code = _ACTIVE_NAMES.get(token)
+            if code is not None:
+                self.codes.add(code)
+                if code == "pdf_javascript":
+                    return

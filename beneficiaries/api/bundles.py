@@ -19,10 +19,10 @@ from rest_framework import status
 from rest_framework.exceptions import ErrorDetail, NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import Problem
+from core.parsers import JSONParser, MultiPartParser
 from dossiers.api.common import (
     AUTH_PROBLEMS,
     IDEMPOTENCY_KEY,

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.storage import unguessable_name
-from dossiers.uploads import UploadRejected
+from dossiers.uploads import UploadRejected, display_name
 from workdays.services import add_working_days
 
 from ..adapters import AgencyAnswer, AnswerStatus, HandoffRequest, get_agency_adapter
@@ -179,7 +179,7 @@ def _advance(bundle: Bundle) -> list[int]:
 def _store(uploaded, *, bundle_reference) -> tuple[str, Any]:
     from dossiers.uploads import inspect_upload
 
-    name = getattr(uploaded, "name", "") or "document"
+    name = display_name(getattr(uploaded, "name", ""))
     info = inspect_upload(
         uploaded,
         name=name,
@@ -187,7 +187,7 @@ def _store(uploaded, *, bundle_reference) -> tuple[str, Any]:
         max_bytes=BUNDLE_DOCUMENT_MAX_BYTES,
     )
     stored = default_storage.save(
-        unguessable_name(name, prefix=f"bundles/{bundle_reference}"), uploaded
+        unguessable_name(info.extension, prefix=f"bundles/{bundle_reference}"), uploaded
     )
     return stored, info
 
@@ -198,7 +198,7 @@ def _document_rows(bundle: Bundle, stored: list[tuple[str, str, Any, Any]], acto
             bundle=bundle,
             kind=kind,
             file=name,
-            original_name=(getattr(uploaded, "name", "") or "document")[:255],
+            original_name=display_name(getattr(uploaded, "name", "")),
             content_type=info.content_type,
             size=info.size,
             sha256=info.sha256,
@@ -320,7 +320,7 @@ def bundle_document_add(*, bundle: Bundle, kind: str, uploaded, actor: User) -> 
                 bundle=locked,
                 kind=kind,
                 file=name,
-                original_name=(getattr(uploaded, "name", "") or "document")[:255],
+                original_name=display_name(getattr(uploaded, "name", "")),
                 content_type=info.content_type,
                 size=info.size,
                 sha256=info.sha256,
@@ -668,7 +668,7 @@ def bundle_part_refusal_slip_issue(*, part_id: int) -> BundlePart:
         return part
     pdf = render_part_refusal(part)
     name = default_storage.save(
-        unguessable_name("tu-choi.pdf", prefix=f"bundles/{part.bundle.reference}"),
+        unguessable_name(".pdf", prefix=f"bundles/{part.bundle.reference}"),
         ContentFile(pdf),
     )
     with transaction.atomic():

@@ -11,7 +11,6 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from core.api import (
     integer_parameter_schema,
     query_integer,
 )
+from core.parsers import JSONParser
 from partners.authentication import PartnerTokenAuthentication
 from partners.permissions import HasScope, request_token
 from partners.throttling import AnonRateThrottle, PartnerTokenRateThrottle, SessionUserRateThrottle

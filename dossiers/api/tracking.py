@@ -14,7 +14,7 @@ from core.http import client_ip
 from partners.throttling import ScopedRateThrottle
 
 from ..services import dossier_timeliness
-from ..tracking import WINDOW_SECONDS, TooManyAttempts, masked_name, tracked_lookup
+from ..tracking import TooManyAttempts, masked_name, tracked_lookup
 from . import examples
 from .common import AUTH_PROBLEMS, BAD_REQUEST, as_problem, problem, problem_example
 from .serializers import TrackingInputSerializer, TrackingOutputSerializer
@@ -89,7 +89,7 @@ class TrackingApi(APIView):
                 token=token,
             )
         except TooManyAttempts as exc:
-            raise Throttled(wait=WINDOW_SECONDS) from exc
+            raise Throttled(wait=exc.window_seconds) from exc
         if dossier is None:
             raise NotFound(
                 _("No dossier matches this code and ID number. Check both and try again.")

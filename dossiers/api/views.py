@@ -20,10 +20,10 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.constants import Role
+from core.parsers import MultiPartParser
 from partners.constants import Scope
 from partners.permissions import request_token
 from partners.services import partner_draft_create

@@ -40,7 +40,7 @@ from ..constants import (
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete, IntakeRefused, NotAllowed
 from ..models import Dossier, DossierDocument, DossierEvent, PaperReceipt
 from ..prefill import known_values
-from ..uploads import inspect_upload
+from ..uploads import display_name, inspect_upload
 
 logger = structlog.get_logger(__name__)
 
@@ -297,7 +297,7 @@ def dossier_document_add(
 
     if component.version_id != dossier.version_id:
         raise DossierError(_("This document does not belong to the dossier's procedure."))
-    name = getattr(uploaded, "name", "") or "document"
+    name = display_name(getattr(uploaded, "name", ""))
     info = inspect_upload(
         uploaded,
         name=name,
@@ -305,7 +305,7 @@ def dossier_document_add(
         max_bytes=component.max_size_bytes,
     )
     stored_name = default_storage.save(
-        unguessable_name(name, prefix=f"dossiers/{dossier.reference}"), uploaded
+        unguessable_name(info.extension, prefix=f"dossiers/{dossier.reference}"), uploaded
     )
     try:
         with transaction.atomic():
@@ -323,7 +323,7 @@ def dossier_document_add(
                 component=component,
                 source=source,
                 file=stored_name,
-                original_name=name[:255],
+                original_name=name,
                 content_type=info.content_type,
                 size=info.size,
                 sha256=info.sha256,

@@ -50,7 +50,7 @@ from ..services import (
     dossier_submit,
     statutory_due,
 )
-from ..uploads import UploadRejected
+from ..uploads import UploadRejected, display_name
 from ..wizard import DOCUMENTS, REVIEW, resume_step, review_groups, step_after, wizard_steps
 from .common import get_visible_dossier, timeliness_context
 
@@ -284,7 +284,9 @@ def _documents_step(request, dossier):
             except DossierError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, _("“%(name)s” was added.") % {"name": uploaded.name})
+                messages.success(
+                    request, _("“%(name)s” was added.") % {"name": display_name(uploaded.name)}
+                )
         if request.headers.get("HX-Request"):
             dossier = get_visible_dossier(request, dossier.reference)
             return render(
@@ -484,5 +486,7 @@ def _supplement_upload(request, dossier):
         except (UploadRejected, DossierError) as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("“%(name)s” was added.") % {"name": uploaded.name})
+            messages.success(
+                request, _("“%(name)s” was added.") % {"name": display_name(uploaded.name)}
+            )
     return redirect("dossiers:detail", reference=dossier.reference)

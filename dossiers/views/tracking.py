@@ -7,6 +7,7 @@ the wrong shape; 429 once the attempt limits of `dossiers.tracking` are reached.
 
 from django import forms
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -16,11 +17,25 @@ from core.http import client_ip
 from ..constants import CODE_MAX_LENGTH, DossierState
 from ..prediction import predicted_completion
 from ..services import statutory_due
-from ..tracking import TooManyAttempts, masked_name, normalise_code, tracked_lookup
+from ..tracking import (
+    TooManyAttempts,
+    masked_name,
+    normalise_code,
+    own_tracked,
+    tracked_lookup,
+)
 from .common import timeliness_context
 
 NOT_FOUND = _("No dossier matches this code and ID number. Check both and try again.")
 TOO_MANY = _("Too many attempts. Please wait 10 minutes and try again.")
+CODE_LOCKED = _(
+    "Too many wrong attempts were made on this dossier code, so it is locked for an hour "
+    "to protect it."
+)
+OWNER_CAN_STILL_FOLLOW = _(
+    "If it is your dossier, you can still follow it now: scan the QR code on your reception "
+    "slip, or sign in to your account."
+)
 
 
 class TrackForm(forms.Form):
@@ -49,8 +64,13 @@ def _timeline(dossier) -> list[dict]:
     return [{"at": e.created_at, "label": e.label} for e in events]
 
 
-def _render(request, *, form, dossier=None, error="", status=200):
+def _render(request, *, form, dossier=None, error="", status=200, locked_code=""):
     context = {"form": form, "dossier": dossier, "error": error}
+    if locked_code:
+        context.update(
+            owner_can_still_follow=OWNER_CAN_STILL_FOLLOW,
+            sign_in_next=reverse("tracking:track_code", args=[locked_code]),
+        )
     if dossier is not None:
         context.update(
             masked_name=masked_name(dossier.applicant_name),
@@ -78,11 +98,22 @@ def track(request, code=None):
         form = TrackForm(initial={"code": normalise_code(code)})
         lookup = {"code": code, "token": token[:500]}
     else:
-        return _render(request, form=TrackForm(initial={"code": normalise_code(code)}))
+        form = TrackForm(initial={"code": normalise_code(code)})
+        own = own_tracked(user=request.user, code=code) if code else None
+        return _render(request, form=form, dossier=own)
+    own = own_tracked(user=request.user, code=lookup["code"])
+    if own is not None:  # signed in and allowed to see it: no guess to count
+        return _render(request, form=form, dossier=own)
     try:
         dossier = tracked_lookup(client=client_ip(request), **lookup)
-    except TooManyAttempts:
-        return _render(request, form=form, error=TOO_MANY, status=429)
+    except TooManyAttempts as locked:
+        return _render(
+            request,
+            form=form,
+            error=CODE_LOCKED if locked.scope == "code" else TOO_MANY,
+            status=429,
+            locked_code=normalise_code(lookup["code"]),
+        )
     if dossier is None:
         return _render(request, form=form, error=NOT_FOUND, status=404)
     return _render(request, form=form, dossier=dossier)

@@ -73,6 +73,20 @@ def test_ten_failures_block_the_client_for_ten_minutes(tracked):
     assert again.status_code == 200
 
 
+def test_a_locked_code_answers_an_hour_but_the_slip_token_still_works(tracked):
+    from dossiers.tracking import CODE_ATTEMPTS_PER_WINDOW, tracked_lookup
+
+    for n in range(CODE_ATTEMPTS_PER_WINDOW):
+        tracked_lookup(client=f"10.0.{n}.1", code=tracked.code, id_last4=f"{n:04d}")
+
+    locked = _track(tracked.code, id_last4="2345")
+    by_token = _track(tracked.code, token=tracking_token(tracked.code))
+
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) == 3600
+    assert by_token.status_code == 200
+
+
 def test_requests_are_also_limited_per_minute(tracked):
     with time_machine.travel("2026-11-24 09:00 +0700", tick=False):
         statuses = [_track(tracked.code, id_last4="2345").status_code for _ in range(11)]

@@ -301,6 +301,39 @@ def test_public_tracking_by_code_and_by_qr_shows_a_masked_name_only(
         qr.close()
 
 
+def test_a_locked_code_sends_its_owner_to_sign_in_and_back_to_the_dossier(
+    page, login, catalogue, offices, staff, citizen
+):
+    from dossiers.tracking import CODE_ATTEMPTS_PER_WINDOW, tracked_lookup
+
+    dossier = dossier_accept(
+        dossier=_submitted(catalogue, offices, citizen), officer=staff["counter"]
+    )
+    for n in range(CODE_ATTEMPTS_PER_WINDOW):  # guesses from many addresses lock the code
+        tracked_lookup(client=f"10.0.{n}.1", code=dossier.code, id_last4=f"{n:04d}")
+
+    page.goto("/track/")
+    page.get_by_label(_vi("Dossier code")).fill(dossier.code)
+    page.get_by_label(_vi("Last 4 digits of the applicant's ID number")).fill("2345")
+    page.get_by_role("button", name=_vi("Track"), exact=True).click()
+    error = page.get_by_test_id("track-error")
+    expect(error).to_contain_text(
+        _vi(
+            "Too many wrong attempts were made on this dossier code, so it is locked for an "
+            "hour to protect it."
+        )
+    )
+    expect(page.get_by_test_id("track-owner-escape")).to_contain_text(_vi("QR"))
+    expect(page.get_by_test_id("tracked-dossier")).to_have_count(0)
+
+    error.get_by_role("link", name=_vi("Log in")).click()
+    page.fill("input[name=username]", citizen.national_id)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+
+    expect(page.get_by_test_id("tracked-code")).to_have_text(dossier.code)
+
+
 def test_citizen_uploads_a_supplement_from_the_dossier_page(
     page, login, catalogue, offices, staff, citizen
 ):

@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from pathlib import PurePosixPath
 
 import pytest
 from django.core.files.base import ContentFile
@@ -77,7 +78,8 @@ def pdf_bytes(pages: int) -> bytes:
 def stored_document(dossier, data: bytes, *, content_type="image/png", name="scan.png"):
     """A document row and file written directly, bypassing the upload inspection."""
     stored = default_storage.save(
-        unguessable_name(name, prefix=f"dossiers/{dossier.reference}"), ContentFile(data)
+        unguessable_name(PurePosixPath(name).suffix, prefix=f"dossiers/{dossier.reference}"),
+        ContentFile(data),
     )
     return DossierDocument.objects.create(
         dossier=dossier,

@@ -166,6 +166,20 @@ def test_documents_record_hash_and_pages(catalogue, citizen):
     assert document.file.storage.exists(document.file.name)
 
 
+def test_a_pdf_named_like_a_program_is_stored_and_shown_as_a_pdf(catalogue, citizen):
+    dossier = sickness_draft(catalogue, citizen)
+    component = dossier.version.components.get(code="hospital_discharge_paper")
+    uploaded = pdf_file()
+    uploaded.name = "invoice\u202efdp.exe"  # shows as "invoiceexe.pdf" in a browser
+
+    document = dossier_document_add(
+        dossier=dossier, component=component, uploaded=uploaded, actor=citizen
+    )
+
+    assert document.file.name.endswith(".pdf")
+    assert document.original_name == "invoicefdp.exe"  # read as what it is
+
+
 def counter_draft(
     catalogue, officer, slug, province, national_id="079303012345", name="Phạm Thị Mai"
 ):

@@ -269,7 +269,9 @@ def test_bad_tokens_count_as_failed_attempts(client, dossier):
     for _ in range(ATTEMPTS_PER_WINDOW):
         assert client.get(url + "?t=forged").status_code == 404
 
-    assert client.get(url + f"?t={tracking_token(dossier.code)}").status_code == 429
+    assert _post(client, dossier.code, "2345").status_code == 429
+    # The slip's real QR link is not a guess: it still shows the dossier.
+    assert client.get(url + f"?t={tracking_token(dossier.code)}").status_code == 200
 
 
 def test_successful_look_ups_do_not_use_up_the_budget(client, dossier):
@@ -298,6 +300,73 @@ def test_one_code_is_limited_across_clients_whether_or_not_it_exists(dossier, kn
     # The slip's signed token cannot be guessed, so it still works for the applicant.
     if known:
         assert tracked_lookup(client="10.9.9.9", code=code, token=tracking_token(code)) == dossier
+
+
+def _lock_the_code(code):
+    for n in range(CODE_ATTEMPTS_PER_WINDOW):
+        assert tracked_lookup(client=f"10.0.{n}.1", code=code, id_last4=f"{n:04d}") is None
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_locked_code_page_tells_the_owner_how_to_still_follow_it(client, dossier, language):
+    _lock_the_code(dossier.code)
+
+    with translation.override(language):
+        client.cookies["django_language"] = language
+        blocked = _post(client, dossier.code, "2345", HTTP_ACCEPT_LANGUAGE=language)
+        escape = translation.gettext(
+            "If it is your dossier, you can still follow it now: scan the QR code on your "
+            "reception slip, or sign in to your account."
+        )
+        locked = translation.gettext(
+            "Too many wrong attempts were made on this dossier code, so it is locked for an "
+            "hour to protect it."
+        )
+
+    assert blocked.status_code == 429
+    assert 'data-testid="tracked-dossier"' not in blocked.text
+    assert locked in blocked.text
+    assert escape in blocked.text
+    if language == "vi":
+        assert "mã QR" in blocked.text
+    login = (
+        reverse("accounts:login") + "?next=" + reverse("tracking:track_code", args=[dossier.code])
+    )
+    assert login.replace("/", "%2F").split("?")[1] in blocked.text.replace("/", "%2F")
+
+
+def test_while_the_code_is_locked_the_qr_link_still_shows_the_dossier(client, dossier):
+    _lock_the_code(dossier.code)
+    url = reverse("tracking:track_code", args=[dossier.code])
+
+    response = client.get(url + f"?t={tracking_token(dossier.code)}")
+
+    assert response.status_code == 200
+    assert 'data-testid="tracked-dossier"' in response.text
+
+
+def test_while_the_code_is_locked_the_signed_in_owner_still_sees_the_dossier(
+    client, dossier, citizen
+):
+    _lock_the_code(dossier.code)
+    client.force_login(citizen)
+
+    by_form = _post(client, dossier.code, "0000")  # even with wrong digits: the account counts
+    by_link = client.get(reverse("tracking:track_code", args=[dossier.code]))
+
+    assert by_form.status_code == 200
+    assert 'data-testid="tracked-dossier"' in by_form.text
+    assert by_link.status_code == 200
+    assert 'data-testid="tracked-dossier"' in by_link.text
+
+
+def test_while_the_code_is_locked_another_account_is_still_refused(client, dossier):
+    _lock_the_code(dossier.code)
+    client.force_login(UserFactory(citizen=True))
+
+    assert _post(client, dossier.code, "2345").status_code == 429
+    link = client.get(reverse("tracking:track_code", args=[dossier.code]))
+    assert 'data-testid="tracked-dossier"' not in link.text
 
 
 def test_rate_limited_shares_the_per_client_budget(client, dossier):

@@ -24,6 +24,7 @@ from dossiers.uploads import (
     UploadRejected,
     _pdf_declares_javascript,
     _PdfNameScanner,
+    display_name,
     inspect_upload,
 )
 
@@ -481,3 +482,156 @@ def test_raw_scan_finds_names_split_anywhere(data, found):
         scanner.feed(data[split:])
         scanner.close()
         assert scanner.found is found, split
+
+
+# --- active content other than JavaScript, attachments and polyglots -----------------------
+
+
+def action(kind: str, **entries) -> DictionaryObject:
+    return DictionaryObject(
+        {name("/S"): name(kind), **{name(f"/{k}"): v for k, v in entries.items()}}
+    )
+
+
+def with_uri_link(writer):
+    uri = action("/URI", URI=TextStringObject("https://example.org/"))
+    writer.add_annotation(0, link_annotation(a=uri))
+
+
+def with_launch_open_action(writer):
+    launch = action("/Launch", F=TextStringObject("cmd.exe"))
+    writer.root_object[name("/OpenAction")] = writer._add_object(launch)
+
+
+def with_uri_open_action(writer):
+    uri = action("/URI", URI=TextStringObject("https://example.org/"))
+    writer.root_object[name("/OpenAction")] = writer._add_object(uri)
+
+
+def with_submit_form_page_aa(writer):
+    submit = action("/SubmitForm", F=TextStringObject("https://example.org/collect"))
+    writer.pages[0][name("/AA")] = DictionaryObject({name("/O"): submit})
+
+
+def with_rich_media(writer):
+    annotation = link_annotation()
+    annotation[name("/Subtype")] = name("/RichMedia")
+    writer.add_annotation(0, annotation)
+
+
+def with_plain_xfa(writer):
+    template = DecodedStreamObject()
+    template.set_data(b"<template><subform/></template>")
+    writer.root_object[name("/AcroForm")] = DictionaryObject(
+        {name("/Fields"): ArrayObject(), name("/XFA"): writer._add_object(template)}
+    )
+
+
+def with_attachment(writer):
+    writer.add_attachment("payload.exe", b"MZ\x90\x00 not really a program")
+
+
+def with_goto_open_action(writer):
+    """Opening at the first page, fitted: what many office suites write. Harmless."""
+    page = writer.pages[0].indirect_reference
+    writer.root_object[name("/OpenAction")] = ArrayObject([page, name("/Fit")])
+
+
+def with_goto_action_on_open(writer):
+    page = writer.pages[0].indirect_reference
+    goto = action("/GoTo", D=ArrayObject([page, name("/Fit")]))
+    writer.root_object[name("/OpenAction")] = writer._add_object(goto)
+
+
+@pytest.mark.parametrize(
+    ("configure", "code"),
+    [
+        (with_uri_link, "pdf_active_content"),
+        (with_launch_open_action, "pdf_active_content"),
+        (with_uri_open_action, "pdf_active_content"),
+        (with_submit_form_page_aa, "pdf_active_content"),
+        (with_rich_media, "pdf_active_content"),
+        (with_plain_xfa, "pdf_active_content"),
+        (with_attachment, "pdf_attachment"),
+    ],
+)
+def test_pdf_with_active_content_or_attachments_is_rejected(configure, code):
+    rejected = rejection(pdf_bytes(configure))
+    assert rejected.code == code
+    with translation.override("vi"):
+        assert "giay-ra-vien.pdf" in str(rejected.message)
+        assert str(rejected.message) != str(_english(rejected))
+
+
+def _english(rejected):
+    with translation.override("en"):
+        return str(rejected.message)
+
+
+def test_active_content_in_an_object_stream_is_rejected():
+    data = pdf_with_object_stream(outline_pdf_objects(b"/A << /S /Launch /F (cmd.exe) >>"))
+    assert b"Launch" not in data
+    assert rejection(data).code == "pdf_active_content"
+
+
+def test_javascript_outranks_other_active_content():
+    """A link whose action chain ends in JavaScript is reported as JavaScript."""
+    assert rejection(pdf_bytes(with_chained_action)).code == "pdf_javascript"
+
+
+@pytest.mark.parametrize("configure", [with_goto_open_action, with_goto_action_on_open])
+def test_opening_at_a_page_is_allowed(configure):
+    assert inspect(pdf_bytes(configure)).page_count == 1
+
+
+def zip_bytes() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.html", "<script>alert(1)</script>")
+    return buffer.getvalue()
+
+
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "filename"),
+    [
+        pytest.param(HTML + pdf_bytes(), "a.pdf", id="html-before-pdf"),
+        pytest.param(pdf_bytes() + HTML, "a.pdf", id="html-after-eof"),
+        pytest.param(pdf_bytes() + noise(2 * MB), "a.pdf", id="megabytes-after-eof"),
+        pytest.param(pdf_bytes() + zip_bytes(), "a.pdf", id="zip-after-pdf"),
+        pytest.param(image_bytes("PNG") + zip_bytes(), "a.png", id="zip-after-png"),
+        pytest.param(image_bytes("JPEG") + zip_bytes(), "a.jpg", id="zip-after-jpeg"),
+    ],
+)
+def test_polyglots_are_rejected(data, filename):
+    assert rejection(data, filename).code == "polyglot"
+
+
+def test_whitespace_and_padding_after_the_end_of_a_pdf_are_allowed():
+    assert inspect(pdf_bytes() + b"\r\n\x00\x00 \n").page_count == 1
+
+
+def test_pdf_without_an_end_marker_is_corrupt():
+    data = pdf_bytes()
+    assert rejection(data[: data.rindex(b"%%EOF")]).code == "pdf_corrupt"
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("invoice\u202efdp.exe", "invoicefdp.exe"),
+        ("\u2066giấy\u2069 ra viện.pdf", "giấy ra viện.pdf"),
+        ("a\x00b\x1b[31m.pdf", "ab[31m.pdf"),
+        ("zero\u200bwidth\ufeff.png", "zerowidth.png"),
+        ("Tra\u0302\u0300n.pdf", "Tr\u1ea7n.pdf"),  # decomposed Vietnamese is composed
+        ("\u202e\x00", "document"),
+        ("", "document"),
+        ("x" * 300, "x" * 255),
+    ],
+)
+def test_display_name_drops_control_and_bidi_characters(given, shown):
+    assert display_name(given) == shown

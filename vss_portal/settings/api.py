@@ -19,6 +19,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's parsers, refusing control characters in any text field (docs/api.md).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "core.parsers.FormParser",
+        "core.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "partners.throttling.PartnerTokenRateThrottle",
         "partners.throttling.AnonRateThrottle",
@@ -46,6 +52,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.paging_problems_hook",
         "core.ratelimit.rate_limit_headers_hook",
+        "core.parsers.control_character_problems_hook",
     ],
     "ENUM_NAME_OVERRIDES": {
         "FieldTypeEnum": "procedures.constants.FieldType",
