@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -92,6 +93,15 @@ def _client(user):
     return client
 
 
+def _halves_read_first() -> int:
+    """Statements added where the database has no LIMIT inside a UNION (SQLite).
+
+    `dossiers.selectors.first_of_each_branch` then reads the ids of each half of an office's
+    scope first: two more statements, still independent of the number of rows.
+    """
+    return 0 if connection.features.supports_slicing_ordering_in_compound else 2
+
+
 def test_worklist_page_of_many_rows(many, people, django_assert_max_num_queries):
     """The page the issue measured: leader, open tab, a full page of assigned dossiers."""
     client = _client(people["leader"])
@@ -108,7 +118,7 @@ def test_counter_worklist_page_of_many_rows(many, people, django_assert_max_num_
 
     # Its scope is two offices (competent or receiving): the counts are one index-only
     # query per half, the rows still one query.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8 + _halves_read_first()):
         response = client.get(reverse("dossiers:worklist"), {"tab": "open"})
 
     assert response.status_code == 200
@@ -119,7 +129,7 @@ def test_counter_worklist_page_of_many_rows(many, people, django_assert_max_num_
 def test_api_list_of_a_full_page(many, people, who, django_assert_max_num_queries):
     client = _client(people[who])
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3 + _halves_read_first()):
         response = client.get("/api/v1/dossiers/", {"page_size": 50})
 
     assert response.status_code == 200
