@@ -14,7 +14,7 @@ from accounts.constants import Gender, Role
 from accounts.models import User
 from beneficiaries.models import Person
 from beneficiaries.selectors import person_by_identifier
-from beneficiaries.validators import validate_national_id, validate_vn_phone
+from core.identifiers import validate_national_id, validate_vn_phone
 from offices.geography import province_choices
 from procedures.models import Procedure
 
