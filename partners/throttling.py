@@ -2,7 +2,7 @@
 
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
-from .permissions import request_token
+from core.api_access import request_token
 
 WINDOW_SECONDS = 60
 

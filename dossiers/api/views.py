@@ -24,12 +24,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.constants import Role
-from partners.constants import Scope
-from partners.permissions import request_token
-from partners.services import partner_draft_create
+from core.api_access import Scope, request_token
 from procedures.models import DocumentComponent, Procedure
 from procedures.selectors import NoVersionInForce, version_in_force
 
+from .. import providers
 from ..constants import Channel, DossierState
 from ..exceptions import DossierConflict
 from ..models import Dossier, DossierDocument
@@ -255,7 +254,7 @@ class DossierCollectionApi(ApiView, ListModelMixin, GenericAPIView):
 
         def create():
             if token is not None:
-                dossier = partner_draft_create(
+                dossier = providers.token_draft_create(
                     token=token,
                     procedure=procedure,
                     values=values,
