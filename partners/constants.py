@@ -1,9 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.api_access import Scope
-
-__all__ = ["Scope"]  # re-exported: partners.constants.Scope keeps working
+from core.api_access import Scope  # also imported from here as partners.constants.Scope
 
 
 class PartnerKind(models.TextChoices):
