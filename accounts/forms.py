@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.validators import validate_national_id
+from core.identifiers import validate_national_id
 
 from .constants import Gender
 
@@ -73,7 +73,7 @@ class CitizenSignupForm(forms.Form):
         return value
 
     def clean_phone(self):
-        from beneficiaries.validators import validate_vn_phone
+        from core.identifiers import validate_vn_phone
 
         value = self.cleaned_data["phone"].strip()
         return validate_vn_phone(value) if value else ""

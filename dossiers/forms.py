@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.validators import (
+from core.identifiers import (
     FEMALE,
     MALE,
     validate_bank_account,

@@ -9,8 +9,9 @@ citizen filled in at registration.
 from __future__ import annotations
 
 from accounts.models import User
-from beneficiaries.selectors import person_known_values
 from procedures.constants import PrefillKey, PrefillSource
+
+from . import providers
 
 
 def _profile_values(user: User) -> dict[str, str]:
@@ -30,7 +31,7 @@ def known_values(user: User | None) -> dict[str, str]:
         return {}
     values = _profile_values(user)
     if user.national_id:
-        values.update(person_known_values(national_id=user.national_id))
+        values.update(providers.person_known_values(national_id=user.national_id))
     return values
 
 
@@ -40,7 +41,7 @@ def held_document_sources(national_id: str | None) -> set[str]:
     Nothing for a person the registry does not know: "VSS already holds this document" is
     shown only when true.
     """
-    registry = person_known_values(national_id=national_id or "")
+    registry = providers.person_known_values(national_id=national_id or "")
     if not registry:
         return set()
     held = {str(PrefillSource.REGISTRY)}

@@ -13,6 +13,7 @@ from accounts.models import User
 from procedures.models import DocumentComponent, ProcedureVersion
 from procedures.selectors import VersionDifferences, version_differences
 
+from . import providers
 from .constants import OPEN_STATES, DossierState, EventKind
 from .models import RECEIVED_ELSEWHERE, Dossier, DossierDocument
 
@@ -206,14 +207,12 @@ def documents_by_component(dossier: Dossier) -> list[dict]:
 
 def applicant_accommodations(dossier: Dossier) -> list[str]:
     """The applicant's accommodation needs known to the registry, named for officers."""
-    from beneficiaries.selectors import letter_preferences  # dossiers -> beneficiaries: lazy
-
     from .documents.rendering import applicant_national_id
 
     national_id = applicant_national_id(dossier)
     if not national_id:
         return []
-    return list(letter_preferences(national_id=national_id)["needs"])
+    return list(providers.letter_preferences(national_id=national_id)["needs"])
 
 
 # --- the tracking book (sổ theo dõi hồ sơ, form 06 of Circular 01/2018) ----------------

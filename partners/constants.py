@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.api_access import Scope  # also imported from here as partners.constants.Scope
+
 
 class PartnerKind(models.TextChoices):
     IVAN = "ivan", _("I-VAN provider")
@@ -8,16 +10,7 @@ class PartnerKind(models.TextChoices):
     HEALTH_FACILITY = "health_facility", _("Health facility")
 
 
-class Scope(models.TextChoices):
-    """What a partner token may do. A token holds a subset of its partner kind's scopes."""
-
-    DOSSIERS_READ = "dossiers_read", _("Read the dossiers it filed")
-    DOSSIERS_WRITE = "dossiers_write", _("File dossiers and act on them")
-    BATCH_FILING = "batch_filing", _("File many dossiers in one request")
-    HI_CARD_LOOKUP = "hi_card_lookup", _("Look up health insurance cards")
-    WEBHOOKS = "webhooks", _("Register webhook addresses and read their delivery log")
-
-
+# The API's scopes are generic (every API view names the ones it needs): core.api_access.
 SCOPES_BY_KIND: dict[str, frozenset[str]] = {
     PartnerKind.IVAN: frozenset({Scope.DOSSIERS_READ, Scope.DOSSIERS_WRITE, Scope.WEBHOOKS}),
     PartnerKind.EMPLOYER: frozenset(

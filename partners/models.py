@@ -15,9 +15,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.api_access import ScopedToken
+
 from .constants import (
     DEFAULT_RATE_LIMIT_PER_MINUTE,
     MAX_RATE_LIMIT_PER_MINUTE,
+    SCOPES_BY_KIND,
     DeliveryStatus,
     PartnerKind,
 )
@@ -60,7 +63,7 @@ class Partner(models.Model):
         return self.name
 
 
-class PartnerToken(models.Model):
+class PartnerToken(ScopedToken, models.Model):
     """An API token. Only the SHA-256 of the secret is stored; the secret is shown once."""
 
     partner = models.ForeignKey(
@@ -114,6 +117,12 @@ class PartnerToken(models.Model):
 
     def has_scopes(self, required) -> bool:
         return set(required) <= set(self.scopes or [])
+
+    def grants(self, required) -> bool:
+        """The token holds the scopes, and they belong to the partner's kind (so a token
+        edited outside the admin gains nothing)."""
+        allowed = SCOPES_BY_KIND.get(self.partner.kind, frozenset())
+        return self.has_scopes(required) and set(required) <= allowed
 
 
 class PartnerBatch(models.Model):

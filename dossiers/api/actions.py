@@ -19,7 +19,7 @@ from rest_framework.serializers import Serializer
 
 from accounts.constants import Role
 from accounts.models import User
-from partners.constants import Scope
+from core.api_access import Scope
 
 from ..constants import Outcome
 from ..exceptions import DossierConflict

@@ -8,7 +8,6 @@ import uuid
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
@@ -22,10 +21,8 @@ from core.api import (
     integer_parameter_schema,
     query_integer,
 )
+from core.api_access import HasScope, request_token
 from core.parsers import JSONParser
-from partners.authentication import PartnerTokenAuthentication
-from partners.permissions import HasScope, request_token
-from partners.throttling import AnonRateThrottle, PartnerTokenRateThrottle, SessionUserRateThrottle
 
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete
 from ..models import Dossier
@@ -60,11 +57,14 @@ def as_problem(exc: Exception) -> Exception:
 
 
 class ApiView(APIView):
-    """Session (browser) or partner token; a token needs the view's `required_scopes`."""
+    """Session (browser) or API token; a token needs the view's `required_scopes`.
 
-    authentication_classes = [PartnerTokenAuthentication, SessionAuthentication]
+    Authentication and throttles are the project's defaults (REST_FRAMEWORK in
+    vss_portal/settings/api.py: partner token, then session; per-token, anonymous and
+    per-user rates), named there by dotted path so this app imports no partner code.
+    """
+
     permission_classes = [IsAuthenticated, HasScope]
-    throttle_classes = [PartnerTokenRateThrottle, AnonRateThrottle, SessionUserRateThrottle]
     parser_classes = [JSONParser]
     required_scopes: tuple[str, ...] | dict[str, tuple[str, ...]] = ()
 

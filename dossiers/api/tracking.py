@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.http import client_ip
-from partners.throttling import ScopedRateThrottle
+from core.throttling import ScopedRateThrottle
 
 from ..services import dossier_timeliness
 from ..tracking import TooManyAttempts, masked_name, tracked_lookup

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import batches, tracking, views
+from . import tracking, views
 from .actions import ACTION_VIEWS, TakeNextApi
 
 app_name = "dossiers_api"
@@ -25,6 +25,4 @@ urlpatterns = [
     ],
     path("worklist/take-next/", TakeNextApi.as_view(), name="take_next"),
     path("tracking/<str:code>/", tracking.TrackingApi.as_view(), name="tracking"),
-    path("batches/", batches.BatchCreateApi.as_view(), name="batches"),
-    path("batches/<uuid:reference>/", batches.BatchDetailApi.as_view(), name="batch_detail"),
 ]

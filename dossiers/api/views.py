@@ -23,13 +23,12 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.response import Response
 
 from accounts.constants import Role
+from core.api_access import Scope, request_token
 from core.parsers import MultiPartParser
-from partners.constants import Scope
-from partners.permissions import request_token
-from partners.services import partner_draft_create
 from procedures.models import DocumentComponent, Procedure
 from procedures.selectors import NoVersionInForce, version_in_force
 
+from .. import providers
 from ..constants import Channel, DossierState
 from ..exceptions import DossierConflict
 from ..models import Dossier, DossierDocument
@@ -278,7 +277,7 @@ class DossierCollectionApi(ApiView, ListModelMixin, GenericAPIView):
 
         def create():
             if token is not None:
-                dossier = partner_draft_create(
+                dossier = providers.token_draft_create(
                     token=token,
                     procedure=procedure,
                     values=values,

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .. import providers
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Local resources only: slips never reach out to the network (no remote fonts or images).
 _ALLOWED_URL_SCHEMES = frozenset({"file", "data"})
@@ -189,9 +191,7 @@ def accommodation_notices(preferences: dict, *, office_phone: str = "") -> list[
 
 
 def _preferences(national_id: str) -> dict:
-    from beneficiaries.selectors import letter_preferences  # dossiers -> beneficiaries: lazy
-
-    return letter_preferences(national_id=national_id or "")
+    return providers.letter_preferences(national_id=national_id or "")
 
 
 def accommodation_context(national_id: str, *, office=None) -> dict:

@@ -12,12 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.constants import Gender, Role
 from accounts.models import User
-from beneficiaries.models import Person
-from beneficiaries.selectors import person_by_identifier
-from beneficiaries.validators import validate_national_id, validate_vn_phone
+from core.identifiers import validate_national_id, validate_vn_phone
 from offices.geography import province_choices
 from procedures.models import Procedure
 
+from .. import providers
 from ..constants import Channel, DossierState, SlipKind
 from ..exceptions import DossierError
 from ..models import Dossier
@@ -97,7 +96,9 @@ class CounterStartForm(forms.Form):
         )
         # The beneficiary registry knows people who have no portal account.
         self.registry_person = (
-            Person.objects.filter(national_id=national_id).first() if national_id else None
+            providers.registry_person_by_national_id(national_id=national_id)
+            if national_id
+            else None
         )
         if (
             national_id
@@ -182,11 +183,11 @@ def counter_home(request):
     )
 
 
-def _registry_lookup(request, identifier: str) -> Person | None:
+def _registry_lookup(request, identifier: str):
     """The registry person with this CCCD or SI code; their accommodation needs are shown."""
     if not identifier:
         return None
-    person = person_by_identifier(identifier=identifier)
+    person = providers.registry_person_by_identifier(identifier=identifier)
     if person is None:
         if len("".join(identifier.split())) in (10, 12):
             messages.info(
@@ -214,7 +215,7 @@ def _registry_lookup(request, identifier: str) -> Person | None:
     return person
 
 
-def _initial_from_person(person: Person) -> dict:
+def _initial_from_person(person) -> dict:
     """The counter start form filled from the registry (the officer can still correct it)."""
     return {
         "national_id": person.national_id or "",

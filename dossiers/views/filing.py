@@ -13,9 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.constants import Role
 from procedures.models import DocumentComponent, Procedure
 from procedures.selectors import NoVersionInForce, version_in_force
-from ratings.selectors import rated_dossier_ids
-from ratings.views import panel_context as rating_panel_context
 
+from .. import providers
 from ..constants import Channel, DocumentSource, DossierState, Timeliness
 from ..control_sheet import control_sheet_handovers
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete
@@ -99,7 +98,9 @@ def mine(request):
     _citizen_required(request)
     dossiers = list(citizen_dossiers(user=request.user))
     predicted = predicted_completions(dossiers)
-    rated = rated_dossier_ids(d.pk for d in dossiers if d.state == DossierState.RETURNED)
+    rated = providers.rated_dossier_ids(
+        dossier_ids=[d.pk for d in dossiers if d.state == DossierState.RETURNED]
+    )
     for dossier in dossiers:
         dossier.expiry_status = draft_expiry_status(dossier)
         dossier.predicted = predicted.get(dossier.pk)
@@ -442,7 +443,7 @@ def detail(request, reference):
             "predicted": predicted_completion(dossier),
             "timeliness": timeliness_context(dossier),
             "statutory_due": statutory_due(dossier),
-            "rating_panel": rating_panel_context(user=request.user, dossier=dossier),
+            "rating_panel": providers.rating_panel_context(user=request.user, dossier=dossier),
             "applicant_needs": [] if is_citizen else applicant_accommodations(dossier),
             "can_withdraw_in_person": can_withdraw_in_person(request.user, dossier),
             "can_take": can_take(request.user, dossier),

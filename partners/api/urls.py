@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import batches, views
 
 app_name = "partners_api"
 
@@ -22,4 +22,11 @@ urlpatterns = [
         views.WebhookRedeliverApi.as_view(),
         name="webhook_redeliver",
     ),
+]
+
+# Employer batch filing answers under the dossier API's namespace and paths
+# (`dossiers_api:batches`): vss_portal/api_urls.py adds these to dossiers.api.urls.
+batch_urlpatterns = [
+    path("batches/", batches.BatchCreateApi.as_view(), name="batches"),
+    path("batches/<uuid:reference>/", batches.BatchDetailApi.as_view(), name="batch_detail"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import User
-from beneficiaries.validators import validate_employer_code
+from core.identifiers import validate_employer_code
 
 from ..constants import (
     MAX_RATE_LIMIT_PER_MINUTE,

@@ -26,9 +26,9 @@ REST_FRAMEWORK = {
         "core.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "partners.throttling.PartnerTokenRateThrottle",
-        "partners.throttling.AnonRateThrottle",
-        "partners.throttling.SessionUserRateThrottle",
+        "core.throttling.PartnerTokenRateThrottle",
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.SessionUserRateThrottle",
     ],
     # DRF's throttles identify anonymous clients the same way (never by an untrusted header).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

@@ -28,13 +28,26 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 30,
 }
 
+# Sessions live in the database, never in the cache: a Redis outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that answers "not cached" while Redis is down (core/cache.py).
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="vss"),
             "TIMEOUT": 300,
+            "OPTIONS": {
+                # Short: a cache call must not hold a request up when Redis is unreachable.
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                # After a failure, answer "not cached" without trying Redis for this long.
+                "RETRY_AFTER": env.float("CACHE_RETRY_AFTER", default=5),
+                # At most one cache_unavailable log line per process per this many seconds.
+                "LOG_INTERVAL": env.float("CACHE_ERROR_LOG_INTERVAL", default=60),
+            },
         }
     }
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

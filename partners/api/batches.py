@@ -1,4 +1,8 @@
-"""Employer batch filing: many dossiers in one request, checked and filed item by item."""
+"""Employer batch filing: many dossiers in one request, checked and filed item by item.
+
+Partner-only, so it lives with the partners; its URLs stay under the dossier API's
+namespace (`dossiers_api:batches`, see vss_portal/api_urls.py).
+"""
 
 from __future__ import annotations
 
@@ -16,17 +20,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api import problem_field_errors
-from partners.constants import PartnerKind, Scope
-from partners.models import PartnerBatch
-from partners.permissions import HasScope, PartnerOnly, request_token
-from partners.selectors import partner_batch
-from partners.services import BatchDocument, BatchItem, partner_batch_file
-from procedures.models import DocumentComponent
-from procedures.selectors import NoVersionInForce, version_in_force
-
-from ..uploads import UPLOAD_KINDS
-from . import examples
-from .common import (
+from core.api_access import HasScope, Scope, request_token
+from dossiers.api import examples
+from dossiers.api.common import (
     AUTH_PROBLEMS,
     BAD_REQUEST,
     IDEMPOTENCY_KEY,
@@ -36,15 +32,24 @@ from .common import (
     ApiView,
     problem,
 )
-from .fields import clean_field_values
-from .idempotency import fingerprint, idempotency_key
-from .serializers import (
+from dossiers.api.fields import clean_field_values
+from dossiers.api.idempotency import fingerprint, idempotency_key
+from dossiers.api.views import procedure_for_filing
+from dossiers.uploads import UPLOAD_KINDS
+from procedures.models import DocumentComponent
+from procedures.selectors import NoVersionInForce, version_in_force
+
+from ..constants import PartnerKind
+from ..models import PartnerBatch
+from ..permissions import PartnerOnly
+from ..selectors import partner_batch
+from ..services import BatchDocument, BatchItem, partner_batch_file
+from .batch_serializers import (
     BatchCreateInputSerializer,
     BatchEnvelopeSerializer,
     BatchItemInputSerializer,
     BatchOutputSerializer,
 )
-from .views import procedure_for_filing
 
 TAGS = ["batch filing"]
 EMPLOYER_NOTE = (
