@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import replica_reads
 from dossiers.constants import Channel
 from dossiers.models import Dossier
 from procedures.models import Procedure
@@ -259,6 +260,7 @@ def boundary_free_procedures(*, filters: Filters | None = None) -> tuple[int, in
     return free, len(rows)
 
 
+@replica_reads()
 def dashboard_figures(
     *, scope: Scope, filters: Filters, now: dt.datetime | None = None
 ) -> Dashboard:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from core.db import replica_reads
 from dossiers.constants import Channel
 from offices.geography import province_name
 
@@ -201,6 +202,7 @@ def _withheld(value, denominator: int):
     return value if denominator >= OPEN_DATA_MIN_CELL else None
 
 
+@replica_reads()
 def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]:
     """One row per province and month of `year` with any activity, in dictionary order."""
     qs = DailyRollup.objects.filter(day__year=year, province_code__isnull=False)
@@ -256,6 +258,7 @@ def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]
     return result
 
 
+@replica_reads()
 def open_data_computed_at(*, year: int) -> dt.datetime | None:
     """When the open data of `year` was computed: the latest refresh of its days."""
     return RollupDay.objects.filter(day__year=year).aggregate(latest=Max("refreshed_at"))["latest"]

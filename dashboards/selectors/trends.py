@@ -9,6 +9,7 @@ from fractions import Fraction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
+from core.db import replica_reads
 from offices.models import Office
 
 from ..constants import ELECTRONIC_CHANNELS
@@ -78,6 +79,7 @@ def _trend(scope: Scope, filters: Filters, trunc, buckets: list[tuple[dt.date, d
     return points
 
 
+@replica_reads()
 def weekly_trend(*, scope: Scope, filters: Filters, weeks: int = 12) -> list[TrendPoint]:
     """The `weeks` weeks (Monday-Sunday) up to the one holding the period's last day."""
     last_monday = filters.end - dt.timedelta(days=filters.end.weekday())
@@ -93,6 +95,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+@replica_reads()
 def monthly_trend(*, scope: Scope, filters: Filters, months: int = 12) -> list[TrendPoint]:
     """The `months` calendar months up to the one holding the period's last day."""
     last_first = filters.end.replace(day=1)
@@ -118,6 +121,7 @@ class OfficeRank:
         return share(self.timely, self.returned_timed)
 
 
+@replica_reads()
 def office_ranking(*, scope: Scope, filters: Filters) -> list[OfficeRank]:
     """Competent offices in scope by on-time rate (then volume); offices without returns last."""
     rows = list(
