@@ -30,10 +30,12 @@ from ..constants import (
     TargetKey,
     Unit,
 )
-from ..models import DailyRollup, RollupDay, Target
+from ..models import RollupDay, Target
 from ..rules import is_boundary_free, overdue_q
+from ..services import merge_histograms
 from .satisfaction import CRITERIA, RATING_SUMS, satisfaction_summary
 from .scope import Filters, Scope
+from .summary import summary_parts
 
 SUM_FIELDS = (
     "received",
@@ -170,25 +172,33 @@ class Dashboard:
 
 
 def rollup_totals(*, scope: Scope, filters: Filters) -> dict[str, int]:
-    """Sums of the rollup counters in scope and period (one query)."""
+    """Sums of the summary counters in scope and period.
+
+    One aggregate query on the monthly summary for the period's whole months, and one on
+    the daily rows for the days around them (when the period has any).
+    """
     aggregates = {f"t_{name}": Coalesce(Sum(name), 0) for name in SUM_FIELDS}
     aggregates["t_processing_days_sum"] = Coalesce(Sum("processing_days_sum"), 0.0)
     for channel in Channel.values:
         aggregates[f"t_channel_{channel}"] = Coalesce(Sum("received", filter=Q(channel=channel)), 0)
-    totals = DailyRollup.objects.filter(scope.rollup_q() & filters.rollup_q()).aggregate(
-        **aggregates
-    )
-    return {name.removeprefix("t_"): value for name, value in totals.items()}
+    totals: dict[str, int] = {}
+    q = scope.rollup_q() & filters.rollup_q(period=False)
+    for part in summary_parts(q, filters.start, filters.end):
+        for name, value in part.rows.aggregate(**aggregates).items():
+            key = name.removeprefix("t_")
+            totals[key] = totals.get(key, 0) + value
+    if not totals:  # a period with nothing to read (it cannot be empty, but stay total)
+        totals = {name.removeprefix("t_"): 0 for name in aggregates}
+    return totals
 
 
 def processing_histogram(*, scope: Scope, filters: Filters) -> dict[str, int]:
     merged: dict[str, int] = {}
-    rows = DailyRollup.objects.filter(
-        scope.rollup_q() & filters.rollup_q(), processing_count__gt=0
-    ).values_list("processing_histogram", flat=True)
-    for histogram in rows.iterator(chunk_size=5000):
-        for key, count in histogram.items():
-            merged[key] = merged.get(key, 0) + count
+    q = scope.rollup_q() & filters.rollup_q(period=False) & Q(processing_count__gt=0)
+    for part in summary_parts(q, filters.start, filters.end):
+        rows = part.rows.values_list("processing_histogram", flat=True)
+        for histogram in rows.iterator(chunk_size=5000):
+            merge_histograms(merged, histogram)
     return merged
 
 

@@ -150,6 +150,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=30),
         "kwargs": {"last": 62},
     },
+    "dashboards-rollups-analyze": {
+        "task": "dashboards.tasks.rollups_analyze",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # The other agencies' systems (justice, police) for interconnected procedures.
