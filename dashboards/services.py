@@ -86,8 +86,20 @@ def rollups_mark_dirty(*, days: Iterable[dt.date], office_id: int | None = None)
     return len(markers)
 
 
-def rollups_mark_dossier(*, dossier: Dossier) -> int:
-    """Queue the days a dossier counts in, for its competent office; call on commit."""
+def rollups_mark_dossier(*, dossier: Dossier | None = None, dossier_id: int | None = None) -> int:
+    """Queue the days a dossier counts in, for its competent office; call on commit.
+
+    Takes the dossier or its id (an outbox handler only has the id); an unknown id marks
+    nothing.
+    """
+    if dossier is None:
+        dossier = (
+            Dossier.objects.filter(pk=dossier_id)
+            .only("received_at", "decided_at", "returned_at", "competent_office_id")
+            .first()
+        )
+        if dossier is None:
+            return 0
     return rollups_mark_dirty(days=rollup_days_of(dossier), office_id=dossier.competent_office_id)
 
 

@@ -141,3 +141,16 @@ def test_query_budget_of_page_exports_and_open_data(
     for name in ("dashboards:open_data", "dashboards:open_data_csv", "dashboards_api:open_data"):
         with django_assert_max_num_queries(4):
             assert client.get(reverse(name), {"year": 2026}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_dossier_is_marked_by_its_id_as_an_outbox_handler_would(rolled_up, offices):
+    from dashboards.models import RollupDirtyDay
+    from dashboards.services import rollups_mark_dossier
+
+    assert rollups_mark_dossier(dossier_id=rolled_up["d2"].pk) == 2
+    assert set(RollupDirtyDay.objects.values_list("day", "competent_office_id")) == {
+        (D(2026, 11, 2), offices[1].pk),
+        (D(2026, 11, 5), offices[1].pk),
+    }
+    assert rollups_mark_dossier(dossier_id=10**9) == 0  # gone since: nothing to mark
