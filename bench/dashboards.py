@@ -143,7 +143,13 @@ def load(*, per_year: int, days: int, seed: int, log) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from dashboards.models import DailyRollup, MonthlyRollup, RollupDay, RollupMonth
+    from dashboards.models import (
+        DailyRollup,
+        MonthlyOfficeHistogram,
+        MonthlyRollup,
+        RollupDay,
+        RollupMonth,
+    )
     from dashboards.services import COUNTER_FIELDS, merge_histograms
     from procedures.models import Procedure
 
@@ -158,7 +164,7 @@ def load(*, per_year: int, days: int, seed: int, log) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE dashboards_dailyrollup, dashboards_monthlyrollup, "
-            "dashboards_rollupday, dashboards_rollupmonth"
+            "dashboards_monthlyofficehistogram, dashboards_rollupday, dashboards_rollupmonth"
         )
     now = timezone.now()
     daily_rows = 0
@@ -207,6 +213,19 @@ def load(*, per_year: int, days: int, seed: int, log) -> dict:
             for key, sums in monthly.items():
                 histogram = json.dumps(sums["processing_histogram"])
                 copy.write_row([*key, *(sums[name] for name in COUNTER_FIELDS), histogram])
+    office_histograms: dict[tuple, dict[str, int]] = {}
+    for (month, province, office_id, _procedure, _channel), sums in monthly.items():
+        into = office_histograms.setdefault((month, province, office_id), {})
+        merge_histograms(into, sums["processing_histogram"])
+    MonthlyOfficeHistogram.objects.bulk_create(
+        [
+            MonthlyOfficeHistogram(
+                month=month, province_code=p, competent_office_id=o, processing_histogram=h
+            )
+            for (month, p, o), h in office_histograms.items()
+        ],
+        batch_size=1000,
+    )
     RollupDay.objects.bulk_create(
         [RollupDay(day=first + dt.timedelta(days=n), refreshed_at=now) for n in range(days)]
     )
@@ -215,7 +234,7 @@ def load(*, per_year: int, days: int, seed: int, log) -> dict:
     )
     log("VACUUM (ANALYZE) of the summary tables")
     with connection.cursor() as cursor:
-        for model in (DailyRollup, MonthlyRollup, RollupDay, RollupMonth):
+        for model in (DailyRollup, MonthlyRollup, MonthlyOfficeHistogram, RollupDay, RollupMonth):
             cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
     return {"daily_rows": daily_rows, "monthly_rows": len(monthly), "first_day": str(first)}
 

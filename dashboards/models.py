@@ -211,6 +211,47 @@ class MonthlyRollup(RollupCounters):
         return f"{self.month:%Y-%m} {self.competent_office_id} {self.procedure_id} {self.channel}"
 
 
+class MonthlyOfficeHistogram(models.Model):
+    """A month's processing-time histogram of one competent office, all procedures and
+    channels together: what the 90th percentile reads when no procedure or channel is
+    chosen (12 rows per office for a year instead of one per procedure and channel).
+    Rebuilt with the office's `MonthlyRollup` slice."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    province_code = models.PositiveSmallIntegerField(
+        _("province of the competent office"), null=True, blank=True
+    )
+    competent_office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("competent office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    processing_histogram = models.JSONField(
+        _("processing time histogram"),
+        default=dict,
+        blank=True,
+        help_text=_("Working days rounded to 0.1 → number of dossiers."),
+    )
+
+    class Meta:
+        verbose_name = _("monthly processing-time histogram")
+        verbose_name_plural = _("monthly processing-time histograms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "competent_office"], name="dashboards_monthly_hist_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month", "province_code"], name="monthly_hist_province_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.competent_office_id}"
+
+
 class RollupMonth(models.Model):
     """One row per summarised month: serialises the rebuilds of that month's summary."""
 

@@ -43,6 +43,7 @@ from .constants import (
 )
 from .models import (
     DailyRollup,
+    MonthlyOfficeHistogram,
     MonthlyRollup,
     RollupCounters,
     RollupDay,
@@ -441,6 +442,25 @@ def monthly_rollup_rebuild(*, month: dt.date, office_id: int | None = None) -> i
             )
         existing.delete()
         MonthlyRollup.objects.bulk_create(rows, batch_size=1000)
+        by_office: dict[tuple, dict[str, int]] = {}
+        for (province, office, *_rest), histogram in histograms.items():
+            merge_histograms(by_office.setdefault((province, office), {}), histogram)
+        office_histograms = MonthlyOfficeHistogram.objects.filter(month=month)
+        if office_id is not None:
+            office_histograms = office_histograms.filter(competent_office_id=office_id)
+        office_histograms.delete()
+        MonthlyOfficeHistogram.objects.bulk_create(
+            [
+                MonthlyOfficeHistogram(
+                    month=month,
+                    province_code=province,
+                    competent_office_id=office,
+                    processing_histogram=histogram,
+                )
+                for (province, office), histogram in by_office.items()
+            ],
+            batch_size=1000,
+        )
         state.refreshed_at = timezone.now()
         state.save(update_fields=["refreshed_at"])
     return len(rows)

@@ -30,7 +30,7 @@ from ..constants import (
     TargetKey,
     Unit,
 )
-from ..models import RollupDay, Target
+from ..models import MonthlyOfficeHistogram, RollupDay, Target
 from ..rules import is_boundary_free, overdue_q
 from ..services import merge_histograms
 from .satisfaction import CRITERIA, RATING_SUMS, satisfaction_summary
@@ -194,9 +194,14 @@ def rollup_totals(*, scope: Scope, filters: Filters) -> dict[str, int]:
 
 def processing_histogram(*, scope: Scope, filters: Filters) -> dict[str, int]:
     merged: dict[str, int] = {}
-    q = scope.rollup_q() & filters.rollup_q(period=False) & Q(processing_count__gt=0)
-    for part in summary_parts(q, filters.start, filters.end):
-        rows = part.rows.values_list("processing_histogram", flat=True)
+    q = scope.rollup_q() & filters.rollup_q(period=False)
+    for part in summary_parts(q & Q(processing_count__gt=0), filters.start, filters.end):
+        rows = part.rows
+        if part.date_field == "month" and filters.procedure_id is None and not filters.channel:
+            # All procedures and channels: one histogram per office and month is enough.
+            first, last = part.bounds
+            rows = MonthlyOfficeHistogram.objects.filter(q, month__gte=first, month__lte=last)
+        rows = rows.values_list("processing_histogram", flat=True)
         for histogram in rows.iterator(chunk_size=5000):
             merge_histograms(merged, histogram)
     return merged

@@ -48,6 +48,7 @@ class SummaryPart:
 
     rows: QuerySet
     date_field: str
+    bounds: tuple[dt.date, dt.date] | None = None  # first and last month, for "month"
 
 
 def summary_parts(q: Q, start: dt.date, end: dt.date) -> list[SummaryPart]:
@@ -57,7 +58,7 @@ def summary_parts(q: Q, start: dt.date, end: dt.date) -> list[SummaryPart]:
     if parts.months is not None:
         first, last = parts.months
         rows = MonthlyRollup.objects.filter(q, month__gte=first, month__lte=last)
-        result.append(SummaryPart(rows, "month"))
+        result.append(SummaryPart(rows, "month", (first, last)))
     if parts.days:
         in_days = Q()
         for first, last in parts.days:

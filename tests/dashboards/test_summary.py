@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
-from dashboards.models import DailyRollup, MonthlyRollup
+from dashboards.models import DailyRollup, MonthlyOfficeHistogram, MonthlyRollup
 from dashboards.selectors.figures import processing_histogram, rollup_totals
 from dashboards.selectors.scope import NATIONAL, Filters, Scope
 from dashboards.selectors.summary import period_parts
@@ -67,6 +67,12 @@ def test_monthly_rows_are_the_sum_of_the_daily_rows(rolled_up):
         merge_histograms(monthly, histogram)
     assert november
     assert monthly == november
+    per_office = {}
+    for histogram in MonthlyOfficeHistogram.objects.filter(month=D(2026, 11, 1)).values_list(
+        "processing_histogram", flat=True
+    ):
+        merge_histograms(per_office, histogram)
+    assert per_office == november
 
 
 @pytest.mark.django_db
@@ -86,6 +92,13 @@ def test_figures_match_the_daily_rows_for_any_period(rolled_up, start, end):
     ):
         merge_histograms(daily, histogram)
     assert processing_histogram(scope=scope, filters=filters) == daily
+    online = Filters(start=start, end=end, channel="online")
+    daily_online = {}
+    for histogram in DailyRollup.objects.filter(
+        day__gte=start, day__lte=end, channel="online"
+    ).values_list("processing_histogram", flat=True):
+        merge_histograms(daily_online, histogram)
+    assert processing_histogram(scope=scope, filters=online) == daily_online
     ranking = office_ranking(scope=scope, filters=filters)
     assert sum(rank.received for rank in ranking) == (expected["received"] or 0)
 
