@@ -57,43 +57,8 @@ class Target(models.Model):
         return value >= float(self.value)
 
 
-class DailyRollup(models.Model):
-    """What happened on one day (Asia/Ho_Chi_Minh) to the dossiers of one combination.
-
-    Keyed by day × competent office × receiving office × procedure × channel. Each count is
-    dated by its own event: `received*` by reception, `decided` by the decision, `returned*`,
-    `processing*` and `paid*` by the return of the result, `rated*` and the score sums by
-    the day the applicant rated the service. Rebuilt per day by
-    `dashboards.services.daily_rollup_refresh`; never edited by hand.
-    """
-
-    day = models.DateField(_("day"))
-    province_code = models.PositiveSmallIntegerField(
-        _("province of the competent office"), null=True, blank=True
-    )
-    competent_office = models.ForeignKey(
-        "offices.Office",
-        verbose_name=_("competent office"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    receiving_office = models.ForeignKey(
-        "offices.Office",
-        verbose_name=_("receiving office"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    procedure = models.ForeignKey(
-        "procedures.Procedure",
-        verbose_name=_("procedure"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+class RollupCounters(models.Model):
+    """The counters of a rollup row (see `DailyRollup` for how each is dated)."""
 
     received = models.PositiveIntegerField(_("received"), default=0)
     received_digitised = models.PositiveIntegerField(_("received, fully digitised"), default=0)
@@ -134,6 +99,48 @@ class DailyRollup(models.Model):
     trips_sum = models.PositiveIntegerField(_("trips needed, sum"), default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupCounters):
+    """What happened on one day (Asia/Ho_Chi_Minh) to the dossiers of one combination.
+
+    Keyed by day × competent office × receiving office × procedure × channel. Each count is
+    dated by its own event: `received*` by reception, `decided` by the decision, `returned*`,
+    `processing*` and `paid*` by the return of the result, `rated*` and the score sums by
+    the day the applicant rated the service. Rebuilt per day by
+    `dashboards.services.daily_rollup_refresh`; never edited by hand.
+    """
+
+    day = models.DateField(_("day"))
+    province_code = models.PositiveSmallIntegerField(
+        _("province of the competent office"), null=True, blank=True
+    )
+    competent_office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("competent office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    receiving_office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("receiving office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+
+    class Meta:
         verbose_name = _("daily rollup")
         verbose_name_plural = _("daily rollups")
         ordering = ["-day", "competent_office_id", "procedure_id", "channel"]
@@ -151,6 +158,113 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.competent_office_id} {self.procedure_id} {self.channel}"
+
+
+class MonthlyRollup(RollupCounters):
+    """The summary read for whole months: the sum of a month's `DailyRollup` rows.
+
+    Keyed by month × competent office × procedure × channel (no receiving office: no figure
+    or filter needs it), so a year of national figures reads at most 12 rows per
+    (office, procedure, channel), whatever the number of dossiers. Rebuilt for a month (or
+    one competent office's slice of it) in the same transaction as the day it contains, by
+    `dashboards.services.monthly_rollup_rebuild`; never edited by hand.
+    """
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    province_code = models.PositiveSmallIntegerField(
+        _("province of the competent office"), null=True, blank=True
+    )
+    competent_office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("competent office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        ordering = ["-month", "competent_office_id", "procedure_id", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "competent_office", "procedure", "channel"],
+                name="dashboards_monthly_key_unique",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="dashboards_monthly_first_day"),
+        ]
+        indexes = [
+            models.Index(fields=["month", "province_code"], name="monthly_month_province_idx"),
+            models.Index(fields=["competent_office", "month"], name="monthly_office_month_idx"),
+            models.Index(fields=["procedure", "month"], name="monthly_procedure_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.competent_office_id} {self.procedure_id} {self.channel}"
+
+
+class MonthlyOfficeHistogram(models.Model):
+    """A month's processing-time histogram of one competent office, all procedures and
+    channels together: what the 90th percentile reads when no procedure or channel is
+    chosen (12 rows per office for a year instead of one per procedure and channel).
+    Rebuilt with the office's `MonthlyRollup` slice."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    province_code = models.PositiveSmallIntegerField(
+        _("province of the competent office"), null=True, blank=True
+    )
+    competent_office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("competent office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    processing_histogram = models.JSONField(
+        _("processing time histogram"),
+        default=dict,
+        blank=True,
+        help_text=_("Working days rounded to 0.1 → number of dossiers."),
+    )
+
+    class Meta:
+        verbose_name = _("monthly processing-time histogram")
+        verbose_name_plural = _("monthly processing-time histograms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "competent_office"], name="dashboards_monthly_hist_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month", "province_code"], name="monthly_hist_province_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.competent_office_id}"
+
+
+class RollupMonth(models.Model):
+    """One row per summarised month: serialises the rebuilds of that month's summary."""
+
+    month = models.DateField(_("month"), primary_key=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("summarised month")
+        verbose_name_plural = _("summarised months")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
 
 
 class RollupDay(models.Model):

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 import structlog
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -41,7 +41,15 @@ from .constants import (
     PAYMENT_VIA_EMPLOYER,
     SATISFIED_MIN_SCORE,
 )
-from .models import DailyRollup, RollupDay, RollupDirtyDay
+from .models import (
+    DailyRollup,
+    MonthlyOfficeHistogram,
+    MonthlyRollup,
+    RollupCounters,
+    RollupDay,
+    RollupDirtyDay,
+    RollupMonth,
+)
 from .rules import late_apologised_q, outside_residence_q
 
 logger = structlog.get_logger(__name__)
@@ -79,8 +87,20 @@ def rollups_mark_dirty(*, days: Iterable[dt.date], office_id: int | None = None)
     return len(markers)
 
 
-def rollups_mark_dossier(*, dossier: Dossier) -> int:
-    """Queue the days a dossier counts in, for its competent office; call on commit."""
+def rollups_mark_dossier(*, dossier: Dossier | None = None, dossier_id: int | None = None) -> int:
+    """Queue the days a dossier counts in, for its competent office; call on commit.
+
+    Takes the dossier or its id (an outbox handler only has the id); an unknown id marks
+    nothing.
+    """
+    if dossier is None:
+        dossier = (
+            Dossier.objects.filter(pk=dossier_id)
+            .only("received_at", "decided_at", "returned_at", "competent_office_id")
+            .first()
+        )
+        if dossier is None:
+            return 0
     return rollups_mark_dirty(days=rollup_days_of(dossier), office_id=dossier.competent_office_id)
 
 
@@ -308,6 +328,7 @@ def daily_rollup_refresh(*, day: dt.date, office_id: int | None = None) -> int:
         rows = _compute_day(day, office_id)
         existing.delete()
         DailyRollup.objects.bulk_create(rows, batch_size=1000)
+        monthly_rollup_rebuild(month=day.replace(day=1), office_id=office_id)
         state.refreshed_at = timezone.now()
         state.rows = len(rows) if office_id is None else DailyRollup.objects.filter(day=day).count()
         state.save(update_fields=["refreshed_at", "rows"])
@@ -360,3 +381,100 @@ def rollups_refresh_days(*, days: Iterable[dt.date]) -> dict[dt.date, int]:
 def days_between(start: dt.date, end: dt.date) -> list[dt.date]:
     """Every day from `start` to `end` inclusive."""
     return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+# --- The monthly summary ------------------------------------------------------------------
+
+MONTHLY_KEY = ("province_code", "competent_office_id", "procedure_id", "channel")
+COUNTER_FIELDS = tuple(
+    f.name for f in RollupCounters._meta.get_fields() if f.name != "processing_histogram"
+)
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of the month starting on `month`."""
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def merge_histograms(target: dict[str, int], histogram: dict[str, int]) -> None:
+    for bucket, count in histogram.items():
+        target[bucket] = target.get(bucket, 0) + count
+
+
+def monthly_rollup_rebuild(*, month: dt.date, office_id: int | None = None) -> int:
+    """Rebuild a month's summary rows (or one competent office's slice) from its daily rows.
+
+    The counters are summed by the database (one GROUP BY); the histograms of the rows
+    with returns are merged here. Called inside the refresh of a day of that month.
+
+    idempotency: under the month's row lock, the slice is deleted and summed again from the
+    daily rows, so a repeated or concurrent rebuild leaves the same rows.
+    """
+    month = month.replace(day=1)
+    with transaction.atomic():
+        RollupMonth.objects.get_or_create(month=month)
+        state = RollupMonth.objects.select_for_update().get(month=month)
+        daily = DailyRollup.objects.filter(day__gte=month, day__lte=month_end(month))
+        existing = MonthlyRollup.objects.filter(month=month)
+        if office_id is not None:
+            daily = daily.filter(competent_office_id=office_id)
+            existing = existing.filter(competent_office_id=office_id)
+        sums = (
+            daily.order_by()
+            .values(*MONTHLY_KEY)
+            .annotate(**{f"s_{name}": Sum(name) for name in COUNTER_FIELDS})
+        )
+        histograms: dict[tuple, dict[str, int]] = {}
+        with_returns = daily.filter(processing_count__gt=0).order_by()
+        for *key, histogram in with_returns.values_list(*MONTHLY_KEY, "processing_histogram"):
+            merge_histograms(histograms.setdefault(tuple(key), {}), histogram)
+        rows = []
+        for item in sums:
+            key = tuple(item[k] for k in MONTHLY_KEY)
+            rows.append(
+                MonthlyRollup(
+                    month=month,
+                    **dict(zip(MONTHLY_KEY, key, strict=True)),
+                    **{name: item[f"s_{name}"] or 0 for name in COUNTER_FIELDS},
+                    processing_histogram=histograms.get(key, {}),
+                )
+            )
+        existing.delete()
+        MonthlyRollup.objects.bulk_create(rows, batch_size=1000)
+        by_office: dict[tuple, dict[str, int]] = {}
+        for (province, office, *_rest), histogram in histograms.items():
+            merge_histograms(by_office.setdefault((province, office), {}), histogram)
+        office_histograms = MonthlyOfficeHistogram.objects.filter(month=month)
+        if office_id is not None:
+            office_histograms = office_histograms.filter(competent_office_id=office_id)
+        office_histograms.delete()
+        MonthlyOfficeHistogram.objects.bulk_create(
+            [
+                MonthlyOfficeHistogram(
+                    month=month,
+                    province_code=province,
+                    competent_office_id=office,
+                    processing_histogram=histogram,
+                )
+                for (province, office), histogram in by_office.items()
+            ],
+            batch_size=1000,
+        )
+        state.refreshed_at = timezone.now()
+        state.save(update_fields=["refreshed_at"])
+    return len(rows)
+
+
+def rollups_analyze() -> None:
+    """Refresh the planner's statistics of the summary tables after a large refresh.
+
+    PostgreSQL only (SQLite plans without them). Autovacuum also analyses these tables
+    sooner than its default (migration 0005), but a back-fill rewrites many rows at once.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = (DailyRollup._meta.db_table, MonthlyRollup._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    logger.info("dashboard_rollups_analyzed")

@@ -46,3 +46,12 @@ def rollups_refresh_recent(last: int = 62) -> int:
     for n in range(last):
         rollups_refresh.delay(days=[(today - dt.timedelta(days=n)).isoformat()])
     return last
+
+
+@shared_task(acks_late=True)
+def rollups_analyze() -> None:
+    """Nightly, after the catch-up: fresh planner statistics for the summary tables."""
+    from .services import rollups_analyze as analyze
+
+    # idempotency: ANALYZE only samples the tables again; running it twice is harmless.
+    analyze()

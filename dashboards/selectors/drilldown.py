@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.db import replica_reads
 from dossiers.constants import Channel, Outcome, SlipKind, Timeliness
 from dossiers.models import Dossier, Slip
 
@@ -119,6 +120,7 @@ def _cursor_q(spec: DrillSpec, cursor: str) -> Q | None:
     return Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk})
 
 
+@replica_reads()
 def drill_page(
     *,
     drill: str,

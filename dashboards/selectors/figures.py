@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import replica_reads
 from dossiers.constants import Channel
 from dossiers.models import Dossier
 from procedures.models import Procedure
@@ -29,10 +30,12 @@ from ..constants import (
     TargetKey,
     Unit,
 )
-from ..models import DailyRollup, RollupDay, Target
+from ..models import MonthlyOfficeHistogram, RollupDay, Target
 from ..rules import is_boundary_free, overdue_q
+from ..services import merge_histograms
 from .satisfaction import CRITERIA, RATING_SUMS, satisfaction_summary
 from .scope import Filters, Scope
+from .summary import summary_parts
 
 SUM_FIELDS = (
     "received",
@@ -169,25 +172,38 @@ class Dashboard:
 
 
 def rollup_totals(*, scope: Scope, filters: Filters) -> dict[str, int]:
-    """Sums of the rollup counters in scope and period (one query)."""
+    """Sums of the summary counters in scope and period.
+
+    One aggregate query on the monthly summary for the period's whole months, and one on
+    the daily rows for the days around them (when the period has any).
+    """
     aggregates = {f"t_{name}": Coalesce(Sum(name), 0) for name in SUM_FIELDS}
     aggregates["t_processing_days_sum"] = Coalesce(Sum("processing_days_sum"), 0.0)
     for channel in Channel.values:
         aggregates[f"t_channel_{channel}"] = Coalesce(Sum("received", filter=Q(channel=channel)), 0)
-    totals = DailyRollup.objects.filter(scope.rollup_q() & filters.rollup_q()).aggregate(
-        **aggregates
-    )
-    return {name.removeprefix("t_"): value for name, value in totals.items()}
+    totals: dict[str, int] = {}
+    q = scope.rollup_q() & filters.rollup_q(period=False)
+    for part in summary_parts(q, filters.start, filters.end):
+        for name, value in part.rows.aggregate(**aggregates).items():
+            key = name.removeprefix("t_")
+            totals[key] = totals.get(key, 0) + value
+    if not totals:  # a period with nothing to read (it cannot be empty, but stay total)
+        totals = {name.removeprefix("t_"): 0 for name in aggregates}
+    return totals
 
 
 def processing_histogram(*, scope: Scope, filters: Filters) -> dict[str, int]:
     merged: dict[str, int] = {}
-    rows = DailyRollup.objects.filter(
-        scope.rollup_q() & filters.rollup_q(), processing_count__gt=0
-    ).values_list("processing_histogram", flat=True)
-    for histogram in rows.iterator(chunk_size=5000):
-        for key, count in histogram.items():
-            merged[key] = merged.get(key, 0) + count
+    q = scope.rollup_q() & filters.rollup_q(period=False)
+    for part in summary_parts(q & Q(processing_count__gt=0), filters.start, filters.end):
+        rows = part.rows
+        if part.date_field == "month" and filters.procedure_id is None and not filters.channel:
+            # All procedures and channels: one histogram per office and month is enough.
+            first, last = part.bounds
+            rows = MonthlyOfficeHistogram.objects.filter(q, month__gte=first, month__lte=last)
+        rows = rows.values_list("processing_histogram", flat=True)
+        for histogram in rows.iterator(chunk_size=5000):
+            merge_histograms(merged, histogram)
     return merged
 
 
@@ -259,6 +275,7 @@ def boundary_free_procedures(*, filters: Filters | None = None) -> tuple[int, in
     return free, len(rows)
 
 
+@replica_reads()
 def dashboard_figures(
     *, scope: Scope, filters: Filters, now: dt.datetime | None = None
 ) -> Dashboard:

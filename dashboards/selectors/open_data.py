@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from core.db import replica_reads
 from dossiers.constants import Channel
 from offices.geography import province_name
 
 from ..constants import ELECTRONIC_CHANNELS, OPEN_DATA_MIN_CELL
-from ..models import DailyRollup, RollupDay
+from ..models import RollupDay
 from .figures import round_1, share
+from .summary import summary_parts
 
 
 @dataclass(frozen=True)
@@ -197,22 +199,39 @@ def _sums() -> dict:
     return sums
 
 
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _withheld(value, denominator: int):
     return value if denominator >= OPEN_DATA_MIN_CELL else None
 
 
+@replica_reads()
 def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]:
     """One row per province and month of `year` with any activity, in dictionary order."""
-    qs = DailyRollup.objects.filter(day__year=year, province_code__isnull=False)
+    q = Q(province_code__isnull=False)
     if province_code is not None:
-        qs = qs.filter(province_code=province_code)
-    rows = (
-        qs.annotate(month=TruncMonth("day"))
-        .order_by()
-        .values("province_code", "month")
-        .annotate(**_sums())
-        .order_by("province_code", "month")
-    )
+        q &= Q(province_code=province_code)
+    # Whole months of the year from the monthly summary (12 rows per office, procedure and
+    # channel at most): no sort spilling to disk, whatever the number of dossiers.
+    merged: dict[tuple[int, dt.date], dict] = {}
+    for part in summary_parts(q, dt.date(year, 1, 1), dt.date(year, 12, 31)):
+        grouped = (
+            part.rows.annotate(month_start=TruncMonth(part.date_field))
+            .order_by()
+            .values("province_code", "month_start")
+            .annotate(**_sums())
+        )
+        for item in grouped:
+            key = (item.pop("province_code"), _as_date(item.pop("month_start")))
+            sums = merged.setdefault(key, {})
+            for name, value in item.items():
+                sums[name] = sums.get(name, 0) + value
+    rows = [
+        {"t_province_code": code, "t_month": month, **sums}
+        for (code, month), sums in sorted(merged.items())
+    ]
     result = []
     for totals in rows:
         r = {k.removeprefix("t_"): v for k, v in totals.items()}
@@ -256,6 +275,7 @@ def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]
     return result
 
 
+@replica_reads()
 def open_data_computed_at(*, year: int) -> dt.datetime | None:
     """When the open data of `year` was computed: the latest refresh of its days."""
     return RollupDay.objects.filter(day__year=year).aggregate(latest=Max("refreshed_at"))["latest"]

@@ -9,12 +9,14 @@ from fractions import Fraction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
+from core.db import replica_reads
 from offices.models import Office
 
 from ..constants import ELECTRONIC_CHANNELS
 from ..models import DailyRollup
 from .figures import share
 from .scope import Filters, Scope
+from .summary import SummaryPart, summary_parts
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,23 @@ def _as_date(value) -> dt.date:
 
 def _trend(scope: Scope, filters: Filters, trunc, buckets: list[tuple[dt.date, dt.date]]):
     start, end = buckets[0][0], buckets[-1][1]
-    rows = (
-        DailyRollup.objects.filter(scope.rollup_q() & filters.with_period(start, end).rollup_q())
-        .annotate(bucket=trunc("day"))
-        .order_by()
-        .values("bucket")
-        .annotate(**_series_sums())
-    )
-    by_start = {_as_date(r["bucket"]): r for r in rows}
+    q = scope.rollup_q() & filters.rollup_q(period=False)
+    if trunc is TruncWeek:  # weeks cut across months: daily rows
+        parts = [SummaryPart(DailyRollup.objects.filter(q, day__gte=start, day__lte=end), "day")]
+    else:  # whole calendar months: the monthly summary (the current month up to today)
+        parts = summary_parts(q, start, end)
+    by_start: dict[dt.date, dict[str, int]] = {}
+    for part in parts:
+        rows = (
+            part.rows.annotate(bucket=trunc(part.date_field))
+            .order_by()
+            .values("bucket")
+            .annotate(**_series_sums())
+        )
+        for r in rows:
+            point = by_start.setdefault(_as_date(r.pop("bucket")), {})
+            for name, value in r.items():
+                point[name] = point.get(name, 0) + value
     points = []
     for first, last in buckets:
         r = by_start.get(first, {})
@@ -78,6 +89,7 @@ def _trend(scope: Scope, filters: Filters, trunc, buckets: list[tuple[dt.date, d
     return points
 
 
+@replica_reads()
 def weekly_trend(*, scope: Scope, filters: Filters, weeks: int = 12) -> list[TrendPoint]:
     """The `weeks` weeks (Monday-Sunday) up to the one holding the period's last day."""
     last_monday = filters.end - dt.timedelta(days=filters.end.weekday())
@@ -93,6 +105,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+@replica_reads()
 def monthly_trend(*, scope: Scope, filters: Filters, months: int = 12) -> list[TrendPoint]:
     """The `months` calendar months up to the one holding the period's last day."""
     last_first = filters.end.replace(day=1)
@@ -118,16 +131,17 @@ class OfficeRank:
         return share(self.timely, self.returned_timed)
 
 
+@replica_reads()
 def office_ranking(*, scope: Scope, filters: Filters) -> list[OfficeRank]:
     """Competent offices in scope by on-time rate (then volume); offices without returns last."""
-    rows = list(
-        DailyRollup.objects.filter(
-            scope.rollup_q() & filters.rollup_q(), competent_office__isnull=False
-        )
-        .order_by()
-        .values("competent_office_id")
-        .annotate(**_series_sums())
-    )
+    q = scope.rollup_q() & filters.rollup_q(period=False) & Q(competent_office__isnull=False)
+    by_office: dict[int, dict[str, int]] = {}
+    for part in summary_parts(q, filters.start, filters.end):
+        for r in part.rows.order_by().values("competent_office_id").annotate(**_series_sums()):
+            sums = by_office.setdefault(r.pop("competent_office_id"), {})
+            for name, value in r.items():
+                sums[name] = sums.get(name, 0) + value
+    rows = [{"competent_office_id": pk, **sums} for pk, sums in by_office.items()]
     offices = {
         o.pk: o
         for o in Office.objects.filter(pk__in=[r["competent_office_id"] for r in rows]).only(

@@ -19,6 +19,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
+# A streaming read replica (issue #15): dashboards, open data and exports read from it
+# (core.db.replica_reads); writes and everything else use default. Unset: all on default.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
+
 REDIS_URL = env.str("REDIS_URL", default="")
 
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -154,6 +162,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.rollups_refresh_recent",
         "schedule": crontab(hour=1, minute=30),
         "kwargs": {"last": 62},
+    },
+    "dashboards-rollups-analyze": {
+        "task": "dashboards.tasks.rollups_analyze",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

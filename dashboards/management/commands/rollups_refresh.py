@@ -5,7 +5,12 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from dashboards.services import days_between, rollups_refresh_days, rollups_refresh_dirty
+from dashboards.services import (
+    days_between,
+    rollups_analyze,
+    rollups_refresh_days,
+    rollups_refresh_dirty,
+)
 
 
 def _date(value: str) -> dt.date:
@@ -47,4 +52,5 @@ class Command(BaseCommand):
         rows = sum(written.values())
         if options["dirty"]:
             rows += rollups_refresh_dirty()
+        rollups_analyze()  # a back-fill rewrites many rows: fresh planner statistics
         self.stdout.write(f"Refreshed {len(written)} day(s) and the queue, {rows} rollup row(s).")
