@@ -351,12 +351,14 @@ class _IndexesSetAside:
 CLOSED_SQL = ", ".join(f"'{s}'" for s in sorted(CLOSED_STATES))
 
 DOSSIER_SOURCE = """(
-  SELECT x.*,
-    CASE WHEN x.state = 'draft' THEN NULL ELSE
-      x.agency_code || '-' || to_char(x.filed AT TIME ZONE %(tz)s, 'YYMMDD') || '-' ||
-      lpad((coalesce(ds.last_number, 0) + row_number() OVER (
-        PARTITION BY x.office_id, x.day ORDER BY x.filed, x.g))::text, 4, '0')
-    END AS code
+ SELECT y0.*,
+   CASE WHEN y0.state = 'draft' THEN NULL ELSE
+     y0.agency_code || '-' || to_char(y0.filed AT TIME ZONE %(tz)s, 'YYMMDD') || '-' ||
+     lpad(y0.serial::text, greatest(4, length(y0.serial::text)), '0')
+   END AS code
+ FROM (
+  SELECT x.*, coalesce(ds.last_number, 0) + row_number() OVER (
+      PARTITION BY x.office_id, x.day ORDER BY x.filed, x.g) AS serial
   FROM (
     SELECT b.*, o.office_id, o.agency_code, o.province_code, o.officers, o.n_officers,
       s.state, s.closed, s.received, s.decided, c.channel,
@@ -393,13 +395,14 @@ DOSSIER_SOURCE = """(
       SELECT
         CASE WHEN s.state = 'draft' THEN NULL WHEN s.closed THEN t1.filed_closed
              ELSE least(t1.due_open - v.days * interval '1 day',
-                        %(now)s - interval '30 minutes') END AS filed,
+                        %(now)s - (0.5 + b.r_c * 47.5) * interval '1 hour') END AS filed,
         CASE WHEN s.state = 'draft' THEN NULL
              WHEN s.closed THEN t1.filed_closed + v.days * interval '1 day'
              ELSE t1.due_open END AS due
     ) t
   ) x
   LEFT JOIN dossiers_dailysequence ds ON ds.office_id = x.office_id AND ds.day = x.day
+ ) y0
 ) y"""
 
 _RETURNED_AT = """least(%(now)s, CASE y.timeliness
