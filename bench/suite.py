@@ -443,8 +443,8 @@ def _section(results: dict) -> list[str]:
         "",
         "| what | target | floor | result | ratio |",
         "|---|---|---|---|---:|",
-        f"| pgbench select-only (scale 10) | - | 1 client: {pg.get('tps_1', '-')} tps, "
-        f"{pg.get('latency_ms_1', '-')} ms; 16 clients: {pg.get('tps_16', '-')} tps | - | - |",
+        f"| pgbench select-only (scale 10) | - | 1 client: {pg.get('tps_1', 0):,.0f} tps, "
+        f"{pg.get('latency_ms_1', '-')} ms; 16 clients: {pg.get('tps_16', 0):,.0f} tps | - | - |",
         f"| reception slip render | ≤ 150 ms | WeasyPrint one-line page: "
         f"{f['weasyprint']['median_ms']} ms | see `slip download (first)` above | - |",
         f"| OCR of one page | - | raw tesseract: "
