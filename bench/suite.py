@@ -465,9 +465,10 @@ def _section(results: dict) -> list[str]:
             f"{s['index_bytes'] / 2**20:,.0f} MiB | {s['total_bytes'] / 2**20:,.0f} MiB |"
         )
     if results.get("matrix"):
+        earlier = " (from an earlier run of this size)" if m.get("matrix_from_earlier_run") else ""
         lines += [
             "",
-            "gunicorn settings at 16 connections (req/s, p95 ms):",
+            f"gunicorn settings at 16 connections (req/s, p95 ms){earlier}:",
             "",
             "| worker class | workers | threads | worklist page | tracking page |",
             "|---|---:|---:|---|---|",
@@ -596,6 +597,9 @@ def main() -> None:
         "matrix": matrix,
     }
     path = RESULTS_DIR / f"http-{args.label}.json"
+    if not matrix and path.exists():  # keep the last --matrix comparison of this size
+        results["matrix"] = json.loads(path.read_text()).get("matrix", [])
+        results["meta"]["matrix_from_earlier_run"] = True
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
     write_doc()
     _log(f"results in {path.relative_to(ROOT)}; docs/benchmarks.md updated")
