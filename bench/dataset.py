@@ -788,7 +788,7 @@ def load(
     )
     if rollups:
         # The dashboard reads its daily rollups: compute the last `rollup_days` (the whole
-        # history took ~4 s a day at 1M dossiers; `manage.py rollups_refresh --since` does
+        # history took 1.7-4 s a day at 1M dossiers; `manage.py rollups_refresh --since` does
         # the rest when needed).
         from dashboards.services import days_between, rollups_refresh_days
 
