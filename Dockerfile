@@ -16,4 +16,6 @@ RUN pip install --no-cache-dir . \
 RUN useradd --system --uid 1000 vss && mkdir -p /app/var/media && chown -R vss /app/var
 USER vss
 EXPOSE 8000
-CMD ["gunicorn", "vss_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# Worker class, workers and threads: gunicorn.conf.py (measured, docs/operations.md), each
+# overridable with GUNICORN_* variables or GUNICORN_CMD_ARGS.
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "vss_portal.wsgi:application"]

@@ -6,7 +6,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed messages worker beat lint format bench clean check-deploy
+.PHONY: run test install migrate seed messages worker beat lint format bench bench-worklist clean check-deploy
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,20 @@ worker: install
 beat: install
 	$(BIN)/celery -A vss_portal beat -l info
 
-bench: install
+# Load (skipped when loaded), serve with gunicorn, drive every endpoint at 1 and 16
+# connections beside its floors; writes docs/benchmarks.md (bench/README.md).
+BENCH_1M_URL ?= postgres://postgres@127.0.0.1:5432/vss_bench_1m
+BENCH_10M_URL ?= postgres://postgres@127.0.0.1:5432/vss_bench_10m
+BENCH_SIZES ?= 1M 10M
+bench: install messages
+	@for size in $(BENCH_SIZES); do \
+	  case $$size in 1M) url=$(BENCH_1M_URL); n=1000000;; 10M) url=$(BENCH_10M_URL); n=10000000;; \
+	  *) echo "unknown size $$size"; exit 2;; esac; \
+	  $(PY) bench/suite.py --label $$size --dossiers $$n --database $$url $(BENCH_ARGS) || exit 1; \
+	done
+
+# The worklist-only benchmark with EXPLAIN and what-if runs (DATABASE_URL must name a *bench* db).
+bench-worklist: install
 	$(PY) bench/run.py
 
 check-deploy: install
