@@ -98,7 +98,7 @@ def test_api_validates_and_throttles(client, db):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     throttles = {type(t) for t in OpenDataApi().get_throttles()}
-    assert any(issubclass(t, AnonRateThrottle) for t in throttles)  # anonymous clients are
+    assert any(issubclass(t, AnonRateThrottle) for t in throttles)  # anonymous: throttled
     assert {type(t) for t in OpenDataDictionaryApi().get_throttles()} == throttles
 
 
