@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_fsm",
     "core",
+    "outbox",
     "accounts",
     "offices",
     "workdays",
