@@ -7,6 +7,31 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self):
+        from dossiers import events
+        from dossiers.constants import DossierState, EventKind, Outcome
+        from outbox.registry import subscribe
+
+        from .handlers import person_learn
         from .results import register
 
         register()  # what result documents of card dossiers confirm (dossiers.results)
+
+        # Once-only: the registry learns an applicant it did not know, in the transaction
+        # that submits or receives the dossier (inline, not an outbox row).
+        subscribe(
+            events.EVENT,
+            inline=person_learn,
+            when=lambda event, context: (
+                context["kind"] in (EventKind.SUBMITTED, EventKind.RECEIVED)
+            ),
+        )
+        # An approved result reaches the registry.
+        subscribe(
+            events.EVENT,
+            handler="beneficiaries.handlers.registry_apply_result",
+            when=lambda event, context: (
+                context["to_state"] == DossierState.PROCESSED
+                and context["from_state"] != DossierState.PROCESSED
+                and event.dossier.outcome == Outcome.APPROVED
+            ),
+        )

@@ -47,6 +47,7 @@ from procedures.models import ProcedureVersion
 from workdays.services import add_working_days, subtract_working_hours, working_day_length_seconds
 
 from .constants import DossierState, EventKind
+from .events import staff_alert
 from .exceptions import DossierError
 from .models import Dossier
 from .services import event_append
@@ -229,8 +230,6 @@ def _warn_due_soon(
     now: dt.datetime,
     leader_ids: list[int],
 ) -> bool:
-    from notifications.tasks import staff_notify
-
     with transaction.atomic():
         claimed = Dossier.objects.filter(
             pk=pk, due_at=due_at, due_soon_warned_at__isnull=True, state__in=DUE_SOON_STATES
@@ -251,7 +250,7 @@ def _warn_due_soon(
             },
         )
         if recipients:
-            staff_notify.delay_on_commit(event.pk, recipients)
+            staff_alert(event=event, recipients=recipients)
     logger.info("dossier_due_soon_warned", dossier_id=pk, recipients=len(recipients))
     return True
 
@@ -295,8 +294,6 @@ def _flag_overdue(
     now: dt.datetime,
     leader_ids: list[int],
 ) -> bool:
-    from notifications.tasks import staff_notify
-
     new_due = apology_proposed_due(version, now)
     reason = apology_draft_reason(state)
     # A letter an officer already prepared (awaiting a leader's signature) is kept.
@@ -347,7 +344,7 @@ def _flag_overdue(
                 payload={"new_due_at": new_due.isoformat(), "overdue_event_id": event.pk},
             )
         if recipients:
-            staff_notify.delay_on_commit(event.pk, recipients)
+            staff_alert(event=event, recipients=recipients)
     logger.info(
         "dossier_flagged_late",
         dossier_id=pk,
