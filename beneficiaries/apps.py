@@ -7,9 +7,12 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self):
-        from dossiers import providers
+        from dossiers import events, providers
+        from dossiers.constants import DossierState, EventKind, Outcome
+        from outbox.registry import subscribe
 
         from . import selectors
+        from .handlers import person_learn
         from .models import Person
         from .results import register
 
@@ -20,4 +23,24 @@ class BeneficiariesConfig(AppConfig):
         providers.registry_person_by_identifier.provide(selectors.person_by_identifier)
         providers.registry_person_by_national_id.provide(
             lambda *, national_id: Person.objects.filter(national_id=national_id).first()
+        )
+
+        # Once-only: the registry learns an applicant it did not know, in the transaction
+        # that submits or receives the dossier (inline, not an outbox row).
+        subscribe(
+            events.EVENT,
+            inline=person_learn,
+            when=lambda event, context: (
+                context["kind"] in (EventKind.SUBMITTED, EventKind.RECEIVED)
+            ),
+        )
+        # An approved result reaches the registry.
+        subscribe(
+            events.EVENT,
+            handler="beneficiaries.handlers.registry_apply_result",
+            when=lambda event, context: (
+                context["to_state"] == DossierState.PROCESSED
+                and context["from_state"] != DossierState.PROCESSED
+                and event.dossier.outcome == Outcome.APPROVED
+            ),
         )

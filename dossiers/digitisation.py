@@ -1,7 +1,8 @@
 """Digitisation of dossier documents: searchable PDF/A, recognised text, thumbnail, pages.
 
 Every uploaded or scanned document goes through `document_digitise`, run by the
-`document_digitise_task` Celery task after the upload commits:
+`document_digitise_task` Celery task, to which the outbox row written with the upload (or
+the retry) hands it once that has committed (dossiers.apps, ADR 0006):
 
 1. the stored file is copied to a private working folder and identified again by its
    content (`dossiers.uploads.inspect_upload`), and its SHA-256 is checked against (or, if
@@ -204,17 +205,16 @@ def dossier_digitised_mark(*, dossier_id: int) -> bool:
         fully_digitised_at=timezone.now()
     )
     if stamped:
-        from .services.intake import rollups_on_commit
+        from .events import counts_changed
 
         logger.info("dossier_fully_digitised", dossier_id=dossier_id)
-        rollups_on_commit(dossier_id)
+        counts_changed(dossier_id)
     return bool(stamped)
 
 
 def document_retry_digitisation(*, document: DossierDocument, actor: User) -> DossierDocument:
     """Send a failed document through the pipeline again (a pending or done one is left)."""
     from .exceptions import NotAllowed
-    from .tasks import document_digitise_task
 
     with transaction.atomic():
         locked = (
@@ -240,7 +240,7 @@ def document_retry_digitisation(*, document: DossierDocument, actor: User) -> Do
                 "previous_error": previous_error,
             },
         )
-        document_digitise_task.delay_on_commit(locked.pk)
+        # Digitisation subscribes to DIGITISATION_RETRIED (dossiers.apps): an outbox row.
     logger.info(
         "document_digitisation_retried", document_id=locked.pk, dossier_id=locked.dossier_id
     )

@@ -55,6 +55,7 @@ from workdays.services import (
 )
 
 from .constants import DossierState, EventKind
+from .events import events_publish, staff_alerts
 from .exceptions import DossierError
 from .models import Dossier, DossierEvent
 from .services.workflow import dossier_apologise
@@ -194,14 +195,14 @@ def _recipients(officer_id: int | None, leader_ids: list[int]) -> list[int]:
 
 
 def _side_effects_for_events(events: list[DossierEvent]) -> None:
-    """What follows a batch of deadline events once it commits: the staff notifications.
+    """What follows a batch of deadline events: published with the batch (ADR 0006).
 
-    One call per batch (the sweeps' only side effect), so the batch's hand-over can be
-    changed in one place. Recipients are those written in each event: the assigned
-    officer and the leaders warned or escalated to.
+    One call per batch (the sweeps' only side effect). Each event is published like any
+    audit event, and the staff to tell (the assigned officer and the leaders warned or
+    escalated to, as written in the event) get one staff alert each: one INSERT of outbox
+    rows for the whole batch, relayed to the workers once the batch commits.
     """
-    from notifications.tasks import staff_notify
-
+    alerts = []
     for event in events:
         if event.kind == EventKind.DUE_SOON:
             leaders = event.payload.get("leader_ids", [])
@@ -211,7 +212,9 @@ def _side_effects_for_events(events: list[DossierEvent]) -> None:
             continue
         recipients = _recipients(event.payload.get("officer_id"), leaders)
         if recipients:
-            staff_notify.delay_on_commit(event.pk, recipients)
+            alerts.append((event, recipients))
+    events_publish(events)
+    staff_alerts(alerts)
 
 
 def _sweep_calendar(now: dt.datetime):
@@ -389,7 +392,7 @@ def _flag_overdue_batch(
                 for pk, due_at, _, version_id, office_id, officer_id, prepared_by, draft_due in rows
             ]
         )
-        DossierEvent.objects.bulk_create(
+        drafted = DossierEvent.objects.bulk_create(
             [
                 DossierEvent(
                     dossier_id=row[0],
@@ -404,7 +407,7 @@ def _flag_overdue_batch(
                 if row[6] is None
             ]
         )
-        _side_effects_for_events(overdue)
+        _side_effects_for_events(overdue + drafted)
     logger.info("dossiers_flagged_late", count=len(rows))
     return len(rows)
 

@@ -2,8 +2,7 @@
 
 from celery import shared_task
 
-from .constants import EventKind
-from .models import Dossier, DossierDocument, DossierEvent
+from .models import DossierDocument, DossierEvent
 
 RETRYING = {
     "bind": True,
@@ -18,33 +17,11 @@ RETRYING = {
 
 @shared_task(**RETRYING)
 def reception_slip_generate(self, dossier_id: int) -> None:
-    from .slips import reception_slip_issue
+    from .handlers import reception_slip_make
 
-    # idempotency: reception_slip_issue returns the stored slip when one exists, and the
-    # one-reception-slip-per-dossier constraint settles a race between two workers.
-    dossier = (
-        Dossier.objects.filter(pk=dossier_id)
-        .select_related("procedure", "version", "receiving_office", "received_by")
-        .first()
-    )
-    if dossier is None or dossier.code is None:
-        return
-    reception_slip_issue(dossier=dossier)
-    # The applicant's confirmation (inbox, e-mail with the slip attached, SMS) follows the
-    # slip, so the e-mail can carry it. notify_event sends once per (event, channel): a
-    # retry of this task (an OSError of either step) re-sends nothing already delivered.
-    confirmed = (
-        dossier.events.filter(
-            kind__in=[EventKind.SUBMITTED, EventKind.RECEIVED], citizen_visible=True
-        )
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if confirmed is not None:
-        from notifications.services import notify_event
-
-        notify_event(event_id=confirmed)
+    # idempotency: see reception_slip_make (the stored slip is returned, the confirmation is
+    # sent once per event and channel).
+    reception_slip_make(dossier_id=dossier_id)
 
 
 @shared_task(**RETRYING)
@@ -67,15 +44,6 @@ def letter_issue(self, event_id: int, kind: str) -> None:
     if event is None:
         return
     issue(event=event, kind=kind)
-
-
-@shared_task(**RETRYING)
-def citizen_notify(self, event_id: int) -> None:
-    from notifications.services import notify_event
-
-    # idempotency: notify_event records one delivery per (event, channel) and skips the
-    # channels already delivered.
-    notify_event(event_id=event_id)
 
 
 @shared_task(**RETRYING, soft_time_limit=300, time_limit=360)

@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from dossiers import events
+        from outbox.registry import subscribe
+
+        # The applicant hears of an event when its writer says so; the confirmation of a
+        # submission or reception waits for its reception slip (so the e-mail carries it).
+        subscribe(
+            events.EVENT,
+            handler="notifications.handlers.citizen_notify",
+            when=lambda event, context: context.get("notify_citizen", False),
+            atomic=False,
+        )
+        subscribe(
+            events.RECEPTION_SLIP_ISSUED,
+            handler="notifications.handlers.citizen_notify",
+            atomic=False,
+        )
+        subscribe(events.STAFF_ALERT, handler="notifications.handlers.staff_notify", atomic=False)

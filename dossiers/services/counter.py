@@ -28,9 +28,10 @@ from offices.selectors import provincial_office_for
 
 from ..codes import dossier_code_next
 from ..constants import Channel, DossierState, EventKind, SlipKind
+from ..events import counts_changed
 from ..exceptions import DossierConflict, DossierError, NotAllowed, NotAllowedInState
 from ..models import Dossier
-from .intake import can_edit_draft, event_append, rollups_on_commit
+from .intake import can_edit_draft, event_append
 from .workflow import is_reception_staff
 
 logger = structlog.get_logger(__name__)
@@ -45,14 +46,6 @@ class IdentityMismatch(DossierError):
         "This ID number does not match the applicant of the dossier. Only the applicant "
         "(or a person with the applicant's ID document) may withdraw it."
     )
-
-
-def _schedule(event_id: int, *, letter: str | None = None) -> None:
-    from ..tasks import citizen_notify, letter_issue
-
-    if letter:
-        letter_issue.delay_on_commit(event_id, letter)
-    citizen_notify.delay_on_commit(event_id)
 
 
 def can_refuse_at_counter(user: User, dossier: Dossier) -> bool:
@@ -88,7 +81,7 @@ def dossier_counter_refuse(*, dossier: Dossier, officer: User, reason: str) -> D
         )
         locked.revision = F("revision") + 1
         locked.save(update_fields=[*fields, "revision", "updated_at"])
-        event = event_append(
+        event_append(
             dossier=locked,
             kind=EventKind.TRANSITION,
             actor=officer,
@@ -97,9 +90,10 @@ def dossier_counter_refuse(*, dossier: Dossier, officer: User, reason: str) -> D
             reason=reason,
             payload={"action": "refuse", "at_counter": True},
             citizen_visible=True,
+            notify_citizen=True,
+            letter=SlipKind.REFUSAL,
         )
-        _schedule(event.pk, letter=SlipKind.REFUSAL)
-        rollups_on_commit(locked.pk)
+        counts_changed(locked.pk)
     logger.info("dossier_refused_at_counter", dossier_id=locked.pk)
     return Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
 
@@ -146,7 +140,7 @@ def dossier_withdraw_in_person(
         locked.withdraw(reason=reason)
         locked.revision = F("revision") + 1
         locked.save(update_fields=["state", "stop_reason", "revision", "updated_at"])
-        event = event_append(
+        event_append(
             dossier=locked,
             kind=EventKind.TRANSITION,
             actor=officer,
@@ -155,8 +149,8 @@ def dossier_withdraw_in_person(
             reason=reason,
             payload={"action": "withdraw", "in_person": True, "identity_checked": True},
             citizen_visible=True,
+            notify_citizen=True,
         )
-        _schedule(event.pk)
-        rollups_on_commit(locked.pk)
+        counts_changed(locked.pk)
     logger.info("dossier_withdrawn_in_person", dossier_id=locked.pk)
     return Dossier.objects.get(pk=locked.pk)

@@ -1,8 +1,8 @@
 """Writes to dossiers: drafts, documents, submission and counter reception.
 
 Every write locks the dossier row, changes it, saves only the changed fields and appends
-its audit event in the same transaction; side effects (slips, notifications) are scheduled
-on commit.
+its audit event in the same transaction; the event is published there too (dossiers.events),
+so its side effects (slips, notifications, webhooks...) are outbox rows of that transaction.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ..constants import (
     DossierState,
     EventKind,
 )
+from ..events import counts_changed, event_publish
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete, IntakeRefused, NotAllowed
 from ..models import Dossier, DossierDocument, DossierEvent, PaperReceipt
 from ..prefill import known_values
@@ -57,8 +58,14 @@ def event_append(
     reason: str = "",
     payload: dict[str, Any] | None = None,
     citizen_visible: bool = False,
+    notify_citizen: bool = False,
+    letter: str | None = None,
 ) -> DossierEvent:
-    """Append one immutable audit event (call inside the writing transaction)."""
+    """Append one immutable audit event and publish it (call inside the writing transaction).
+
+    `notify_citizen` and `letter` are hints for the subscribers (dossiers.events): the
+    applicant is to be told, the action issues this letter.
+    """
     event = DossierEvent.objects.create(
         dossier=dossier,
         kind=kind,
@@ -71,12 +78,9 @@ def event_append(
         payload=payload or {},
         citizen_visible=citizen_visible,
     )
-    if to_state and to_state != from_state:
-        # Partners that filed the dossier hear of every state change (signed webhooks);
-        # the deliveries commit with the event and are sent on commit.
-        from partners.services import webhooks_enqueue_for_event
-
-        webhooks_enqueue_for_event(event=event)
+    # Its side effects (partner webhooks on a state change, slips, notifications...) are
+    # outbox rows of this transaction, one per subscriber (ADR 0006).
+    event_publish(event=event, notify_citizen=notify_citizen, letter=letter)
     return event
 
 
@@ -342,10 +346,7 @@ def dossier_document_add(
                     "source": source,
                 },
             )
-            if getattr(settings, "DIGITISE_ON_UPLOAD", True):
-                from ..tasks import document_digitise_task
-
-                document_digitise_task.delay_on_commit(document.pk)
+            # Digitisation subscribes to DOCUMENT_ADDED (dossiers.apps) when it is on.
     except BaseException:
         default_storage.delete(stored_name)
         raise
@@ -491,26 +492,6 @@ def _competent_office(dossier: Dossier) -> Office:
         raise IntakeRefused(_("No social security office serves the chosen province.")) from exc
 
 
-def rollups_on_commit(dossier_id: int) -> None:
-    """Queue the dashboard days this dossier counts in, once the change is committed."""
-
-    def mark() -> None:
-        from dashboards.services import rollups_mark_dossier
-
-        dossier = Dossier.objects.filter(pk=dossier_id).first()
-        if dossier is not None and dossier.competent_office_id:
-            rollups_mark_dossier(dossier=dossier)
-
-    transaction.on_commit(mark)
-
-
-def _reception_side_effects(dossier_id: int) -> None:
-    from ..tasks import reception_slip_generate
-
-    reception_slip_generate.delay_on_commit(dossier_id)
-    rollups_on_commit(dossier_id)
-
-
 def _version_changed(dossier: Dossier) -> bool:
     """Whether the draft moved to a newer version of its procedure since it was opened."""
     return dossier.events.filter(kind=EventKind.VERSION_CHANGED).exists()
@@ -583,6 +564,9 @@ def dossier_submit(*, dossier: Dossier, actor: User, submission_key: str | None 
                     "updated_at",
                 ]
             )
+            # The applicant is the actor (checked above): no query for the account, nor
+            # for the registry learning from it (an inline subscriber of the event).
+            Dossier.applicant.field.set_cached_value(locked, actor)
             event_append(
                 dossier=locked,
                 kind=EventKind.SUBMITTED,
@@ -591,13 +575,9 @@ def dossier_submit(*, dossier: Dossier, actor: User, submission_key: str | None 
                 to_state=DossierState.SUBMITTED,
                 citizen_visible=True,
             )
-            # The applicant is the actor (checked above): no query for the account.
-            Dossier.applicant.field.set_cached_value(locked, actor)
-            # Once-only: the registry learns an applicant it did not know (never raises).
-            from beneficiaries.services import person_learn_from_dossier
-
-            person_learn_from_dossier(dossier=locked, actor=actor)
-            _reception_side_effects(locked.pk)
+            # The SUBMITTED event brings the reception slip and the applicant's
+            # confirmation; the registry learns the applicant (subscribers, dossiers.events).
+            counts_changed(locked.pk)
     except IntegrityError:
         # A concurrent retry with the same key won the race: return its dossier.
         if submission_key:
@@ -700,11 +680,9 @@ def dossier_counter_receive(
                 "across_boundaries": competent.pk != office.pk,
             },
         )
-        # Once-only: the registry learns a walk-in it did not know (never raises).
-        from beneficiaries.services import person_learn_from_dossier
-
-        person_learn_from_dossier(dossier=locked, actor=officer)
-        _reception_side_effects(locked.pk)
+        # The RECEIVED event brings the reception slip and the applicant's confirmation;
+        # the registry learns the walk-in (subscribers, dossiers.events).
+        counts_changed(locked.pk)
         # At an office that assigns automatically, the dossier goes to an officer at once.
         from .workflow import dossier_auto_assign
 

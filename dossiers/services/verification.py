@@ -18,9 +18,10 @@ from accounts.models import User
 from workdays.services import add_time_limit
 
 from ..constants import DossierState, EventKind
+from ..events import counts_changed
 from ..exceptions import DossierConflict, DossierError, NotAllowed, NotAllowedInState
 from ..models import Dossier
-from .intake import event_append, rollups_on_commit
+from .intake import event_append
 from .workflow import is_assigned_officer, is_office_leader
 
 logger = structlog.get_logger(__name__)
@@ -96,7 +97,7 @@ def dossier_verification_record(
                 "updated_at",
             ]
         )
-        event = event_append(
+        event_append(
             dossier=locked,
             kind=EventKind.VERIFICATION_NEEDED,
             actor=officer,
@@ -108,10 +109,8 @@ def dossier_verification_record(
                 "due_at": locked.due_at.isoformat(),
             },
             citizen_visible=True,
+            notify_citizen=True,
         )
-        rollups_on_commit(locked.pk)
-        from ..tasks import citizen_notify
-
-        citizen_notify.delay_on_commit(event.pk)
+        counts_changed(locked.pk)
     logger.info("dossier_verification_recorded", dossier_id=locked.pk)
     return Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003

@@ -33,10 +33,11 @@ from ..constants import (
     SlipKind,
     Timeliness,
 )
+from ..events import counts_changed, staff_alert
 from ..exceptions import DossierConflict, DossierError, NotAllowed, NotAllowedInState
 from ..models import Dossier, DossierHandover
 from ..numbers import decision_number_assign
-from .intake import event_append, rollups_on_commit
+from .intake import event_append
 
 logger = structlog.get_logger(__name__)
 
@@ -291,28 +292,15 @@ def _act(
             reason=reason.strip(),
             payload={"action": action, "timeliness": result, **(payload or {})},
             citizen_visible=citizen_visible,
+            notify_citizen=citizen_visible,
+            letter=letter,
         )
-        if (
-            locked.state == DossierState.PROCESSED
-            and from_state != DossierState.PROCESSED
-            and locked.outcome == Outcome.APPROVED
-        ):
-            from beneficiaries.tasks import registry_apply_result_task
-
-            registry_apply_result_task.delay_on_commit(locked.pk)
-        rollups_on_commit(locked.pk)
-        if letter:
-            from ..tasks import letter_issue
-
-            letter_issue.delay_on_commit(event.pk, letter)
-        if citizen_visible:
-            from ..tasks import citizen_notify
-
-            citizen_notify.delay_on_commit(event.pk)
+        # The registry (an approved result), webhooks, the letter and the applicant's
+        # notification subscribe to the event (dossiers.events); staff alerts and the
+        # dashboards' figures are published here.
+        counts_changed(locked.pk)
         if staff_to_notify is not None and (recipients := staff_to_notify(locked)):
-            from notifications.tasks import staff_notify
-
-            staff_notify.delay_on_commit(event.pk, recipients)
+            staff_alert(event=event, recipients=recipients)
     logger.info("dossier_action", dossier_id=locked.pk, action=action, to_state=locked.state)
     return Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
 
@@ -460,10 +448,8 @@ def dossier_auto_assign(*, locked: Dossier, by: User) -> User | None:
     )
     if officer is None:
         if leaders := _office_leader_ids(locked):
-            from notifications.tasks import staff_notify
-
             event = locked.events.order_by("-pk").first()
-            staff_notify.delay_on_commit(event.pk, leaders)
+            staff_alert(event=event, recipients=leaders)
         logger.info("dossier_auto_assign_nobody_present", dossier_id=locked.pk)
         return None
     _assign(locked, officer=officer, by=by)

@@ -1,8 +1,9 @@
 """Signed webhooks: dossier status events for the partner that filed the dossier.
 
-`webhooks_enqueue_for_event` runs inside the transaction that wrote the event: the delivery
-rows commit (or roll back) with the state change, and the sending tasks are queued on commit.
-A periodic sweep re-queues deliveries whose task was lost.
+`webhooks_enqueue_for_event` runs from the outbox row that the event's own transaction wrote
+(partners.apps subscribes to dossier events; ADR 0006), in the same transaction that marks
+that row delivered: the delivery rows are written once, and the sending tasks are queued on
+commit. A periodic sweep re-queues deliveries whose task was lost.
 """
 
 from __future__ import annotations
@@ -205,10 +206,10 @@ def webhooks_enqueue_for_event(
 ) -> list[WebhookDelivery]:
     """Queue a signed status event for the partner that filed the event's dossier.
 
-    `dossiers.services.event_append` calls it for every event that changes a state, inside
-    the writing transaction. Events that change no state, and dossiers no partner filed,
-    queue nothing (one indexed query). Calling it twice for the same event queues nothing
-    twice (one delivery per endpoint and event).
+    The outbox calls it for every event that changes a state (partners.handlers). Events
+    that change no state, and dossiers no partner filed, queue nothing (one indexed query).
+    Calling it twice for the same event queues nothing twice (one delivery per endpoint
+    and event).
     """
     if event is None:
         event = (

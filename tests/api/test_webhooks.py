@@ -13,6 +13,8 @@ from django.utils import timezone
 from dossiers.constants import DossierState, EventKind
 from dossiers.models import DossierEvent
 from dossiers.services import dossier_accept, event_append
+from outbox.models import OutboxMessage
+from outbox.services import message_deliver
 from partners.constants import WEBHOOK_MAX_ATTEMPTS, DeliveryStatus
 from partners.models import WebhookDelivery
 from partners.services import (
@@ -43,6 +45,15 @@ def endpoint(ivan, webhook_receiver):
     return endpoint, secret
 
 
+def _outbox_delivered(event):
+    """What the outbox relay does after the commit: the event's webhook row is delivered
+    (its deliveries written; their sending is left to the test)."""
+    for row in OutboxMessage.objects.filter(
+        handler="partners.handlers.webhooks_for_event", ref_id=event.pk
+    ):
+        message_deliver(message_id=row.pk)
+
+
 def _accept(filed, officers):
     from dossiers.models import Dossier
 
@@ -56,11 +67,16 @@ def test_a_status_event_reaches_the_partner_signed(
 ):
     endpoint, secret = endpoint
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        event = _accept(filed, officers)  # queued by the state change itself
+        event = _accept(filed, officers)  # an outbox row of the state change itself
+    assert OutboxMessage.objects.filter(
+        handler="partners.handlers.webhooks_for_event", ref_id=event.pk
+    ).exists()
+    assert not WebhookDelivery.objects.exists()  # nothing is queued or sent before the commit
+    assert webhook_receiver.requests == []
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     deliveries = list(WebhookDelivery.objects.all())
-    assert webhook_receiver.requests == []  # nothing is sent before the commit
-    for callback in callbacks:
-        callback()
 
     assert len(deliveries) == 1
     assert len(webhook_receiver.requests) == 1
@@ -168,7 +184,7 @@ def test_an_unreachable_endpoint_is_retried(filed, ivan, officers, settings):
     settings.WEBHOOK_ALLOW_HTTP = True
     settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     webhook_endpoint_create(partner=ivan.partner, url="http://127.0.0.1:9/closed")
-    _accept(filed, officers)
+    _outbox_delivered(_accept(filed, officers))
     delivery = WebhookDelivery.objects.get()
 
     outcome = webhook_delivery_attempt(delivery_id=delivery.pk)
@@ -201,6 +217,7 @@ def test_only_state_changes_of_partner_filings_are_queued_and_only_once(
     from tests.api.conftest import CITIZEN_KNOWN
 
     event = _accept(filed, officers)
+    _outbox_delivered(event)
     assert WebhookDelivery.objects.get().event_id == event.pk  # queued by the state change
     dossier = Dossier.objects.get(code=filed["code"])
     note = event_append(dossier=dossier, kind=EventKind.DUE_SOON, actor=None)
@@ -228,10 +245,13 @@ def test_webhook_urls_must_be_https(ivan):
     assert secret.startswith("whsec_")
 
 
-def test_an_api_action_on_a_partner_filing_queues_its_webhook(filed, endpoint, officers):
-    response = session_client(officers["counter"]).post(
-        f"/api/v1/dossiers/{filed['code']}/actions/accept/", {}, format="json"
-    )
+def test_an_api_action_on_a_partner_filing_queues_its_webhook(
+    filed, endpoint, officers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = session_client(officers["counter"]).post(
+            f"/api/v1/dossiers/{filed['code']}/actions/accept/", {}, format="json"
+        )
 
     assert response.json()["state"] == DossierState.RECEIVED
     delivery = WebhookDelivery.objects.get()

@@ -103,9 +103,14 @@ def test_supplement_request_issues_the_letter_and_notifies_the_citizen(
     assert dossier.code in mail.outbox[0].subject
     assert "Giấy ra viện bản sao" in mail.outbox[0].body
 
-    # Running the notification task again sends nothing twice.
-    from dossiers.tasks import citizen_notify
+    # Running the notification's handler again sends nothing twice.
+    from notifications.handlers import citizen_notify
+    from outbox.models import OutboxMessage
 
-    citizen_notify.delay(letter.event.pk)
+    citizen_notify(
+        OutboxMessage.objects.get(
+            handler="notifications.handlers.citizen_notify", ref_id=letter.event.pk
+        )
+    )
     assert len(mail.outbox) == 1
     assert Notification.objects.filter(event=letter.event).count() == 3

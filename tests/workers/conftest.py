@@ -222,6 +222,12 @@ def worker(transactional_db, settings, tmp_path, mail_dir):
         "REDIS_URL": broker,
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
+        # Tasks that the worker's own tasks enqueue (an outbox handler handing the OCR to
+        # its task, a webhook's sending) go to the queue this worker consumes.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        # Webhooks go to a receiver in the test process (tests.api.conftest.WebhookReceiver).
+        "WEBHOOK_ALLOW_HTTP": "true",
+        "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DIGITISE_ON_UPLOAD": "true",
         # django-environ drops one leading slash of the path: four make it absolute.

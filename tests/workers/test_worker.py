@@ -78,7 +78,10 @@ def started(markers):
 
 
 def citizen_event(catalogue, offices, citizen, counter):
-    """A citizen-visible event, committed, whose notifications nobody has sent yet."""
+    """A citizen-visible event, committed, whose notifications nobody has sent yet.
+
+    (An acceptance: a RECEIVED event would bring its reception slip and confirmation
+    through the outbox, which would notify the applicant of it.)"""
     dossier = make_dossier(
         procedure=catalogue["sickness-benefit"],
         state=S.RECEIVED,
@@ -90,10 +93,11 @@ def citizen_event(catalogue, offices, citizen, counter):
     with transaction.atomic():
         return event_append(
             dossier=dossier,
-            kind=EventKind.RECEIVED,
+            kind=EventKind.TRANSITION,
             actor=counter,
             from_state=S.SUBMITTED,
             to_state=S.RECEIVED,
+            payload={"action": "accept"},
             citizen_visible=True,
         )
 

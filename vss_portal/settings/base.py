@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "csp",
     "django_fsm",
     "core",
+    "outbox",
     "accounts",
     "offices",
     "workdays",

@@ -32,8 +32,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest task (OCR: 360 s hard limit), so a running task is not redelivered.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-    "socket_connect_timeout": 5,
+    # A broker that does not answer costs a request at most this long (the outbox keeps
+    # the work; ADR 0006). The worker reconnects by itself (broker_connection_retry).
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
     "socket_timeout": 30,
+    # Publishing opens its connection with at most this many retries (kombu's default is
+    # to retry for ever); the consumer's reconnection has its own settings below.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 
 # Sessions live in the database, never in the cache: a Redis outage signs nobody out.
@@ -90,6 +98,7 @@ else:
 
 # Tasks run in a worker. Only the unit tests run them in-process (settings.test).
 CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -97,6 +106,12 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
 CELERY_REDIS_SOCKET_TIMEOUT = 30
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0)
+# Publishing never retries (tasks.apply_async(retry=False) in outbox.services): a
+# request does not wait for a broker that is down. The worker itself keeps reconnecting.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -126,6 +141,17 @@ SIGNING_CERT_PATH = env.str("SIGNING_CERT_PATH", default="")
 # (seconds). The dashboard page says when the next refresh is due from it.
 DASHBOARD_LIVE_REFRESH_SECONDS = env.int("DASHBOARD_LIVE_REFRESH_SECONDS", default=60)
 
+# The transactional outbox (ADR 0006, docs/workers.md): rows still pending this long after
+# their commit are handed over again by the sweep, which runs this often; a failing handler
+# is retried with exponential backoff and given up ("failed", visible in the admin) after
+# so many attempts; delivered rows are deleted after the retention.
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=15)
+OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=10)
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=900)
+OUTBOX_RETRY_BACKOFF_SECONDS = env.int("OUTBOX_RETRY_BACKOFF_SECONDS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=14)
+
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {
         "task": "dossiers.tasks.drafts_purge_expired_task",
@@ -135,6 +161,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.idempotency_records_purge_task",
         "schedule": 60 * 60,
     },
+    "outbox-sweep": {
+        "task": "outbox.tasks.outbox_sweep_task",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": max(OUTBOX_SWEEP_SECONDS - 5, 5)},
+    },
+    "outbox-purge": {"task": "outbox.tasks.outbox_purge_task", "schedule": 60 * 60},
     "bundles-sweep": {"task": "beneficiaries.tasks.bundles_sweep_task", "schedule": 600},
     "webhook-deliveries-sweep": {"task": "partners.tasks.webhook_deliveries_sweep", "schedule": 60},
     "sla-due-soon-sweep": {

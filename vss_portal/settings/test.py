@@ -16,6 +16,8 @@ AUDIT_PURGE_ALLOWED = True  # lets the test database be emptied between tests
 # Unit tests run tasks in-process; tests of worker behaviour start a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# An outbox handler that fails in a unit test fails the test (in service its row is retried).
+OUTBOX_PROPAGATE_ERRORS = True
 # OCR is exercised by its own tests; other tests would otherwise OCR every upload.
 DIGITISE_ON_UPLOAD = False
 # An in-process cache: rate-limit tests travel in time (Redis TTLs would not follow), and

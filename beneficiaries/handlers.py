@@ -1,0 +1,31 @@
+"""The registry's subscribers to dossier events (registered in apps.py)."""
+
+from __future__ import annotations
+
+from outbox.models import OutboxMessage
+
+
+def person_learn(event, context) -> None:
+    """Inline, in the submitting or receiving transaction: learn an unknown applicant."""
+    from .services import person_learn_from_dossier
+
+    # Synchronous on purpose (ADR 0006): the person and the dossier commit together, so the
+    # registry never misses an applicant whose dossier exists, and the next form pre-fills
+    # from it at once. Never raises for bad data; safe to repeat (the unique CCCD decides).
+    person_learn_from_dossier(dossier=event.dossier, actor=event.actor)
+
+
+def registry_apply_result(message: OutboxMessage) -> None:
+    """Bring the registry in line with an approved, processed dossier."""
+    from dossiers.models import Dossier
+
+    from .services import registry_apply_result as apply
+
+    # idempotency: registry_apply_result records one "applied" event per dossier (unique
+    # constraint) and returns False when it finds it; it also commits with the outbox row
+    # (atomic), so a repeat changes nothing.
+    dossier = (
+        Dossier.objects.filter(pk=message.payload["dossier_id"]).select_related("procedure").first()
+    )
+    if dossier is not None:
+        apply(dossier=dossier)
