@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from partners.constants import DeliveryStatus
 from partners.models import WebhookDelivery, WebhookEndpoint
 from partners.services import webhook_delivery_attempt, webhook_endpoint_create
-from tests.api.test_webhooks import _accept, filed  # noqa: F401 - fixture
+from tests.api.test_webhooks import _accept, _outbox_delivered, filed  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_delivery_checks_the_address_it_connects_to(
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", rebound)
-    _accept(filed, officers)
+    _outbox_delivered(_accept(filed, officers))  # the relay's work after the commit
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
 
     webhook_delivery_attempt(delivery_id=delivery.pk)
@@ -102,7 +102,7 @@ def test_delivery_checks_the_address_it_connects_to(
 def test_a_redirect_is_not_followed(filed, ivan, officers, webhook_receiver):  # noqa: F811
     endpoint, _secret = webhook_endpoint_create(partner=ivan.partner, url=webhook_receiver.url)
     webhook_receiver.status = 302
-    _accept(filed, officers)
+    _outbox_delivered(_accept(filed, officers))  # the relay's work after the commit
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
 
     webhook_delivery_attempt(delivery_id=delivery.pk)
