@@ -8,6 +8,7 @@ for the reception slip) need it.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,23 +29,36 @@ def render_html(template_name: str, context: dict, *, language: str = "vi") -> s
         return render_to_string(template_name, context)
 
 
+@functools.cache
+def _weasyprint_tools():
+    """WeasyPrint's font configuration and URL fetcher, built once per process.
+
+    Building a `FontConfiguration` asks fontconfig for the system fonts; reusing it across
+    renders keeps the fonts it has already loaded (the slips declare no `@font-face`, so
+    one configuration serves every slip). The fetcher allows `file:` and `data:` URLs only.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    return FontConfiguration(), URLFetcher(allowed_protocols=_ALLOWED_URL_SCHEMES, timeout=5)
+
+
 def render_pdf(template_name: str, context: dict, *, language: str = "vi") -> bytes:
     """Render a slip template to PDF bytes.
 
     Relative URLs resolve against `settings.BASE_DIR` (e.g. `static/img/...`); only
     `file:` and `data:` URLs are fetched. Fonts come from the system through the CSS
     stack "Noto Sans", "DejaVu Sans" (Debian fonts-noto-core / fonts-dejavu-core).
+    Images are embedded as they are (`optimize_images` off), no PDF/A variant.
     """
     import weasyprint  # heavy import: keep it out of module import time
-    from weasyprint.urls import URLFetcher
 
+    font_config, url_fetcher = _weasyprint_tools()
     html = render_html(template_name, context, language=language)
     document = weasyprint.HTML(
-        string=html,
-        base_url=f"{settings.BASE_DIR}/",
-        url_fetcher=URLFetcher(allowed_protocols=_ALLOWED_URL_SCHEMES, timeout=5),
+        string=html, base_url=f"{settings.BASE_DIR}/", url_fetcher=url_fetcher
     )
-    return document.write_pdf()
+    return document.write_pdf(font_config=font_config, optimize_images=False)
 
 
 def qr_svg_data_uri(text: str) -> str:
