@@ -29,6 +29,7 @@ from core.storage import unguessable_name
 from dossiers.codes import dossier_codes_take
 from dossiers.constants import APPLICANT_CHANNELS, DocumentSource, DossierState, EventKind
 from dossiers.exceptions import DossierError
+from dossiers.forms import checked_fields_reused
 from dossiers.models import Dossier, DossierDocument, DossierEvent
 from dossiers.prefill import known_values
 from dossiers.services.intake import (
@@ -370,7 +371,8 @@ def batch_file_bulk(
     remains (files included) and every item is left over.
     """
     now = timezone.now()
-    planned, one_by_one = _plan(batch=batch, token=token, items=items, version=version, now=now)
+    with checked_fields_reused():
+        planned, one_by_one = _plan(batch=batch, token=token, items=items, version=version, now=now)
     if not planned:
         return {}, one_by_one
     try:
