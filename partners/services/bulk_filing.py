@@ -317,14 +317,14 @@ def _side_effects(*, partner_id: int, planned: list[_Planned], documents, status
     """Everything the batch hands on after commit, in one place (the "outbox" work swaps
     these calls for outbox rows): partner webhooks, reception slips, dashboard days and
     the digitisation of the files."""
-    from dossiers.tasks import document_digitise_task, reception_slip_generate
+    from dossiers.tasks import document_digitise_task, reception_slips_generate
 
     from .webhooks import webhooks_enqueue_for_filed_events
 
     webhooks_enqueue_for_filed_events(partner_id=partner_id, events=status_events)
-    for entry in planned:
-        if entry.submit:
-            reception_slip_generate.delay_on_commit(entry.dossier.pk)
+    submitted_ids = [entry.dossier.pk for entry in planned if entry.submit]
+    if submitted_ids:  # one message for the batch; the worker fans out one task per slip
+        reception_slips_generate.delay_on_commit(submitted_ids)
     marks: dict[int, set] = {}
     for entry in planned:
         dossier = entry.dossier

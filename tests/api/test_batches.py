@@ -239,3 +239,19 @@ def test_a_failing_bulk_write_files_every_item_one_by_one(employer, sickness, mo
 
     assert body["summary"] == {"total": 2, "submitted": 2, "drafts": 0, "rejected": 0}
     assert Dossier.objects.filter(state=DossierState.SUBMITTED).count() == 2
+
+
+def test_every_dossier_filed_in_bulk_gets_its_reception_slip(
+    employer, sickness, django_capture_on_commit_callbacks
+):
+    from dossiers.constants import SlipKind
+    from dossiers.models import Slip
+
+    _procedure, version = sickness
+
+    with django_capture_on_commit_callbacks(execute=True):
+        body = _file(employer.client, [_item(version, "NV-1"), _item(version, "NV-2")]).json()
+
+    codes = {item["dossier"]["code"] for item in body["items"]}
+    slips = Slip.objects.filter(kind=SlipKind.RECEPTION).values_list("dossier__code", flat=True)
+    assert set(slips) == codes
