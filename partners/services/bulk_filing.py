@@ -228,13 +228,8 @@ def _write(*, batch: PartnerBatch, token: PartnerToken, planned: list[_Planned],
     )
     documents = []
     for entry in planned:
-        for document, info in entry.documents:
+        for (document, info), stored in zip(entry.documents, entry.stored, strict=True):
             name = getattr(document.file, "name", "") or "document"
-            stored = default_storage.save(
-                unguessable_name(name, prefix=f"dossiers/{entry.dossier.reference}"),
-                document.file,
-            )
-            entry.stored.append(stored)
             documents.append(
                 DossierDocument(
                     dossier=entry.dossier,
@@ -376,6 +371,17 @@ def batch_file_bulk(
     if not planned:
         return {}, one_by_one
     try:
+        # Files first, outside the transaction: the office-day code counters stay locked
+        # only for the INSERTs (the services also store a file before locking the dossier).
+        for entry in planned:
+            for document, _ in entry.documents:
+                name = getattr(document.file, "name", "") or "document"
+                entry.stored.append(
+                    default_storage.save(
+                        unguessable_name(name, prefix=f"dossiers/{entry.dossier.reference}"),
+                        document.file,
+                    )
+                )
         with transaction.atomic():
             _write(batch=batch, token=token, planned=planned, now=now)
     except (DatabaseError, DossierError, OSError):
