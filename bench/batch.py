@@ -205,8 +205,8 @@ def main() -> None:  # noqa: PLR0915 (a script: setup, three timed runs, report)
         floor_seconds.append(time.perf_counter() - started)
         dossier_ids = [d.pk for d in dossiers]
 
-    def rate(seconds: list[float]) -> float:
-        return round(args.size / statistics.median(seconds), 1)
+    def rate(seconds: list[float]) -> float | None:
+        return round(args.size / statistics.median(seconds), 1) if seconds else None
 
     result = {
         "benchmark": "batch_filing",

@@ -85,7 +85,8 @@ def main() -> None:
     version = version_in_force(procedure=Procedure.objects.get(slug="sickness-benefit"))
     now = timezone.now()
     dossier, _ = Dossier.objects.get_or_create(
-        code=f"{office.agency_code}-{now:%y%m%d}-9999",
+        # The top 8-digit serial: far above any the day's filings take from the sequence.
+        code=f"{office.agency_code}-{now:%y%m%d}-99999999",
         defaults={
             "procedure": version.procedure,
             "version": version,
