@@ -8,7 +8,7 @@ for the reception slip) need it.
 
 from __future__ import annotations
 
-import functools
+import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,18 +29,28 @@ def render_html(template_name: str, context: dict, *, language: str = "vi") -> s
         return render_to_string(template_name, context)
 
 
-@functools.cache
+_tools = threading.local()
+
+
 def _weasyprint_tools():
-    """WeasyPrint's font configuration and URL fetcher, built once per process.
+    """WeasyPrint's font configuration and URL fetcher, built once per thread.
 
     Building a `FontConfiguration` asks fontconfig for the system fonts; reusing it across
     renders keeps the fonts it has already loaded (the slips declare no `@font-face`, so
-    one configuration serves every slip). The fetcher allows `file:` and `data:` URLs only.
+    one configuration serves every slip). One per thread, since Pango's font map is not
+    meant to be shared between threads (a threaded web worker may render a slip as a
+    fallback). The fetcher allows `file:` and `data:` URLs only.
     """
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
+    tools = getattr(_tools, "value", None)
+    if tools is None:
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
 
-    return FontConfiguration(), URLFetcher(allowed_protocols=_ALLOWED_URL_SCHEMES, timeout=5)
+        tools = _tools.value = (
+            FontConfiguration(),
+            URLFetcher(allowed_protocols=_ALLOWED_URL_SCHEMES, timeout=5),
+        )
+    return tools
 
 
 def render_pdf(template_name: str, context: dict, *, language: str = "vi") -> bytes:
