@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django import forms
@@ -224,11 +226,42 @@ class StepForm(forms.Form):
         return checked, unchecked
 
 
+# Form fields built for checking stored values, kept while `checked_fields_reused` is open.
+_checked_fields: ContextVar[dict[int, tuple[dict, forms.Field]] | None] = ContextVar(
+    "checked_fields", default=None
+)
+
+
+@contextmanager
+def checked_fields_reused():
+    """Check many dossiers of one version with one form field per definition (batch filing).
+
+    Inside the block, `stored_value_error` builds the field of a definition once and keeps
+    it, keyed by the definition dict itself (the version's definitions stay alive for the
+    block); building a Django form field was most of the cost of checking a value.
+    """
+    token = _checked_fields.set({})
+    try:
+        yield
+    finally:
+        _checked_fields.reset(token)
+
+
+def _checking_field(definition: dict) -> forms.Field:
+    cache = _checked_fields.get()
+    if cache is None:
+        return build_field(definition, required=False)
+    entry = cache.get(id(definition))
+    if entry is None or entry[0] is not definition:
+        entry = cache[id(definition)] = (definition, build_field(definition, required=False))
+    return entry[1]
+
+
 def stored_value_error(definition: dict, value: Any) -> str | None:
     """Why a stored draft value is not acceptable (a draft may keep invalid text), or None."""
     if value in (None, ""):
         return None
-    field = build_field(definition, required=False)
+    field = _checking_field(definition)
     try:
         field.clean(value)
     except ValidationError as error:

@@ -8,6 +8,7 @@ for the reception slip) need it.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -30,23 +31,46 @@ def render_html(template_name: str, context: dict, *, language: str = "vi") -> s
         return render_to_string(template_name, context)
 
 
+_tools = threading.local()
+
+
+def _weasyprint_tools():
+    """WeasyPrint's font configuration and URL fetcher, built once per thread.
+
+    Building a `FontConfiguration` asks fontconfig for the system fonts; reusing it across
+    renders keeps the fonts it has already loaded (the slips declare no `@font-face`, so
+    one configuration serves every slip). One per thread, since Pango's font map is not
+    meant to be shared between threads (a threaded web worker may render a slip as a
+    fallback). The fetcher allows `file:` and `data:` URLs only.
+    """
+    tools = getattr(_tools, "value", None)
+    if tools is None:
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        tools = _tools.value = (
+            FontConfiguration(),
+            URLFetcher(allowed_protocols=_ALLOWED_URL_SCHEMES, timeout=5),
+        )
+    return tools
+
+
 def render_pdf(template_name: str, context: dict, *, language: str = "vi") -> bytes:
     """Render a slip template to PDF bytes.
 
     Relative URLs resolve against `settings.BASE_DIR` (e.g. `static/img/...`); only
     `file:` and `data:` URLs are fetched. Fonts come from the system through the CSS
     stack "Noto Sans", "DejaVu Sans" (Debian fonts-noto-core / fonts-dejavu-core).
+    Images are embedded as they are (`optimize_images` off), no PDF/A variant.
     """
     import weasyprint  # heavy import: keep it out of module import time
-    from weasyprint.urls import URLFetcher
 
+    font_config, url_fetcher = _weasyprint_tools()
     html = render_html(template_name, context, language=language)
     document = weasyprint.HTML(
-        string=html,
-        base_url=f"{settings.BASE_DIR}/",
-        url_fetcher=URLFetcher(allowed_protocols=_ALLOWED_URL_SCHEMES, timeout=5),
+        string=html, base_url=f"{settings.BASE_DIR}/", url_fetcher=url_fetcher
     )
-    return document.write_pdf()
+    return document.write_pdf(font_config=font_config, optimize_images=False)
 
 
 def qr_svg_data_uri(text: str) -> str:

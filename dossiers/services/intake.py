@@ -378,8 +378,17 @@ def dossier_document_remove(*, document: DossierDocument, actor: User) -> None:
         transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
 
 
-def dossier_missing_items(dossier: Dossier) -> list[str]:
-    """Everything mandatory that is still missing, named for the person filling the form."""
+def dossier_missing_items(
+    dossier: Dossier,
+    *,
+    present: set[int] | None = None,
+    components: list[DocumentComponent] | None = None,
+) -> list[str]:
+    """Everything mandatory that is still missing, named for the person filling the form.
+
+    Batch filing checks dossiers not stored yet: it passes the `present` component ids
+    (files it is about to add) and the version's `components`, read once per batch.
+    """
     from ..forms import field_label, stored_value_error  # a draft may keep invalid text
 
     missing: list[str] = []
@@ -393,19 +402,21 @@ def dossier_missing_items(dossier: Dossier) -> list[str]:
         missing.append(str(_("Province or city of the competent office")))
     if not dossier.applicant_name:
         missing.append(str(_("Applicant's full name")))
-    # Files and paper receipts in one statement.
-    present = set(
-        DossierDocument.objects.filter(dossier=dossier)
-        .order_by()
-        .values_list("component_id", flat=True)
-        .union(
-            PaperReceipt.objects.filter(dossier=dossier)
+    if present is None:  # files and paper receipts in one statement
+        present = set(
+            DossierDocument.objects.filter(dossier=dossier)
             .order_by()
             .values_list("component_id", flat=True)
+            .union(
+                PaperReceipt.objects.filter(dossier=dossier)
+                .order_by()
+                .values_list("component_id", flat=True)
+            )
         )
-    )
+    if components is None:
+        components = list(dossier.version.components.all())
     groups: dict[str, list[DocumentComponent]] = {}
-    for component in dossier.version.components.all():
+    for component in components:
         if component.prefill_source:
             continue
         if component.is_mandatory and component.pk not in present:

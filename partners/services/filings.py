@@ -31,6 +31,7 @@ from workdays.services import calendar_preloaded
 
 from ..constants import BatchItemStatus, PartnerKind
 from ..models import Partner, PartnerBatch, PartnerFiling, PartnerToken
+from .bulk_filing import batch_bulk_possible, batch_file_bulk
 
 logger = structlog.get_logger(__name__)
 
@@ -240,7 +241,7 @@ def partner_batch_file(
     idempotency_key: str | None = None,
     request_fingerprint: str = "",
 ) -> tuple[PartnerBatch, bool]:
-    """File every item independently and record the per-item result.
+    """File every item independently and record the per-item result (in bulk when it can).
 
     Returns the batch and whether it was a replay: a repeated idempotency key with the same
     request returns the first batch untouched (`BatchKeyReused` for a different request).
@@ -277,9 +278,15 @@ def partner_batch_file(
     # One calendar for every due date of the batch (workdays.services.calendar_preloaded).
     today = timezone.localdate()
     with calendar_preloaded(today - dt.timedelta(days=7), today + dt.timedelta(days=400)):
-        results = [
-            _file_one(batch=batch, token=token, item=item, version=version) for item in items
-        ]
+        # The bulk path files what passes its checks; the rest goes through the services
+        # one by one, which give each refused item its exact error (bulk_filing.py).
+        by_index: dict[int, dict] = {}
+        left = items
+        if batch_bulk_possible(token=token, batch=batch, version=version):
+            by_index, left = batch_file_bulk(batch=batch, token=token, items=items, version=version)
+        for item in left:
+            by_index[item.index] = _file_one(batch=batch, token=token, item=item, version=version)
+        results = [by_index[item.index] for item in items]
     counts = dict.fromkeys(BatchItemStatus.values, 0)
     for result in results:
         counts[result["status"]] += 1

@@ -188,3 +188,20 @@ def test_a_wrong_si_code_in_the_wizard_is_a_field_message(client, citizen_step_o
     form = response.context["form"]
     assert error_codes(form) == {"si_code": [code]}
     assert form.errors["si_code"][0] in response.content.decode()
+
+
+def test_stored_values_checked_with_reused_fields_give_the_same_answers():
+    from django.utils import translation
+
+    from dossiers.forms import checked_fields_reused, stored_value_error
+
+    phone = {"name": "phone", "type": "phone", "label": "Phone"}
+    cccd = {"name": "national_id", "type": "cccd", "label": "CCCD"}
+    cases = [(phone, "0912345678"), (phone, "12"), (cccd, "abc"), (cccd, "001090012345")]
+    with translation.override("en"):
+        alone = [stored_value_error(definition, value) for definition, value in cases]
+        with checked_fields_reused():
+            reused = [stored_value_error(definition, value) for definition, value in cases * 2]
+
+    assert reused == alone * 2
+    assert [error is None for error in alone] == [True, False, False, True]

@@ -263,3 +263,41 @@ def test_a_slip_not_rendered_yet_is_being_prepared_then_rendered_once_as_a_fallb
     assert late.status_code == 200
     assert CODE in _pdf_text(b"".join(late.streaming_content))
     assert Slip.objects.filter(dossier=counter_dossier, kind="reception").count() == 1
+
+
+def _text_positions(pdf: bytes) -> dict[str, float]:
+    """The x position (points from the left edge) where each run of text starts."""
+    positions: dict[str, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size):
+        text = text.strip()
+        if text and text not in positions:
+            positions[text] = cm[4] + tm[4] * cm[0]
+
+    PdfReader(BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return positions
+
+
+@pytest.mark.django_db
+def test_reception_slip_tables_keep_their_column_widths(counter_dossier):
+    # Fixed table layout (issue #15): the columns are the widths the form sets, whatever
+    # the cells hold (pypdf reads a table row as one run, so the header and signature rows
+    # are checked). A5 is 420 pt wide with 12 mm (34 pt) margins: 352 pt of text width.
+    positions = _text_positions(render_reception_slip(counter_dossier))
+    left, width = 34, 352
+
+    # National header: the agency in the left 44 %, the motto in the right 56 %.
+    assert positions["BẢO HIỂM XÃ HỘI THÀNH PHỐ HÀ NỘI"] < left + 0.44 * width
+    assert positions["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"] > left + 0.44 * width
+    # Signatures: two halves.
+    assert positions["NGƯỜI NỘP HỒ SƠ"] < left + width / 2 < positions["NGƯỜI TIẾP NHẬN HỒ SƠ"]
+
+
+@pytest.mark.django_db
+def test_reception_slips_rendered_one_after_another_read_the_same(counter_dossier):
+    # The font configuration and URL fetcher are kept across renders in a worker.
+    first = _pdf_text(render_reception_slip(counter_dossier))
+    second = _pdf_text(render_reception_slip(counter_dossier))
+
+    assert first == second
+    assert "Nguyễn Thị Hồng Nhung" in second
