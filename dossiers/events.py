@@ -100,6 +100,14 @@ def counts_changed(dossier_id: int) -> None:
     message_publish(topic=COUNTS_CHANGED, ref_id=dossier_id, context={"dossier_id": dossier_id})
 
 
+def counts_changed_many(dossier_ids: list[int]) -> None:
+    """`counts_changed` for many dossiers at once (batch filing): one INSERT of rows."""
+    messages_publish(
+        topic=COUNTS_CHANGED,
+        items=[(pk, None, {"dossier_id": pk}) for pk in dossier_ids],
+    )
+
+
 def reception_slip_issued(*, event_id: int, dossier_id: int) -> None:
     """The reception slip of a submission or counter reception is stored."""
     message_publish(

@@ -16,15 +16,6 @@ RETRYING = {
 
 
 @shared_task(**RETRYING)
-def reception_slips_generate(self, dossier_ids: list[int]) -> None:
-    """Batch filing hands the broker one message per batch; the worker queues each slip
-    as its own retried `reception_slip_generate` (idempotent, so a retry of this fan-out
-    queues nothing harmful twice)."""
-    for dossier_id in dossier_ids:
-        reception_slip_generate.delay(dossier_id)
-
-
-@shared_task(**RETRYING)
 def reception_slip_generate(self, dossier_id: int) -> None:
     from .handlers import reception_slip_make
 

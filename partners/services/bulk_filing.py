@@ -4,7 +4,7 @@
 data sends it (the competent office) and, when the batch submits, what is still missing.
 Items that pass are then written together: one INSERT each for the dossiers, the partner
 filings, the documents and the audit events, one `dossier_codes_take` per office for
-the day's codes, and the side effects in one place (`_side_effects`). An item the checks
+the day's codes, and the events published through the outbox in one INSERT. An item the checks
 refuse, and every item if the bulk write fails, goes through the services one by one
 (`filings._file_one`), so its result and error are exactly what the services give.
 
@@ -28,6 +28,7 @@ from accounts.constants import Role
 from core.storage import unguessable_name
 from dossiers.codes import dossier_codes_take
 from dossiers.constants import APPLICANT_CHANNELS, DocumentSource, DossierState, EventKind
+from dossiers.events import counts_changed_many, events_publish
 from dossiers.exceptions import DossierError
 from dossiers.forms import checked_fields_reused
 from dossiers.models import Dossier, DossierDocument, DossierEvent
@@ -37,7 +38,7 @@ from dossiers.services.intake import (
     _snapshot_applicant_from_data,
     dossier_missing_items,
 )
-from dossiers.uploads import UploadInfo, UploadRejected, inspect_upload
+from dossiers.uploads import UploadInfo, UploadRejected, display_name, inspect_upload
 from offices.models import Office
 from offices.selectors import provincial_office_for
 from procedures.models import ProcedureVersion
@@ -229,7 +230,7 @@ def _write(*, batch: PartnerBatch, token: PartnerToken, planned: list[_Planned],
     documents = []
     for entry in planned:
         for (document, info), stored in zip(entry.documents, entry.stored, strict=True):
-            name = getattr(document.file, "name", "") or "document"
+            name = display_name(getattr(document.file, "name", ""))
             documents.append(
                 DossierDocument(
                     dossier=entry.dossier,
@@ -246,7 +247,6 @@ def _write(*, batch: PartnerBatch, token: PartnerToken, planned: list[_Planned],
             )
     DossierDocument.objects.bulk_create(documents)
     events = []
-    status_events = []
     position = 0
     for entry in planned:
         dossier = entry.dossier
@@ -295,50 +295,16 @@ def _write(*, batch: PartnerBatch, token: PartnerToken, planned: list[_Planned],
                 citizen_visible=True,
             )
             events.append(submitted)
-            status_events.append(submitted)
     DossierEvent.objects.bulk_create(events)
-    # Once-only: the registry learns applicants it did not know (never raises).
-    from beneficiaries.services import person_learn_from_dossier
-
+    # What follows, as for any dossier change, is the subscribers' (ADR 0006): the events
+    # are published with the batch, one INSERT of outbox rows for all of it. The registry
+    # learns applicants it did not know (an inline subscriber, in this transaction); the
+    # reception slips, partner webhooks, digitisation and dashboard marks follow the commit,
+    # also when the broker is down at this moment.
     for entry in submitting:
         Dossier.applicant.field.set_cached_value(entry.dossier, user)
-        person_learn_from_dossier(dossier=entry.dossier, actor=user)
-    _side_effects(
-        partner_id=partner.pk, planned=planned, documents=documents, status_events=status_events
-    )
-
-
-def _side_effects(*, partner_id: int, planned: list[_Planned], documents, status_events) -> None:
-    """Everything the batch hands on after commit, in one place (the "outbox" work swaps
-    these calls for outbox rows): partner webhooks, reception slips, dashboard days and
-    the digitisation of the files."""
-    from dossiers.tasks import document_digitise_task, reception_slips_generate
-
-    from .webhooks import webhooks_enqueue_for_filed_events
-
-    webhooks_enqueue_for_filed_events(partner_id=partner_id, events=status_events)
-    submitted_ids = [entry.dossier.pk for entry in planned if entry.submit]
-    if submitted_ids:  # one message for the batch; the worker fans out one task per slip
-        reception_slips_generate.delay_on_commit(submitted_ids)
-    marks: dict[int, set] = {}
-    for entry in planned:
-        dossier = entry.dossier
-        if entry.submit and dossier.competent_office_id and dossier.received_at:
-            marks.setdefault(dossier.competent_office_id, set()).add(
-                timezone.localdate(dossier.received_at)
-            )
-    if marks:
-
-        def mark() -> None:
-            from dashboards.services import rollups_mark_dirty
-
-            for office_id, days in marks.items():
-                rollups_mark_dirty(days=days, office_id=office_id)
-
-        transaction.on_commit(mark)
-    if getattr(settings, "DIGITISE_ON_UPLOAD", True):
-        for document in documents:
-            document_digitise_task.delay_on_commit(document.pk)
+    events_publish(events)
+    counts_changed_many([entry.dossier.pk for entry in planned if entry.submit])
 
 
 def _result(entry: _Planned) -> dict:
@@ -374,11 +340,13 @@ def batch_file_bulk(
         # Files first, outside the transaction: the office-day code counters stay locked
         # only for the INSERTs (the services also store a file before locking the dossier).
         for entry in planned:
-            for document, _ in entry.documents:
-                name = getattr(document.file, "name", "") or "document"
+            for document, info in entry.documents:
+                # The stored name's extension is the detected type's, never the user's.
                 entry.stored.append(
                     default_storage.save(
-                        unguessable_name(name, prefix=f"dossiers/{entry.dossier.reference}"),
+                        unguessable_name(
+                            info.extension, prefix=f"dossiers/{entry.dossier.reference}"
+                        ),
                         document.file,
                     )
                 )

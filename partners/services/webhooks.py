@@ -248,49 +248,6 @@ def webhooks_enqueue_for_event(
     return deliveries
 
 
-def webhooks_enqueue_for_filed_events(
-    *, partner_id: int, events: list[DossierEvent]
-) -> list[WebhookDelivery]:
-    """Batch filing: queue the status events of dossiers `partner_id` has just filed.
-
-    The same deliveries as `webhooks_enqueue_for_event` gives each event, in two statements
-    for the whole batch (the partner's endpoints, one INSERT); the events are new, so no
-    delivery exists yet. Each event's dossier (with its procedure) must be attached.
-    """
-    events = [
-        event
-        for event in events
-        if event.kind in STATUS_EVENT_KINDS
-        and event.to_state
-        and event.to_state != event.from_state
-    ]
-    if not events:
-        return []
-    endpoints = list(WebhookEndpoint.objects.filter(partner_id=partner_id, is_active=True))
-    if not endpoints:
-        return []
-    now = timezone.now()
-    deliveries = WebhookDelivery.objects.bulk_create(
-        [
-            WebhookDelivery(
-                endpoint=endpoint,
-                event=event,
-                event_type=WEBHOOK_EVENT_STATUS_CHANGED,
-                payload=_event_payload(event),
-                next_retry_at=now,
-            )
-            for event in events
-            for endpoint in endpoints
-        ]
-    )
-    from ..tasks import webhook_deliver
-
-    for delivery in deliveries:
-        webhook_deliver.delay_on_commit(delivery.pk)
-    logger.info("webhooks_enqueued", events=len(events), deliveries=len(deliveries))
-    return deliveries
-
-
 # --- delivery ------------------------------------------------------------------------
 
 
