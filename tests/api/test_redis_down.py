@@ -13,8 +13,12 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
+from dossiers.models import Dossier
+from outbox.constants import MessageStatus
+from outbox.models import OutboxMessage
 from tests.api.conftest import CITIZEN_KNOWN, file_sickness_draft, session_client
 from tests.factories import PASSWORD
+from tests.outbox.conftest import dead_broker  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +105,38 @@ def test_partner_tokens_and_anonymous_clients_are_served_while_redis_is_down(
     statuses = {_quick(lambda: ivan.client.get("/api/v1/dossiers/")).status_code for _ in range(3)}
     assert statuses == {200}
     assert _quick(lambda: APIClient().get("/api/v1/procedures/")).status_code == 200
+
+
+def test_with_the_whole_of_redis_down_citizens_file_officers_act_and_the_work_waits(
+    redis_down,
+    dead_broker,  # noqa: F811 - the fixture imported above
+    citizen,
+    sickness,
+    officers,
+    django_capture_on_commit_callbacks,
+):
+    """Cache and broker both on Redis, and Redis gone: the requests answer as usual (the
+    after-commit relay fails fast and is logged), and every side effect waits in the outbox
+    for the sweep once Redis is back (tests/workers/test_outbox_worker.py shows that part)."""
+    _procedure, version = sickness
+    api = session_client(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = file_sickness_draft(api, version, known=CITIZEN_KNOWN)
+    url = f"/api/v1/dossiers/{draft['reference']}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = _quick(lambda: api.post(f"{url}submit/", HTTP_IDEMPOTENCY_KEY="all-down"))
+    assert submitted.status_code == 200, submitted.content
+    code = submitted.json()["code"]
+
+    counter = session_client(officers["counter"])
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = _quick(lambda: counter.post(f"/api/v1/dossiers/{code}/actions/accept/"))
+    assert accepted.json()["state"] == "received"
+
+    dossier = Dossier.objects.get(code=code)
+    rows = OutboxMessage.objects.filter(payload__dossier_id=dossier.pk)
+    handlers = set(rows.values_list("handler", flat=True))
+    assert "dossiers.handlers.reception_slip" in handlers  # the slip of the submission
+    assert "dashboards.handlers.rollups_mark" in handlers  # its place in the figures
+    assert set(rows.values_list("status", flat=True)) == {MessageStatus.PENDING}
+    assert not dossier.slips.exists()  # nothing ran in the request
