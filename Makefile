@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
-# pytest processes side by side (pytest-xdist; `auto`: one per core). Each has its own test
-# database; a test file stays in one process (--dist loadfile). `make test PYTEST_WORKERS=0`
-# runs in one process.
+# pytest processes side by side (pytest-xdist; `auto`: one per core), each with its own test
+# database; the transactional tests run last, in groups (tests/conftest.py, --dist
+# loadgroup). `make test PYTEST_WORKERS=0` runs everything in one process.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test install migrate seed messages worker beat lint format bench bench-worklist clean check-deploy
@@ -46,7 +46,7 @@ format: $(STAMP)
 
 test: install messages lint
 	$(MANAGE) makemigrations --check --dry-run -v 1
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 worker: install
 	$(BIN)/celery -A vss_portal worker -l info

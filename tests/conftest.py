@@ -1,4 +1,27 @@
+import zlib
+
 import pytest
+
+# Test processes (pytest-xdist, `make test`) that run the transactional tests: those empty
+# every table when they end, the data migrations' rows (offices, targets) included, so a
+# database test run after one in the same process would find no office. pytest-django
+# orders the transactional tests last; grouped (--dist loadgroup), they stay last, in these
+# groups, each on one process.
+TRANSACTIONAL_GROUPS = 2
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,))):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _transactional(item):
+            group = zlib.crc32(str(item.fspath).encode()) % TRANSACTIONAL_GROUPS
+            item.add_marker(pytest.mark.xdist_group(f"transactional-{group}"))
 
 
 @pytest.fixture(autouse=True)

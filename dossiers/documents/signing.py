@@ -168,14 +168,21 @@ def sign_pdf(pdf_bytes: bytes, *, reason: str, location: str, signer_name: str) 
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
         return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
 
-    # pyHanko runs its own event loop (asyncio.run), which cannot start inside a running
-    # one (an async view, or a thread driving Playwright): sign in a thread of its own then.
+    return _outside_any_running_loop(sign)
+
+
+def _outside_any_running_loop(call):
+    """Run `call` here, or in a thread of its own when an event loop runs in this one.
+
+    pyHanko runs its own event loop (asyncio.run) to sign and to validate, which cannot
+    start inside a running one (an async view, or a thread driving Playwright).
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return sign()
+        return call()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(sign).result()
+        return pool.submit(call).result()
 
 
 def _unsigned_result() -> dict:
@@ -221,8 +228,10 @@ def verify_pdf_signature(pdf_bytes: bytes, *, trust_cert_path: Path | None = Non
         return _unsigned_result()
     embedded = signatures[-1]
     try:
-        status = validate_pdf_signature(
-            embedded, ValidationContext(trust_roots=[trust_root], allow_fetching=False)
+        status = _outside_any_running_loop(
+            lambda: validate_pdf_signature(
+                embedded, ValidationContext(trust_roots=[trust_root], allow_fetching=False)
+            )
         )
     except (PdfError, SignatureValidationError, ValueError):
         logger.info("pdf_signature_unreadable")

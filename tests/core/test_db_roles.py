@@ -115,7 +115,8 @@ def test_the_owner_purges_events_older_than_a_date(trail):
         cursor.execute("SELECT current_setting('vss.allow_purge', true)")
         switch = cursor.fetchone()[0]
 
-    assert purged == 1
+    # The trail's old event at least (rows another test committed before may be older too).
+    assert purged >= 1
     assert not DossierEvent.objects.filter(pk=old.pk).exists()
     assert DossierEvent.objects.filter(pk=new.pk).exists()
     assert switch == "on"  # the test suite's own setting (AUDIT_PURGE_ALLOWED)
