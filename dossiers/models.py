@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -39,6 +40,10 @@ CLOSED_STATES = ["refused", "returned", "stopped", "withdrawn"]
 # second, disjoint half of an officer's scope `receiving = X OR competent = X`
 # (`dossiers.selectors.office_scope_branches`), and the condition of its partial indexes.
 RECEIVED_ELSEWHERE = Q(competent_office__isnull=True) | ~Q(competent_office=F("receiving_office"))
+
+
+# How much older than its dossier an event may look (Dossier.trail).
+TRAIL_MARGIN = dt.timedelta(days=1)
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -365,6 +370,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def portal_code(self) -> int | None:
         return PORTAL_CODES.get(self.state)
 
+    def trail(self):
+        """This dossier's events, bounded below by its creation so that PostgreSQL reads only
+        the month partitions from then on (migration 0020), not every month of history. An
+        event is never older than its dossier; the day's margin covers clocks that differ."""
+        return self.events.filter(created_at__gte=self.created_at - TRAIL_MARGIN)
+
     @property
     def is_draft(self) -> bool:
         return self.state == DossierState.DRAFT
@@ -679,8 +690,15 @@ class Slip(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="slips")
     kind = models.CharField(_("kind"), max_length=32, choices=SlipKind.choices)
+    # No database constraint: the event trail is partitioned by month on PostgreSQL and its
+    # key is (id, created_at) (migration 0020). Events are append-only, so the id holds.
     event = models.ForeignKey(
-        "DossierEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="slips"
+        "DossierEvent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="slips",
+        db_constraint=False,
     )
     signed = models.BooleanField(_("digitally signed"), default=False)
     file = models.FileField(_("file"), max_length=255)

@@ -80,6 +80,14 @@ def idempotency_records_purge_task() -> int:
     return idempotency_records_purge()
 
 
+@shared_task(acks_late=True)
+def event_partitions_ensure_task() -> int:
+    from .services.housekeeping import event_partitions_ensure
+
+    # idempotency: a partition that exists is left alone; a second run creates none.
+    return event_partitions_ensure()
+
+
 # --- deadline tracking (Celery beat; docs/workers.md) ---------------------------------------
 
 SWEEP = {

@@ -15,8 +15,13 @@ class Notification(models.Model):
     task finds the row it created before instead of sending again.
     """
 
+    # No database constraint: the event trail is partitioned by month on PostgreSQL
+    # (dossiers 0020); events are append-only, so the id holds.
     event = models.ForeignKey(
-        "dossiers.DossierEvent", on_delete=models.PROTECT, related_name="notifications"
+        "dossiers.DossierEvent",
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        db_constraint=False,
     )
     audience = models.CharField(
         _("audience"), max_length=8, choices=Audience.choices, default=Audience.CITIZEN

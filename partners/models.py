@@ -248,11 +248,14 @@ class WebhookDelivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
+    # No database constraint: the event trail is partitioned by month on PostgreSQL
+    # (dossiers 0020); events are append-only, so the id holds.
     event = models.ForeignKey(
         "dossiers.DossierEvent",
         verbose_name=_("event"),
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
     event_type = models.CharField(_("event type"), max_length=64)
     payload = models.JSONField(_("payload"))

@@ -96,5 +96,5 @@ class TrackingApi(APIView):
             )
         dossier.applicant_masked_name = masked_name(dossier.applicant_name)
         dossier.current_timeliness = dossier_timeliness(dossier)
-        dossier.timeline = dossier.events.filter(citizen_visible=True).order_by("created_at", "id")
+        dossier.timeline = dossier.trail().filter(citizen_visible=True).order_by("created_at", "id")
         return Response(TrackingOutputSerializer(dossier).data)

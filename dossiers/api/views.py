@@ -560,7 +560,7 @@ class DossierTimelineApi(ApiView):
     )
     def get(self, request, code: str):
         dossier = get_dossier(request, code)
-        events = dossier.events.select_related("office").order_by("created_at", "id")
+        events = dossier.trail().select_related("office").order_by("created_at", "id")
         if is_applicant_side(request):
             events = events.filter(citizen_visible=True)
         return Response(TimelineEventOutputSerializer(events, many=True).data)

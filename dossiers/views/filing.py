@@ -413,7 +413,7 @@ def detail(request, reference):
     if request.method == "POST":
         return _supplement_upload(request, dossier)
     is_citizen = request.user.is_citizen
-    events = dossier.events.select_related("actor").order_by("created_at", "id")
+    events = dossier.trail().select_related("actor").order_by("created_at", "id")
     if is_citizen:
         events = events.filter(citizen_visible=True)
     slips = [

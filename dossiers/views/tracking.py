@@ -60,7 +60,7 @@ class TrackForm(forms.Form):
 
 
 def _timeline(dossier) -> list[dict]:
-    events = dossier.events.filter(citizen_visible=True).order_by("created_at", "id")
+    events = dossier.trail().filter(citizen_visible=True).order_by("created_at", "id")
     return [{"at": e.created_at, "label": e.label} for e in events]
 
 

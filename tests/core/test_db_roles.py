@@ -85,6 +85,23 @@ def test_the_app_role_works_with_the_data_but_cannot_touch_the_trail(as_app, tra
     _refused(conn, "DELETE FROM dossiers_dossierevent WHERE id = %s", [old.pk])
     _refused(conn, "UPDATE dossiers_dossierevent SET reason = 'sửa' WHERE id = %s", [old.pk])
     _refused(conn, "TRUNCATE dossiers_dossierevent CASCADE")
+    # Nor through one of the trail's month partitions, nor its default one (dossiers 0020).
+    partitions = [
+        row[0]
+        for row in conn.execute(
+            "SELECT inhrelid::regclass::text FROM pg_inherits"
+            " WHERE inhparent = 'dossiers_dossierevent'::regclass"
+        ).fetchall()
+    ]
+    assert "dossiers_dossierevent_default" in partitions
+    assert len(partitions) >= 2
+    for partition in partitions:
+        _refused(conn, f'TRUNCATE "{partition}"')
+    # The 2015 event sits in the default partition: its rows are guarded there too.
+    _refused(
+        conn, "UPDATE dossiers_dossierevent_default SET reason = 'sửa' WHERE id = %s", [old.pk]
+    )
+    _refused(conn, "DELETE FROM dossiers_dossierevent_default WHERE id = %s", [old.pk])
     _refused(conn, "DELETE FROM beneficiaries_registryevent")
     # It does not own the table, so it cannot switch the guard off either.
     _refused(conn, "ALTER TABLE dossiers_dossierevent DISABLE TRIGGER dossiers_event_no_update")

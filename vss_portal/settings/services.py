@@ -167,6 +167,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": max(OUTBOX_SWEEP_SECONDS - 5, 5)},
     },
     "outbox-purge": {"task": "outbox.tasks.outbox_purge_task", "schedule": 60 * 60},
+    # The event trail's month partitions, three months ahead (dossiers migration 0020).
+    "event-partitions-ensure": {
+        "task": "dossiers.tasks.event_partitions_ensure_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "bundles-sweep": {"task": "beneficiaries.tasks.bundles_sweep_task", "schedule": 600},
     "webhook-deliveries-sweep": {"task": "partners.tasks.webhook_deliveries_sweep", "schedule": 60},
     "sla-due-soon-sweep": {
