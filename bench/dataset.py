@@ -750,6 +750,14 @@ def load(
         return cursor.rowcount
 
     step("daily sequences", None, sequences_work)
+    with connection.cursor() as cursor:
+        # The trail's month partitions from the oldest dossier on (dossiers migration 0020),
+        # so that history does not all land in the default partition.
+        cursor.execute(
+            "SELECT dossiers_event_partitions_ensure(min(created_at), 3) FROM dossiers_dossier"
+            " WHERE id > %(after_id)s",
+            params,
+        )
     step(
         "events",
         DossierEvent,

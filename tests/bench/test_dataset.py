@@ -68,6 +68,10 @@ def test_first_real_submission_after_a_load_takes_the_next_free_code(catalogue, 
     assert not non_drafts.filter(code__isnull=True).exists()
     assert Dossier.objects.filter(state=DossierState.IN_PROCESSING, due_at__lt=NOW).exists()
     assert DossierEvent.objects.count() > 3 * non_drafts.count()
+    # The trail's history went into its month partitions, none into the default one.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM dossiers_dossierevent_default")
+        assert cursor.fetchone()[0] == 0
     assert DossierDocument.objects.count() >= non_drafts.count()
     assert Rating.objects.exists()
     assert Notification.objects.filter(recipient__isnull=False).exists()

@@ -91,7 +91,9 @@ def test_a_dossiers_timeline_reads_only_the_months_since_it_was_created(dossier)
         cursor.execute("SELECT dossiers_event_partitions_ensure(now() - interval '59 months', 3)")
     with time_machine.travel(_database_now(), tick=False):
         fresh = make_dossier(
-            procedure=dossier.procedure, state=DossierState.RECEIVED, office=dossier.competent_office
+            procedure=dossier.procedure,
+            state=DossierState.RECEIVED,
+            office=dossier.competent_office,
         )
         event_append(dossier=fresh, kind=EventKind.OVERDUE, actor=None, reason="nay")
 
