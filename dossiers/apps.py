@@ -20,6 +20,7 @@ class DossiersConfig(AppConfig):
         subscribe(
             events.EVENT,
             handler="dossiers.handlers.reception_slip",
+            workload="pdf",
             when=lambda event, context: (
                 context["kind"] in (EventKind.SUBMITTED, EventKind.RECEIVED)
             ),
@@ -28,12 +29,14 @@ class DossiersConfig(AppConfig):
         subscribe(
             events.EVENT,
             handler="dossiers.handlers.letter",
+            workload="pdf",
             when=lambda event, context: bool(context.get("letter")),
             atomic=False,
         )
         subscribe(
             events.EVENT,
             handler="dossiers.handlers.document_digitise",
+            workload="ocr",
             when=lambda event, context: (
                 context["kind"] == EventKind.DIGITISATION_RETRIED
                 or (

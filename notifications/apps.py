@@ -15,12 +15,19 @@ class NotificationsConfig(AppConfig):
         subscribe(
             events.EVENT,
             handler="notifications.handlers.citizen_notify",
+            workload="notify",
             when=lambda event, context: context.get("notify_citizen", False),
             atomic=False,
         )
         subscribe(
             events.RECEPTION_SLIP_ISSUED,
             handler="notifications.handlers.citizen_notify",
+            workload="notify",
             atomic=False,
         )
-        subscribe(events.STAFF_ALERT, handler="notifications.handlers.staff_notify", atomic=False)
+        subscribe(
+            events.STAFF_ALERT,
+            handler="notifications.handlers.staff_notify",
+            atomic=False,
+            workload="notify",
+        )

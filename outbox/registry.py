@@ -31,6 +31,10 @@ class Subscription:
     # (effect exactly once). False: the handler commits by itself (slow or outbound work)
     # and must be idempotent on its own, as a crash before "delivered" runs it again.
     atomic: bool = True
+    # The kind of work the handler does ("pdf", "ocr", "notify", "webhooks"; "" for short
+    # database work). Rows of one workload are relayed together, to the Celery queue that
+    # settings.CELERY_WORKLOAD_QUEUES names for it (the default queue when it names none).
+    workload: str = ""
 
     def matches(self, subject: Any, context: dict[str, Any]) -> bool:
         return self.when is None or bool(self.when(subject, context))
@@ -46,12 +50,13 @@ def subscribe(
     inline: Callable[[Any, dict[str, Any]], None] | None = None,
     when: Predicate | None = None,
     atomic: bool = True,
+    workload: str = "",
 ) -> Subscription:
     """Register a subscription (call from `AppConfig.ready()`; repeating it is harmless)."""
     if bool(handler) == (inline is not None):
         raise ValueError("a subscription has either a handler path or an inline callable")
     subscription = Subscription(
-        topic=topic, handler=handler, inline=inline, when=when, atomic=atomic
+        topic=topic, handler=handler, inline=inline, when=when, atomic=atomic, workload=workload
     )
     for existing in _subscriptions:
         if existing.topic == topic and (

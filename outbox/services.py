@@ -27,7 +27,7 @@ from .registry import subscription_for_handler, subscriptions_for
 logger = structlog.get_logger(__name__)
 
 
-# Rows relayed to the workers one broker message each, up to this many; beyond, in chunks.
+# Rows of one workload relayed to the workers in one broker message, up to this many.
 RELAY_CHUNK = 50
 
 
@@ -63,8 +63,9 @@ def message_publish(
             OutboxMessage.objects.filter(topic=topic, ref_id=ref_id)
             .order_by("-pk")
             .values_list("pk", flat=True)[: len(rows)]
-        )
-    transaction.on_commit(lambda: messages_relay(ids=ids))
+        )[::-1]
+    handlers = [row.handler for row in rows]
+    transaction.on_commit(lambda: messages_relay(ids=ids, handlers=handlers))
     return created
 
 
@@ -95,15 +96,41 @@ def messages_publish(
     created = OutboxMessage.objects.bulk_create(rows)
     ids = [row.pk for row in created]
     if None not in ids:  # without RETURNING the sweep relays them
-        transaction.on_commit(lambda: messages_relay(ids=ids))
+        handlers = [row.handler for row in rows]
+        transaction.on_commit(lambda: messages_relay(ids=ids, handlers=handlers))
     return created
 
 
-def messages_relay(*, ids: list[int]) -> int:
+def _workload(handler: str) -> str:
+    subscription = subscription_for_handler(handler)
+    return subscription.workload if subscription is not None else ""
+
+
+def relay_plan(*, ids: list[int], handlers: list[str]) -> list[tuple[str | None, list[int]]]:
+    """How rows go to the broker: (queue, ids) per message, grouped by workload.
+
+    One message per workload per publish (in chunks of RELAY_CHUNK rows), so a submission's
+    slip, notifications and webhooks are three messages that workers take side by side, and
+    a queue per workload (settings.CELERY_WORKLOAD_QUEUES) lets separate worker pools take
+    OCR, PDFs, notifications and webhooks (docs/scaling.md). `None`: the default queue.
+    """
+    queues = settings.CELERY_WORKLOAD_QUEUES
+    groups: dict[str, list[int]] = {}
+    for pk, handler in zip(ids, handlers, strict=True):
+        groups.setdefault(_workload(handler), []).append(pk)
+    return [
+        (queues.get(workload) or None, group[start : start + RELAY_CHUNK])
+        for workload, group in groups.items()
+        for start in range(0, len(group), RELAY_CHUNK)
+    ]
+
+
+def messages_relay(*, ids: list[int], handlers: list[str] | None = None) -> int:
     """Hand committed rows to Celery; a broker that is down leaves them to the sweep.
 
     Never raises and never waits for the broker: one publish attempt with the short
     connection timeout of the settings, no retry loop. Returns how many were handed over.
+    `handlers` are the rows' handlers, in the order of `ids` (read when not given).
     """
     from .tasks import outbox_deliver_task
 
@@ -115,19 +142,18 @@ def messages_relay(*, ids: list[int]) -> int:
         return len(ids)
     from .tasks import outbox_deliver_many_task
 
+    if handlers is None:
+        known = dict(OutboxMessage.objects.filter(pk__in=ids).values_list("pk", "handler"))
+        ids = [pk for pk in ids if pk in known]
+        handlers = [known[pk] for pk in ids]
     handed = 0
-    # One broker message per row, or per chunk of rows when a batch writer published many.
-    chunks = (
-        [[pk] for pk in ids]
-        if len(ids) <= RELAY_CHUNK
-        else [ids[start : start + RELAY_CHUNK] for start in range(0, len(ids), RELAY_CHUNK)]
-    )
-    for chunk in chunks:
+    for queue, chunk in relay_plan(ids=ids, handlers=handlers):
+        options = {"retry": False} if queue is None else {"retry": False, "queue": queue}
         try:
             if len(chunk) == 1:
-                outbox_deliver_task.apply_async((chunk[0],), retry=False)
+                outbox_deliver_task.apply_async((chunk[0],), **options)
             else:
-                outbox_deliver_many_task.apply_async((chunk,), retry=False)
+                outbox_deliver_many_task.apply_async((chunk,), **options)
         except Exception as error:  # the broker is unreachable: the sweep will do it
             logger.warning(
                 "outbox_relay_failed",

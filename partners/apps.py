@@ -21,6 +21,7 @@ class PartnersConfig(AppConfig):
         subscribe(
             events.EVENT,
             handler="partners.handlers.webhooks_for_event",
+            workload="webhooks",
             when=lambda event, context: (
                 context["kind"] in STATUS_EVENT_KINDS
                 and bool(context["to_state"])

@@ -114,6 +114,32 @@ CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Queues per workload (docs/scaling.md): e.g. `CELERY_WORKLOAD_QUEUES=ocr=ocr,pdf=pdf,
+# notify=notify,webhooks=webhooks`, with a worker pool per queue. A workload it does not name
+# stays on the default queue, so one worker that reads the default queue does everything
+# (make run, docker compose, the tests).
+CELERY_WORKLOAD_QUEUES = env.dict("CELERY_WORKLOAD_QUEUES", default={})
+# The tasks each workload runs beside the outbox deliveries (which the relay routes itself).
+CELERY_WORKLOAD_TASKS = {
+    "ocr": ["dossiers.tasks.document_digitise_task"],
+    "pdf": [
+        "dossiers.tasks.reception_slip_generate",
+        "dossiers.tasks.letter_issue",
+        "beneficiaries.tasks.bundle_part_refusal_slip_task",
+    ],
+    "notify": ["notifications.tasks.staff_notify", "notifications.tasks.notification_deliver_task"],
+    "webhooks": [
+        "partners.tasks.webhook_deliver",
+        "beneficiaries.tasks.bundle_part_send_task",
+        "beneficiaries.tasks.bundle_part_poll_task",
+    ],
+}
+CELERY_TASK_ROUTES = {
+    task: {"queue": CELERY_WORKLOAD_QUEUES[workload]}
+    for workload, tasks in CELERY_WORKLOAD_TASKS.items()
+    if CELERY_WORKLOAD_QUEUES.get(workload)
+    for task in tasks
+}
 
 # Without EMAIL_URL, e-mails are written to files under var/mail (one per message), so the
 # console stays readable and nothing with a signed link scrolls past.
