@@ -85,6 +85,9 @@ else:
     }
     CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # The publish limits above stay (a test may point the producer at a Redis that is
+        # down: it must give up as fast as with Redis configured).
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
         "control_folder": str(BROKER_DIR / "control"),
