@@ -368,3 +368,99 @@ def test_line_breaks_in_a_json_body_are_allowed():
     assert _offending_field({"note": "dòng 1\r\n\tdòng 2"}) is None
     assert _offending_field({"a": [{"b": "x\x00"}]}) == "a[0].b"
     assert _offending_field({"a\u202e": "x"}) == "non_field_errors"
+
+
+# --- forms of pages reached by links (detail pages, actions) -------------------------------
+
+_LINK = re.compile(r"<a\b[^>]*\bhref=\"(/[^\"#?]*)", re.I)
+_FORM_WITH_ACTION = re.compile(
+    r"<form\b(?P<attrs>[^>]*method=\"post\"[^>]*)>(?P<body>.*?)</form>", re.S | re.I
+)
+_ACTION = re.compile(r"\baction=\"([^\"]*)\"", re.I)
+_NOT_PAGES = ("/admin/", "/static/", "/media/", "/i18n/", "/api/", "/accounts/logout")
+
+
+@pytest.fixture
+def dossiers_in_sight(callers, catalogue, offices):
+    """Dossiers each role has pages for: the citizen's draft and submitted dossier, and
+    dossiers received, in processing and awaiting a supplement at the officers' office."""
+    from dossiers.constants import DossierState
+    from tests.dossiers.conftest import complete_sickness_draft
+    from tests.dossiers.factories import make_dossier
+
+    users, _partner = callers
+    hanoi = offices[1]
+    procedure = catalogue["sickness-benefit"]
+    draft = complete_sickness_draft(catalogue, users["citizen"])
+    made = [draft]
+    for state in (
+        DossierState.SUBMITTED,
+        DossierState.RECEIVED,
+        DossierState.IN_PROCESSING,
+        DossierState.SUPPLEMENT_REQUESTED,
+    ):
+        made.append(
+            make_dossier(
+                procedure=procedure,
+                state=state,
+                office=hanoi,
+                applicant=users["citizen"],
+                assigned_to=users["officer"],
+            )
+        )
+    return made
+
+
+def _reachable_forms(client, starts: list[str], limit: int = 40) -> dict[str, set[str]]:
+    """Follow the site's own links from `starts` (breadth first, at most `limit` pages) and
+    return each POST form's target with its fields."""
+    seen, queue, forms = set(), list(starts), {}
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen or path.startswith(_NOT_PAGES):
+            continue
+        seen.add(path)
+        page = client.get(path, follow=True)
+        if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+            continue
+        if page.redirect_chain:  # a draft's page leads to its current step
+            path = page.redirect_chain[-1][0].split("?")[0]
+        html = page.text
+        for match in _FORM_WITH_ACTION.finditer(html):
+            action = _ACTION.search(match["attrs"])
+            target = action[1] if action and action[1].startswith("/") else path
+            fields = {n for n in _FIELD.findall(match["body"]) if n not in _SKIPPED_FIELDS}
+            if fields and not target.startswith(_NOT_PAGES):
+                forms.setdefault(target, set()).update(fields)
+        queue.extend(link for link in _LINK.findall(html) if link not in seen)
+    return forms
+
+
+def test_hostile_text_in_the_forms_of_detail_and_action_pages_never_gives_a_server_error(
+    client, callers, dossiers_in_sight
+):
+    """The forms on pages with URL arguments (a dossier's page, its actions, a draft's
+    steps), found by following links from each role's home pages."""
+    users, _partner = callers
+    text = HOSTILE_FORM_VALUES[0] + HOSTILE_FORM_VALUES[1]
+    failures, posted = [], set()
+    starts = {
+        "citizen": ["/dossiers/", *(f"/dossiers/d/{d.reference}/" for d in dossiers_in_sight)],
+        "officer": ["/dossiers/worklist/"]
+        + [f"/dossiers/d/{d.reference}/" for d in dossiers_in_sight[1:]],
+        "counter": ["/dossiers/counter/", "/dossiers/worklist/"],
+    }
+    for role, paths in starts.items():
+        client.logout()
+        client.force_login(users[role])
+        for target, fields in _reachable_forms(client, paths).items():
+            if "/d/" not in target and "/counter/" not in target:
+                continue  # the pages without arguments are covered above
+            posted.add(target)
+            status = client.post(target, dict.fromkeys(fields, text)).status_code
+            if status >= 500:
+                failures.append((role, target, status))
+    # A dossier's own forms were reached: its detail and action pages, a draft's steps.
+    assert any("/act/" in target for target in posted), posted
+    assert any("/step/" in target for target in posted), posted
+    assert not failures, failures
