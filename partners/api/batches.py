@@ -10,6 +10,7 @@ import base64
 import binascii
 
 from django.core.files.base import ContentFile
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -175,6 +176,8 @@ class BatchCreateApi(ApiView):
             raise ValidationError(
                 {"procedure": [_("This procedure is not open for filing today.")]}
             ) from exc
+        # Read once, here: the filing service and its bulk path reuse them.
+        prefetch_related_objects([version], "components")
         components = {c.code: c for c in version.components.all()}
         items = [
             _item(index, raw, version, components)
@@ -187,6 +190,7 @@ class BatchCreateApi(ApiView):
             items=items,
             idempotency_key=key,
             request_fingerprint=fingerprint(request, request.data),
+            version=version,
         )
         headers = {"Location": _batch_url(request, batch)}
         if replayed:

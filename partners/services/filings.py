@@ -240,8 +240,12 @@ def partner_batch_file(
     items: list[BatchItem],
     idempotency_key: str | None = None,
     request_fingerprint: str = "",
+    version: ProcedureVersion | None = None,
 ) -> tuple[PartnerBatch, bool]:
     """File every item independently and record the per-item result (in bulk when it can).
+
+    `version`: the version in force, when the caller has read it already (with its
+    components prefetched); read here otherwise.
 
     Returns the batch and whether it was a replay: a repeated idempotency key with the same
     request returns the first batch untouched (`BatchKeyReused` for a different request).
@@ -271,10 +275,11 @@ def partner_batch_file(
         existing = PartnerBatch.objects.get(partner=partner, idempotency_key=idempotency_key)
         return _replay(existing, request_fingerprint), True
     # The version in force is looked up once for the whole batch (submission still checks it).
-    try:
-        version = version_in_force(procedure=procedure)
-    except NoVersionInForce:
-        version = None  # each item is refused with the reason by the draft service
+    if version is None:
+        try:
+            version = version_in_force(procedure=procedure)
+        except NoVersionInForce:
+            pass  # each item is refused with the reason by the draft service
     # One calendar for every due date of the batch (workdays.services.calendar_preloaded).
     today = timezone.localdate()
     with calendar_preloaded(today - dt.timedelta(days=7), today + dt.timedelta(days=400)):
