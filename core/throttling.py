@@ -1,7 +1,7 @@
 """Rate limits: per API token (its own rate), and per user for sessions.
 
 Every throttle records its quota for the RateLimit-* headers (core.ratelimit). They live in
-core because every API app throttles with them (partners.throttling re-exports them).
+core because every API app throttles with them.
 """
 
 from rest_framework import throttling
