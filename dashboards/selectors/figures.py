@@ -32,28 +32,14 @@ from ..constants import (
 )
 from ..models import MonthlyOfficeHistogram, RollupDay, Target
 from ..rules import is_boundary_free, overdue_q
-from ..services import merge_histograms
-from .satisfaction import CRITERIA, RATING_SUMS, satisfaction_summary
+from ..services import COUNTER_FIELDS, merge_histograms
+from .satisfaction import CRITERIA, satisfaction_summary
 from .scope import Filters, Scope
 from .summary import summary_parts
 
-SUM_FIELDS = (
-    "received",
-    "received_digitised",
-    "received_outside_residence",
-    "decided",
-    "returned",
-    "returned_early",
-    "returned_on_time",
-    "returned_late",
-    "returned_late_apologised",
-    "returned_signed",
-    "processing_count",
-    "paid_non_cash",
-    "paid_cash",
-    "paid_via_employer",
-    *RATING_SUMS,
-)
+# Every counter of a rollup row, summed (the processing days' float sum and the histogram
+# are merged apart): one list, the model's (dashboards.services.COUNTER_FIELDS).
+SUM_FIELDS = tuple(name for name in COUNTER_FIELDS if name != "processing_days_sum")
 
 
 def share(numerator: int, denominator: int) -> float | None:
