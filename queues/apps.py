@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QueuesConfig(AppConfig):
+    name = "queues"
+    verbose_name = _("Counter queue")
+
+    def ready(self):
+        from dossiers import events
+        from dossiers.constants import DossierState, EventKind
+        from outbox.registry import subscribe
+
+        from .handlers import ticket_link_dossier
+
+        # The dossier received at a counter records the ticket being served there, in the
+        # reception's own transaction (inline): the dossier carries its wait and service time.
+        subscribe(
+            events.EVENT,
+            inline=ticket_link_dossier,
+            when=lambda event, context: (
+                context["kind"] == EventKind.RECEIVED
+                and context["from_state"] == DossierState.DRAFT
+            ),
+        )
