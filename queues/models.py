@@ -5,6 +5,7 @@ numbers come from a locked counter row per office, group and day, and "call next
 its ticket with `SELECT ... FOR UPDATE SKIP LOCKED`. Only `queues.services` writes here.
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -21,6 +22,14 @@ from .constants import (
     TicketSource,
     TicketState,
 )
+
+
+def booking_code() -> str:
+    """8 characters a citizen types at the kiosk (no 0/O or 1/I to mix up)."""
+    return "".join(secrets.choice(BOOKING_ALPHABET) for _ in range(8))
+
+
+BOOKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 class ServiceGroup(models.Model):
@@ -361,6 +370,9 @@ class Booking(models.Model):
     """A citizen's appointment; checking in gives a ticket served at the slot's time."""
 
     reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(
+        _("booking code"), max_length=8, unique=True, default=booking_code, editable=False
+    )
     slot = models.ForeignKey(
         Slot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="bookings"
     )
