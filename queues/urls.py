@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, citizen, staff
+from .views import appointments, board, citizen, staff
 
 app_name = "queues"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("t/<uuid:reference>/print/", citizen.ticket_print, name="ticket_print"),
     path("t/<uuid:reference>/pdf/", citizen.ticket_pdf, name="ticket_pdf"),
     path("t/<uuid:reference>/give-up/", citizen.ticket_give_up, name="ticket_give_up"),
+    path("appointments/", appointments.appointments, name="appointments"),
+    path(
+        "appointments/<uuid:reference>/cancel/",
+        appointments.appointment_cancel,
+        name="appointment_cancel",
+    ),
     path("counter/", staff.counter_panel, name="counter"),
     path("counter/<str:action>/", staff.counter_act, name="counter_act"),
     path("live/", staff.live, name="live"),
