@@ -10,6 +10,8 @@ SERVICE_TIME_SAMPLE = 20
 SERVICE_TIME_LOOKBACK = dt.timedelta(days=7)
 # The VSS promise: nobody waits longer than this at the counter.
 WAIT_TARGET = dt.timedelta(minutes=15)
+# An appointment called within this long after its time was served punctually.
+APPOINTMENT_GRACE = dt.timedelta(minutes=5)
 # How many "next" tickets the display board shows.
 BOARD_NEXT_COUNT = 5
 
