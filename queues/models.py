@@ -250,6 +250,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             ),
             models.Index(fields=["office", "day", "state"], name="queues_ticket_day_idx"),
             models.Index(fields=["office", "finished_at"], name="queues_ticket_finished_idx"),
+            # The dashboards' wait figures over a period, nationally or by province.
+            models.Index(fields=["day", "office"], name="queues_ticket_period_idx"),
         ]
 
     def __str__(self) -> str:

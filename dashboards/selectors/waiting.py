@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from queues.models import ServiceGroup
 from queues.statistics import wait_by_office_day_group, wait_summary
 
 from ..constants import TargetKey, Unit
@@ -71,14 +70,14 @@ def waiting_group(*, scope: Scope, filters: Filters, targets: dict, figure_cls, 
             summary.appointments,
         ),
     ]
-    names = dict(ServiceGroup.objects.values_list("code", "name"))
-    per_group: dict[str, list[int]] = {}
+    names, per_group = {}, {}
     for row in wait_by_office_day_group(**where):
+        names[row["group__code"]] = row["group__name"]
         totals = per_group.setdefault(row["group__code"], [0, 0])
         totals[0] += row["summary"].within_target
         totals[1] += row["summary"].visitors
     breakdown = [
-        figure_cls.percent(f"called_within_target_{code}", names.get(code, code), part, whole)
+        figure_cls.percent(f"called_within_target_{code}", names[code], part, whole)
         for code, (part, whole) in sorted(per_group.items())
     ]
     return group_cls(
