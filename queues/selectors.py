@@ -195,3 +195,24 @@ def counter_current(counter: Counter) -> Ticket | None:
         .order_by("-called_at")
         .first()
     )
+
+
+def visit_panel_context(*, user, dossier) -> dict | None:
+    """The visit block of a dossier page (staff only): the ticket it was received from."""
+    if not user.is_authenticated or user.is_citizen:
+        return None
+    ticket = (
+        Ticket.objects.filter(dossier=dossier)
+        .select_related("group", "counter", "served_by")
+        .order_by("issued_at")
+        .first()
+    )
+    if ticket is None:
+        return None
+    wait = ticket.wait
+    service = ticket.service_time
+    return {
+        "ticket": ticket,
+        "wait": divmod(int(wait.total_seconds()), 60) if wait else None,
+        "service": divmod(int(service.total_seconds()), 60) if service else None,
+    }

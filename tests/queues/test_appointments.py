@@ -1,4 +1,4 @@
-"""Appointments: capacity, past and full slots, cancel frees, check-in gives a ticket at its time."""
+"""Appointments: capacity, past and full slots, cancelling frees, check-in queues at its time."""
 
 import datetime as dt
 import zoneinfo

@@ -101,3 +101,5 @@ def test_officer_calls_the_ticket_and_the_dossier_received_records_it(
     visit = dossier.queue_tickets.get()
     assert visit.service_time == dt.timedelta(minutes=7)
     assert visit.served_by == officer
+    detail = client.get(reverse("dossiers:detail", args=[dossier.reference])).content.decode()
+    assert 'data-testid="visit-wait">12 ' in detail
