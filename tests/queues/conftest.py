@@ -10,8 +10,7 @@ GROUPS = [
 ]
 
 
-@pytest.fixture
-def groups(db):
+def service_groups() -> dict:
     """Service groups (the data migration's rows are flushed by transactional tests)."""
     made = {}
     for order, (code, name, name_en, first, collection) in enumerate(GROUPS):
@@ -26,6 +25,11 @@ def groups(db):
             },
         )
     return made
+
+
+@pytest.fixture
+def groups(db):
+    return service_groups()
 
 
 @pytest.fixture
