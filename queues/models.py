@@ -202,6 +202,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     last_called_at = models.DateTimeField(_("last called at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     recalls = models.PositiveSmallIntegerField(_("recalls"), default=0)
+    # What the printed ticket promised, kept to check the estimate against the wait.
+    estimated_wait = models.DurationField(_("estimated wait when issued"), null=True, blank=True)
     counter = models.ForeignKey(
         Counter,
         verbose_name=_("counter"),

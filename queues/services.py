@@ -131,8 +131,17 @@ def ticket_issue(
         )
         _record(ticket, TicketEventKind.ISSUED, at=now, actor=actor or citizen)
         _bump(office.pk)
+    _estimate_store(ticket, now)
     logger.info("ticket_issued", office_id=office.pk, group=group.code, source=source)
     return ticket
+
+
+def _estimate_store(ticket: Ticket, now: dt.datetime) -> None:
+    """Keep the estimate the ticket shows, to check it against the wait measured later."""
+    from .selectors import ticket_position
+
+    ticket.estimated_wait = ticket_position(ticket, now=now).estimated_wait
+    Ticket.objects.filter(pk=ticket.pk).update(estimated_wait=ticket.estimated_wait)
 
 
 def ticket_issue_remote(*, office: Office, group: ServiceGroup | None, citizen: User) -> Ticket:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Abs, Coalesce, Greatest
 
 from .constants import APPOINTMENT_GRACE, WAIT_TARGET, TicketSource, TicketState
 from .models import Ticket
@@ -38,6 +38,7 @@ class WaitSummary:
     no_shows: int
     appointments: int  # appointment tickets called
     appointments_punctual: int  # of which called within 5 minutes of their time
+    estimate_error_median_seconds: int | None  # |wait − estimate printed on the ticket|
 
     @property
     def within_target_share(self) -> float | None:
@@ -70,12 +71,18 @@ def _aggregates() -> dict:
         "no_shows": Count("pk", filter=Q(state=TicketState.NO_SHOW)),
         "appointments": Count("pk", filter=appointment),
         "appointments_punctual": Count("pk", filter=appointment & Q(wait_s__lte=grace)),
+        "estimate_error": PercentileDisc(
+            "estimate_error_s", percentile=0.5, filter=called & Q(estimated_wait__isnull=False)
+        ),
     }
 
 
 def _with_wait(queryset):
     return queryset.annotate(
-        wait_s=EpochSeconds(F("called_at") - Greatest("issued_at", Coalesce("due_at", "issued_at")))
+        wait_s=EpochSeconds(
+            F("called_at") - Greatest("issued_at", Coalesce("due_at", "issued_at"))
+        ),
+        estimate_error_s=Abs(EpochSeconds(F("called_at") - F("issued_at") - F("estimated_wait"))),
     )
 
 
@@ -91,6 +98,7 @@ def _summary(row: dict) -> WaitSummary:
         no_shows=row["no_shows"],
         appointments=row["appointments"],
         appointments_punctual=row["appointments_punctual"],
+        estimate_error_median_seconds=seconds(row["estimate_error"]),
     )
 
 

@@ -63,6 +63,13 @@ def waiting_group(*, scope: Scope, filters: Filters, targets: dict, figure_cls, 
             summary.visitors,
         ),
         figure_cls("no_shows", _("Tickets called but not come"), summary.no_shows, Unit.COUNT),
+        figure_cls(
+            "wait_estimate_error",
+            _("Estimated wait on tickets, median error"),
+            minutes_1(summary.estimate_error_median_seconds),
+            Unit.MINUTES,
+            note=_("How far the wait printed on each ticket was from the wait measured."),
+        ),
         figure_cls.percent(
             "appointments_punctual",
             _("Appointments served on time (within 5 minutes)"),

@@ -45,6 +45,11 @@ def test_numbers_run_per_group_and_restart_the_next_day(office, groups):
     with time_machine.travel(MORNING + dt.timedelta(days=1), tick=False):
         next_day = ticket_issue(office=office, group=groups["health-insurance"])
     assert (first.number, second.number, other.number, next_day.number) == (1001, 1002, 2001, 1001)
+    # One person ahead, no service history, no counter open: 5 minutes.
+    assert (first.estimated_wait, second.estimated_wait) == (
+        dt.timedelta(0),
+        dt.timedelta(minutes=5),
+    )
     assert first.events.get().kind == "issued"
 
 

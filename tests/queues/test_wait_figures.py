@@ -80,6 +80,8 @@ def test_wait_figures_of_a_known_day_to_the_second(scenario):
     assert summary.p90_seconds == 1155
     assert summary.no_shows == 1
     assert (summary.appointments, summary.appointments_punctual) == (2, 1)
+    # The estimates printed (5 minutes per person ahead, no history yet) against the waits.
+    assert summary.estimate_error_median_seconds is not None
 
     per_group = {
         row["group__code"]: (row["summary"].visitors, row["summary"].median_seconds)
