@@ -103,3 +103,64 @@ def test_officer_calls_the_ticket_and_the_dossier_received_records_it(
     assert visit.served_by == officer
     detail = client.get(reverse("dossiers:detail", args=[dossier.reference])).content.decode()
     assert 'data-testid="visit-wait">12 ' in detail
+
+
+def test_counter_panel_recall_no_show_transfer_and_pause(client, office, groups, officer):
+    from queues.models import Counter
+
+    counter = Counter.objects.create(office=office, number=4)
+    counter.groups.set([groups["benefits"], groups["collection"]])
+    ticket_issue(office=office, group=groups["benefits"])
+    ticket_issue(office=office, group=groups["benefits"])
+    client.force_login(officer)
+    client.post(reverse("queues:counter"), {"counter": counter.pk})
+    act = lambda action, **data: client.post(  # noqa: E731
+        reverse("queues:counter_act", args=[action]), data, follow=True
+    )
+    act("call-next")
+    too_early = act("no-show").content.decode()
+    assert "message-error" in too_early
+    act("recall")
+    act("recall")
+    act("no-show")
+    assert Ticket.objects.get(number=2001).state == "no_show"
+    act("call-next")
+    act("transfer", group=groups["collection"].pk)
+    moved = Ticket.objects.get(group=groups["collection"])
+    assert (moved.number, moved.transferred_from.number) == (4001, 2002)
+    act("pause")
+    paused = act("call-next").content.decode()
+    assert "message-error" in paused
+    assert Ticket.objects.get(pk=moved.pk).state == "waiting"
+    assert act("unknown-action").status_code == 404
+
+
+def test_leader_sees_the_office_live_and_closes_a_counter(client, office, groups, counter):
+    from tests.factories import UserFactory
+
+    leader = UserFactory(office_leader=True, office=office, username="truong")
+    with time_machine.travel(MONDAY - dt.timedelta(minutes=20), tick=False):
+        ticket_issue(office=office, group=groups["benefits"])
+    client.force_login(leader)
+    page = client.get(reverse("queues:live")).content.decode()
+    assert 'data-testid="live-longest">20 ' in page
+    assert 'data-testid="live-open">1<' in page
+    client.post(reverse("queues:live_counter", args=[counter.pk]), {"open": "0"})
+    counter.refresh_from_db()
+    assert (counter.is_open, counter.officer_id) == (False, None)
+    client.force_login(UserFactory(counter_officer=True, office=office, username="khac"))
+    assert client.get(reverse("queues:live")).status_code == 404
+
+
+def test_a_second_remote_ticket_gets_a_field_message(client, office, groups):
+    from tests.factories import UserFactory
+
+    citizen = UserFactory(citizen=True)
+    client.force_login(citizen)
+    url = reverse("queues:remote", args=[office.pk])
+    first = client.post(url, {"group": groups["benefits"].pk})
+    assert first.status_code == 302
+    second = client.post(url, {"group": groups["benefits"].pk})
+    assert second.status_code == 400
+    assert 'data-testid="remote-error"' in second.content.decode()
+    assert client.post(url, {"group": "x"}).status_code == 400
