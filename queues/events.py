@@ -2,8 +2,8 @@
 
 - `TICKET_EVENT` (ref: the TicketEvent): ticket_id, kind, office_id, and for a call the
   counter number. Published in the transaction of the change.
-- `AHEAD_THREE` (ref: the Ticket): a ticket with a citizen account now has three people
-  ahead of it (published once per ticket, by the call that made it so).
+- `AHEAD_THREE` (ref: the Ticket): a call left a ticket with a citizen account with three
+  people ahead of it (a subscriber tells the citizen; no subscriber yet).
 """
 
 from __future__ import annotations
