@@ -27,8 +27,14 @@ _ROLE_LINKS = {
         ),
         ("procedures:list", _("File a new dossier"), _("Choose a procedure and file online.")),
         ("tracking:track", _("Track a dossier"), _("Follow a dossier by its code.")),
+        (
+            "queues:appointments",
+            _("Appointments at an office"),
+            _("Book a time at the counter; collect results."),
+        ),
     ],
     Role.COUNTER_OFFICER: [
+        ("queues:counter", _("Counter queue"), _("Call the next ticket, recall, transfer.")),
         (
             "dossiers:counter_intake",
             _("Receive a walk-in dossier"),
@@ -57,6 +63,7 @@ _ROLE_LINKS = {
     Role.OFFICE_LEADER: [
         ("dossiers:worklist", _("Office worklist"), _("Assign, sign and return results.")),
         ("dashboards:index", _("Dashboard"), _("Your office against the VSS targets.")),
+        ("queues:live", _("Queue now"), _("Waiting per group, counters open or closed.")),
         (
             "accounts:office_team",
             _("Officers and assignment"),

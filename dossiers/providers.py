@@ -92,3 +92,10 @@ rated_dossier_ids: Provider[set[int]] = Provider("rated_dossier_ids", lambda **_
 
 #: `(*, user, dossier) -> dict | None`: the rating block of the dossier page.
 rating_panel_context: Provider[dict | None] = Provider("rating_panel_context", lambda **_: None)
+
+
+# --- the counter queue (queues/apps.py) --------------------------------------------------
+
+#: `(*, user, dossier) -> dict | None`: the visit block of the dossier page (its queue
+#: ticket, wait and service time), for staff.
+visit_panel_context: Provider[dict | None] = Provider("visit_panel_context", lambda **_: None)

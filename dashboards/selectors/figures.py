@@ -36,6 +36,7 @@ from ..services import COUNTER_FIELDS, merge_histograms
 from .satisfaction import CRITERIA, satisfaction_summary
 from .scope import Filters, Scope
 from .summary import summary_parts
+from .waiting import waiting_group
 
 # Every counter of a rollup row, summed (the processing days' float sum and the histogram
 # are merged apart): one list, the model's (dashboards.services.COUNTER_FIELDS).
@@ -459,6 +460,9 @@ def dashboard_figures(
         ],
     )
     satisfaction = _satisfaction_group(totals=totals, targets=targets)
+    waiting = waiting_group(
+        scope=scope, filters=filters, targets=targets, figure_cls=Figure, group_cls=FigureGroup
+    )
     payments = FigureGroup(
         "payments",
         _("Benefit payments"),
@@ -482,7 +486,7 @@ def dashboard_figures(
     )
     refreshed_at, missing, next_refresh_at = _refresh_state(filters)
     return Dashboard(
-        groups=[volume, timeliness, channels, one_stop, satisfaction, payments],
+        groups=[volume, timeliness, channels, one_stop, waiting, satisfaction, payments],
         totals=totals,
         refreshed_at=refreshed_at,
         days_not_computed=missing,
@@ -510,15 +514,6 @@ def _satisfaction_group(*, totals: dict, targets: dict[str, Target]) -> FigureGr
             round_1(summary.average_score),
             Unit.SCORE,
             denominator=rated,
-        ),
-        Figure(
-            "wait_time",
-            _("Waiting time per transaction"),
-            None,
-            Unit.MINUTES,
-            target=targets.get(TargetKey.WAIT_TIME),
-            measured=False,
-            note=_("Not measured yet: the portal records no queue or waiting times."),
         ),
     ]
     criteria = [

@@ -444,6 +444,7 @@ def detail(request, reference):
             "timeliness": timeliness_context(dossier),
             "statutory_due": statutory_due(dossier),
             "rating_panel": providers.rating_panel_context(user=request.user, dossier=dossier),
+            "visit_panel": providers.visit_panel_context(user=request.user, dossier=dossier),
             "applicant_needs": [] if is_citizen else applicant_accommodations(dossier),
             "can_withdraw_in_person": can_withdraw_in_person(request.user, dossier),
             "can_take": can_take(request.user, dossier),

@@ -320,8 +320,10 @@ ROLE_LINKS = {
         "beneficiaries:home",
         "procedures:list",
         "tracking:track",
+        "queues:appointments",
     ],
     Role.COUNTER_OFFICER: [
+        "queues:counter",
         "dossiers:counter_intake",
         "dossiers:worklist",
         "beneficiaries:home",
@@ -331,6 +333,7 @@ ROLE_LINKS = {
     Role.OFFICE_LEADER: [
         "dossiers:worklist",
         "dashboards:index",
+        "queues:live",
         "accounts:office_team",
         "dossiers:tracking_book",
     ],

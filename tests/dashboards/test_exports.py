@@ -51,7 +51,8 @@ def test_csv_export_has_every_figure_with_its_target(client, rolled_up, supervis
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="vss-dashboard-20261101-20261130.csv"' in response["Content-Disposition"]
     rows = _csv_rows(response)
-    assert len(rows) == 28  # volume 4, timeliness 7, channels 5, one-stop 4, satisfaction 7, pay 1
+    # volume 4, timeliness 7, channels 5, one-stop 4, waiting 6, satisfaction 6, pay 1
+    assert len(rows) == 33
     picked = {
         key: (
             rows[key]["value"],
@@ -77,7 +78,7 @@ def test_csv_export_has_every_figure_with_its_target(client, rolled_up, supervis
         "boundary_free_procedures": ("95.0", "19", "20", "100.0", "off"),
         "received_outside_residence": ("14.2", "1", "7", "", "none"),
         "non_cash": ("75.0", "3", "4", "68.0", "on"),
-        "wait_time": ("", "", "", "15.0", "not_measured"),
+        "wait_time": ("", "", "0", "15.0", "no_data"),
     }
     assert rows["processing_p90"]["value"] == "5.0"
 

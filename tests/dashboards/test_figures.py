@@ -161,14 +161,14 @@ def test_satisfaction_figures_from_ratings(rolled_up):
     assert _summary(hcm, "satisfied") == {"satisfied": (100.0, 1, 1, Status.ON_TARGET)}
 
 
-def test_without_ratings_satisfaction_is_no_data_and_wait_time_is_not_measured(rolled_up):
+def test_without_ratings_or_tickets_satisfaction_and_wait_time_are_no_data(rolled_up):
     dashboard = _figures(period=(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
     for key in ("satisfied", "average_score", "criterion_timeliness", "criterion_trips"):
         assert dashboard.figure(key).value is None
         assert dashboard.figure(key).status == Status.NO_DATA
     assert dashboard.figure("satisfied").target.value == 90
     wait = _figures().figure("wait_time")
-    assert (wait.value, wait.status, wait.target.value) == (None, Status.NOT_MEASURED, 15)
+    assert (wait.value, wait.status, wait.target.value) == (None, Status.NO_DATA, 15)
 
 
 def test_filters_by_province_office_procedure_and_channel(rolled_up, offices, catalogue):

@@ -141,10 +141,11 @@ def test_query_budget_of_page_exports_and_open_data(
 ):
     client.force_login(supervisor)
     client.get(reverse("dashboards:index"))  # sessions, targets and caches warm
+    # The counter-wait figures add two aggregate queries on the queue's tickets (issue #19).
     budgets = {
-        reverse("dashboards:index"): 20,
-        reverse("dashboards:export_csv"): 10,
-        reverse("dashboards:export_xlsx"): 20,
+        reverse("dashboards:index"): 22,
+        reverse("dashboards:export_csv"): 12,
+        reverse("dashboards:export_xlsx"): 22,
     }
     for url, budget in budgets.items():
         for query in (NOVEMBER_QUERY, "start=2026-10-20&end=2026-11-30"):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "procedures",
     "beneficiaries",
     "dossiers",
+    "queues",
     "notifications",
     "ratings",
     "dashboards",

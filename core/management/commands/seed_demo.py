@@ -100,6 +100,17 @@ class Command(BaseCommand):
         )
         if made:
             self.stdout.write(f"demo dossiers: {made} created")
+        from queues.demo import demo_queue_create
+
+        for office in demo_queue_create(
+            offices=list(
+                Office.objects.filter(kind=OfficeKind.PROVINCIAL, province_code__in=[1, 79])
+            )
+        ):
+            self.stdout.write(
+                f"queue at {office.agency_code}: kiosk /queue/o/{office.pk}/kiosk/, "
+                f"board /queue/o/{office.pk}/board/"
+            )
         call_command("rollups_refresh", "--last", "62", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {DEMO_PASSWORD}):"))
         for role_label, login, office_name in rows:

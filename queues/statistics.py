@@ -1,0 +1,118 @@
+"""The measured wait: what the dashboards report against the 15-minute promise.
+
+A visitor's wait runs from the ticket's issue to its first call; an appointment ticket
+taken early waits from the appointment's time instead (coming early is not the office's
+delay). Tickets made by a transfer are the same visit and are not counted again.
+Percentiles are nearest-rank (PostgreSQL `percentile_disc`), in whole seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Aggregate, Count, F, FloatField, Func, Q
+from django.db.models.functions import Abs, Coalesce, Greatest
+
+from .constants import APPOINTMENT_GRACE, WAIT_TARGET, TicketSource, TicketState
+from .models import Ticket
+
+
+class EpochSeconds(Func):
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
+class PercentileDisc(Aggregate):
+    function = "percentile_disc"
+    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+@dataclass(frozen=True)
+class WaitSummary:
+    visitors: int  # tickets called
+    within_target: int  # of which called within 15 minutes
+    median_seconds: int | None
+    p90_seconds: int | None
+    no_shows: int
+    appointments: int  # appointment tickets called
+    appointments_punctual: int  # of which called within 5 minutes of their time
+    estimate_error_median_seconds: int | None  # |wait − estimate printed on the ticket|
+
+    @property
+    def within_target_share(self) -> float | None:
+        return self.within_target * 100 / self.visitors if self.visitors else None
+
+
+def _visits(*, start: dt.date, end: dt.date, province_code=None, office_id=None, group_id=None):
+    queryset = Ticket.objects.filter(day__gte=start, day__lte=end).exclude(
+        source=TicketSource.TRANSFER
+    )
+    if province_code is not None:
+        queryset = queryset.filter(office__province_code=province_code)
+    if office_id is not None:
+        queryset = queryset.filter(office_id=office_id)
+    if group_id is not None:
+        queryset = queryset.filter(group_id=group_id)
+    return queryset
+
+
+def _aggregates() -> dict:
+    target = WAIT_TARGET.total_seconds()
+    grace = APPOINTMENT_GRACE.total_seconds()
+    called = Q(called_at__isnull=False)
+    appointment = called & Q(source=TicketSource.APPOINTMENT)
+    return {
+        "visitors": Count("pk", filter=called),
+        "within_target": Count("pk", filter=called & Q(wait_s__lte=target)),
+        "median": PercentileDisc("wait_s", percentile=0.5, filter=called),
+        "p90": PercentileDisc("wait_s", percentile=0.9, filter=called),
+        "no_shows": Count("pk", filter=Q(state=TicketState.NO_SHOW)),
+        "appointments": Count("pk", filter=appointment),
+        "appointments_punctual": Count("pk", filter=appointment & Q(wait_s__lte=grace)),
+        "estimate_error": PercentileDisc(
+            "estimate_error_s", percentile=0.5, filter=called & Q(estimated_wait__isnull=False)
+        ),
+    }
+
+
+def _with_wait(queryset):
+    return queryset.annotate(
+        wait_s=EpochSeconds(
+            F("called_at") - Greatest("issued_at", Coalesce("due_at", "issued_at"))
+        ),
+        estimate_error_s=Abs(EpochSeconds(F("called_at") - F("issued_at") - F("estimated_wait"))),
+    )
+
+
+def _summary(row: dict) -> WaitSummary:
+    def seconds(value):
+        return None if value is None else round(value)
+
+    return WaitSummary(
+        visitors=row["visitors"],
+        within_target=row["within_target"],
+        median_seconds=seconds(row["median"]),
+        p90_seconds=seconds(row["p90"]),
+        no_shows=row["no_shows"],
+        appointments=row["appointments"],
+        appointments_punctual=row["appointments_punctual"],
+        estimate_error_median_seconds=seconds(row["estimate_error"]),
+    )
+
+
+def wait_summary(**filters) -> WaitSummary:
+    """The figures over a period (start, end: local days) and optional province/office/group."""
+    return _summary(_with_wait(_visits(**filters)).aggregate(**_aggregates()))
+
+
+def wait_by_office_day_group(**filters) -> list[dict]:
+    """The same figures per office, day and service group (for exports and the leader)."""
+    rows = (
+        _with_wait(_visits(**filters))
+        .values("office_id", "office__name", "day", "group__code", "group__name")
+        .annotate(**_aggregates())
+        .order_by("day", "office_id", "group__code")
+    )
+    return [{**row, "summary": _summary(row)} for row in rows]
