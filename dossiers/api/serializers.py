@@ -213,7 +213,11 @@ class AssignInputSerializer(serializers.Serializer):
     officer = serializers.IntegerField(
         min_value=1,
         max_value=2**31 - 1,
-        help_text="Mã cán bộ xử lý của đơn vị / ID of a processing officer of your office.",
+        help_text=(
+            "Mã cán bộ xử lý của đơn vị, lấy từ GET /api/v1/offices/{agency_code}/officers/ "
+            "(những người có `assignable`) / ID of a processing officer of your office, from "
+            "GET /api/v1/offices/{agency_code}/officers/ (those with `assignable`)."
+        ),
     )
 
 

@@ -19,7 +19,8 @@ class InboxMessageOutputSerializer(serializers.Serializer):
     body = serializers.CharField()
     event = serializers.ChoiceField(
         choices=EventKind.choices,
-        source="event.kind", help_text="Loại sự kiện của hồ sơ / The dossier event's kind."
+        source="event.kind",
+        help_text="Loại sự kiện của hồ sơ / The dossier event's kind.",
     )
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True, help_text="Null khi chưa đọc / Null.")

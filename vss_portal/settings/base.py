@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ratings",
     "dashboards",
     "partners",
+    "reference",
 ]
 
 MIDDLEWARE = [
