@@ -201,10 +201,11 @@ class _ChronologicalPagination(PortalCursorPagination):
 # --- uploaded documents --------------------------------------------------------------
 
 
-class DossierDocumentsApi(DossierDocumentUploadApi):
+class DossierDocumentsApi(DossierDocumentUploadApi, GenericAPIView):
     """GET lists the dossier's documents; POST (inherited) uploads one."""
 
     required_scopes = {"GET": READ, "POST": (Scope.DOSSIERS_WRITE,)}
+    pagination_class = _ChronologicalPagination
 
     @extend_schema(
         operation_id="dossiers_documents_list",
@@ -231,12 +232,11 @@ class DossierDocumentsApi(DossierDocumentUploadApi):
     def get(self, request, code: str):
         dossier = get_dossier(request, code)
         documents = DossierDocument.objects.filter(dossier=dossier).select_related("component")
-        paginator = _ChronologicalPagination()
-        page = paginator.paginate_queryset(documents, request, view=self)
+        page = self.paginate_queryset(documents)
         for document in page:
             document.dossier = dossier
         body = DossierFileOutputSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(body)
+        return self.get_paginated_response(body)
 
 
 class DossierDocumentDetailApi(ApiView):
