@@ -41,10 +41,13 @@ def messages(citizen, catalogue, offices):
     return dossier, made
 
 
-def test_the_citizen_reads_the_inbox_and_marks_messages_read(citizen_client, messages):
+def test_the_citizen_reads_the_inbox_and_marks_messages_read(
+    citizen_client, messages, django_assert_max_num_queries
+):
     dossier, made = messages
 
-    page = citizen_client.get("/api/v1/inbox/", {"page_size": 2})
+    with django_assert_max_num_queries(4):  # session, user, the page; no query per message
+        page = citizen_client.get("/api/v1/inbox/", {"page_size": 2})
     assert page.status_code == 200
     body = page.json()
     assert [m["subject"] for m in body["results"]] == ["Có kết quả", "Yêu cầu bổ sung"]

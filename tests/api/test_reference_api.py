@@ -34,7 +34,9 @@ def test_the_34_provinces_and_their_communes_are_public_and_cacheable():
     assert missing["Content-Type"] == "application/problem+json"
 
 
-def test_offices_give_agency_code_phone_and_opening_hours(offices, ivan):
+def test_offices_give_agency_code_phone_and_opening_hours(
+    offices, ivan, django_assert_max_num_queries
+):
     hanoi = offices[1]
     hanoi.phone = "024 3883 6688"
     hanoi.opening_hours = [{"days": [1, 2, 3, 4, 5], "opens": "07:30", "closes": "17:00"}]
@@ -47,7 +49,8 @@ def test_offices_give_agency_code_phone_and_opening_hours(offices, ivan):
     assert office["phone"] == "024 3883 6688"
     assert office["opening_hours"][0]["opens"] == "07:30"
     assert office["officers_url"].endswith(f"/offices/{hanoi.agency_code}/officers/")
-    everything = APIClient().get("/api/v1/offices/", {"page_size": 100}).json()["results"]
+    with django_assert_max_num_queries(2):  # the page, parents joined: none per office
+        everything = APIClient().get("/api/v1/offices/", {"page_size": 100}).json()["results"]
     assert len(everything) == 34
     assert APIClient().get("/api/v1/offices/", {"province_code": "x"}).status_code == 400
 
