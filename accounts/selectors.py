@@ -108,3 +108,13 @@ def landing_links(user: User) -> list[LandingLink]:
             continue
         links.append(LandingLink(url=url, label=str(label), description=str(description)))
     return links
+
+
+def office_officers(*, office_id: int):
+    """The active processing officers and leaders of an office, by name: whom a leader
+    assigns dossiers to (the `assign` action takes a processing officer's id)."""
+    return User.objects.filter(
+        office_id=office_id,
+        is_active=True,
+        role__in=[Role.PROCESSING_OFFICER, Role.OFFICE_LEADER],
+    ).order_by("full_name", "id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Right
 from django.utils import timezone
 
@@ -269,3 +269,13 @@ def letter_preferences(*, national_id: str) -> dict:
         "assisted_digital": person.needs_assisted_digital,
         "needs": person.accommodations,
     }
+
+
+def health_facilities(*, province_code: int | None = None, query: str = ""):
+    """Health facilities for initial-care registration, by province then name."""
+    facilities = HealthFacility.objects.all()
+    if province_code is not None:
+        facilities = facilities.filter(province_code=province_code)
+    if query:
+        facilities = facilities.filter(Q(name__icontains=query) | Q(code__iexact=query))
+    return facilities

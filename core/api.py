@@ -238,3 +238,27 @@ def problem_exception_handler(exc, context):
         code=code,
         headers=dict(response.items()),
     )
+
+
+def not_modified(request, *, etag: str, cache_control: str) -> Response | None:
+    """A 304 when the client's If-None-Match names `etag` (Django's conditional GET), with
+    the same ETag and Cache-Control; None when the full answer is due."""
+    from django.utils.cache import get_conditional_response
+
+    django_request = getattr(request, "_request", request)
+    answer = get_conditional_response(django_request, etag=etag)
+    if answer is None or answer.status_code != status.HTTP_304_NOT_MODIFIED:
+        return None
+    return Response(
+        status=status.HTTP_304_NOT_MODIFIED,
+        headers={"ETag": etag, "Cache-Control": cache_control},
+    )
+
+
+def content_etag(data) -> str:
+    """A strong ETag for a JSON answer: a hash of its canonical form."""
+    import hashlib
+    import json
+
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'

@@ -14,8 +14,8 @@ from procedures.models import DocumentComponent, ProcedureVersion
 from procedures.selectors import VersionDifferences, version_differences
 
 from . import providers
-from .constants import OPEN_STATES, DossierState, EventKind
-from .models import RECEIVED_ELSEWHERE, Dossier, DossierDocument
+from .constants import OPEN_STATES, Channel, DossierState, EventKind, SlipKind
+from .models import RECEIVED_ELSEWHERE, Dossier, DossierDocument, Slip
 
 
 def visible_dossiers(user: User) -> QuerySet[Dossier]:
@@ -111,6 +111,45 @@ def dossier_for_user(*, user: User, reference) -> Dossier:
             "slips",
         )
         .get(reference=reference)
+    )
+
+
+def slip_visible_to(slip: Slip, *, dossier: Dossier, user: User) -> bool:
+    """Whether `user`, who may see `dossier`, may read this slip. Applicants (citizens and
+    the partner systems filing for them) get the signed result once it has been returned;
+    staff get it as soon as it is signed. Pages and API both ask here."""
+    return not (
+        user.role == Role.CITIZEN
+        and slip.kind == SlipKind.RESULT
+        and dossier.state != DossierState.RETURNED
+    )
+
+
+def dossier_slips(*, dossier: Dossier, user: User) -> list[Slip]:
+    """The dossier's stored slips (reception slip, letters, result) `user` may read, oldest
+    first; uses the prefetched `slips` when there are any."""
+    return [s for s in dossier.slips.all() if slip_visible_to(s, dossier=dossier, user=user)]
+
+
+def dossier_slip(*, dossier: Dossier, user: User, slip_id: int) -> Slip:
+    """One slip of the dossier that `user` may read; raises Slip.DoesNotExist otherwise."""
+    slip = Slip.objects.get(pk=slip_id, dossier=dossier)
+    if not slip_visible_to(slip, dossier=dossier, user=user):
+        raise Slip.DoesNotExist
+    return slip
+
+
+def dossier_document(*, dossier: Dossier, document_id: int) -> DossierDocument:
+    """One uploaded document of a dossier the caller may see (DossierDocument.DoesNotExist
+    otherwise)."""
+    return DossierDocument.objects.select_related("component").get(pk=document_id, dossier=dossier)
+
+
+def has_reception_slip(dossier: Dossier) -> bool:
+    """Whether the dossier gets a reception slip: received (it has a code), and not refused
+    at the counter (never received there)."""
+    return dossier.code is not None and not (
+        dossier.state == DossierState.REFUSED and dossier.channel == Channel.COUNTER
     )
 
 
@@ -364,3 +403,28 @@ def draft_version_change(dossier: Dossier) -> VersionDifferences | None:
     if old is None or old.pk == dossier.version_id:
         return None
     return version_differences(old=old, new=dossier.version) or None
+
+
+# The signature check of a stored slip never changes for the same bytes and trust root:
+# remembered by content hash, so listing a dossier's letters does not re-validate PDFs.
+SIGNATURE_CHECK_CACHE_SECONDS = 60 * 60
+
+
+def slip_signature_status(slip: Slip) -> dict | None:
+    """For a digitally signed slip (the result): whether its signature is intact, valid and
+    trusted (chains to the configured signing certificate), who signed and when, as
+    `verify_pdf_signature` says; None for an unsigned slip. Cached by content hash."""
+    from django.core.cache import cache
+
+    from .documents.signing import signing_identity_paths, verify_pdf_signature
+
+    if not slip.signed:
+        return None
+    trust_cert = signing_identity_paths()[1]
+    key = f"slip-signature:{slip.sha256}:{trust_cert}"
+    status = cache.get(key)
+    if status is None:
+        with slip.file.storage.open(slip.file.name, "rb") as handle:
+            status = verify_pdf_signature(handle.read(), trust_cert_path=trust_cert)
+        cache.set(key, status, SIGNATURE_CHECK_CACHE_SECONDS)
+    return status

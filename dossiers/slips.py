@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 
+import structlog
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.storage import unguessable_name
 
 from .constants import EventKind, Outcome, SlipKind
 from .models import Dossier, Slip
+
+logger = structlog.get_logger(__name__)
 
 
 def reception_slip_issue(*, dossier: Dossier) -> Slip:
@@ -46,6 +51,25 @@ def reception_slip_issue(*, dossier: Dossier) -> Slip:
         default_storage.delete(name)
         return Slip.objects.get(dossier=dossier, kind=SlipKind.RECEPTION)
     return slip
+
+
+def reception_slip_when_ready(*, dossier: Dossier) -> Slip | None:
+    """The stored reception slip, or None while the worker may still be rendering it.
+
+    For the first `RECEPTION_SLIP_WAIT_SECONDS` after reception a missing slip is "being
+    prepared" (None). After that, a slip still missing (worker down) is rendered once, here,
+    as a fallback, and stored like the worker's (docs/workers.md). The caller has checked
+    `has_reception_slip`.
+    """
+    slip = Slip.objects.filter(dossier=dossier, kind=SlipKind.RECEPTION).first()
+    if slip is not None:
+        return slip
+    received = dossier.received_at or dossier.submitted_at
+    waited = (timezone.now() - received).total_seconds() if received else None
+    if waited is not None and waited < settings.RECEPTION_SLIP_WAIT_SECONDS:
+        return None
+    logger.warning("reception_slip_rendered_in_request", dossier_id=dossier.pk)
+    return reception_slip_issue(dossier=dossier)
 
 
 def _letter_pdf(event, kind: str) -> tuple[bytes, bool]:

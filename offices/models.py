@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .constants import OfficeKind
 from .geography import province_name
+from .validators import validate_opening_hours
 
 
 class Office(models.Model):
@@ -30,6 +31,16 @@ class Office(models.Model):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    opening_hours = models.JSONField(
+        _("opening hours"),
+        default=list,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=_(
+            'Periods the counter is open, e.g. [{"days": [1, 2, 3, 4, 5], "opens": "07:30", '
+            '"closes": "11:30"}] (ISO weekdays, 1 is Monday; 24-hour times).'
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     auto_assign = models.BooleanField(
         _("assign received dossiers automatically"),

@@ -229,6 +229,16 @@ class DocumentComponent(BilingualMixin, models.Model):
             "(e.g. a medical-leave certificate or a hospital discharge paper)."
         ),
     )
+    required_when = models.JSONField(
+        _("required when"),
+        null=True,
+        blank=True,
+        help_text=_(
+            'The condition of a conditional document in machine form: {"field": "<form field '
+            'name>", "in": ["<value>", ...]}, true when the field\'s value is one of the values '
+            "(the prose condition stays for people)."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -255,6 +265,17 @@ class DocumentComponent(BilingualMixin, models.Model):
     @property
     def condition(self) -> str:
         return self.t("condition")
+
+    def condition_holds(self, data: dict) -> bool | None:
+        """Whether `required_when` holds for the form values `data`: None when the document
+        has no machine condition or the field is not answered yet."""
+        rule = self.required_when
+        if not rule:
+            return None
+        value = (data or {}).get(rule.get("field"))
+        if value in (None, ""):
+            return None
+        return value in rule.get("in", [])
 
     @property
     def is_mandatory(self) -> bool:

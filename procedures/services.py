@@ -34,6 +34,35 @@ def _search_text(procedure: Procedure) -> str:
     return fold_vietnamese(" ".join(p for p in parts if p))
 
 
+def validate_required_when(rule, fields: list[dict[str, Any]], *, code: str) -> None:
+    """A document's machine condition names a field of the form and values it can take."""
+    if rule in (None, {}):
+        return
+    by_name = {field.get("name"): field for field in fields}
+    if (
+        not isinstance(rule, dict)
+        or set(rule) != {"field", "in"}
+        or not isinstance(rule["in"], list)
+        or not rule["in"]
+    ):
+        raise ValidationError(
+            _('Document %(code)s: the condition must be {"field": ..., "in": [...]}.')
+            % {"code": code}
+        )
+    field = by_name.get(rule["field"])
+    if field is None:
+        raise ValidationError(
+            _("Document %(code)s: the condition names an unknown field %(field)s.")
+            % {"code": code, "field": rule["field"]}
+        )
+    choices = {choice.get("value") for choice in field.get("choices") or []}
+    if choices and not set(rule["in"]) <= choices:
+        raise ValidationError(
+            _("Document %(code)s: the condition names values the field does not offer.")
+            % {"code": code}
+        )
+
+
 def validate_field_schema(fields: list[dict[str, Any]]) -> None:
     """The form-field schema a version carries must be renderable by intake."""
     seen = set()
@@ -147,6 +176,9 @@ def procedure_version_create(
         version.full_clean()
         version.save()
         for component in components or []:
+            validate_required_when(
+                component.get("required_when"), fields or [], code=component["code"]
+            )
             unknown = set(component.get("file_types") or []) - set(FileType.values)
             if unknown:
                 raise ValidationError(
@@ -169,6 +201,7 @@ def procedure_version_create(
                 max_size_mb=component.get("max_size_mb") or 10,
                 prefill_source=component.get("prefill_source") or "",
                 one_of_group=component.get("one_of_group") or "",
+                required_when=component.get("required_when") or None,
             )
     return version
 

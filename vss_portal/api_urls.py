@@ -17,5 +17,7 @@ urlpatterns = [
     path("v1/", include("beneficiaries.api.urls")),
     path("v1/", include("ratings.api.urls")),
     path("v1/", include("partners.api.urls")),
+    path("v1/", include("notifications.api.urls")),
+    path("v1/", include("reference.api.urls")),
     path("v1/", include("dashboards.api_urls")),
 ]

@@ -32,6 +32,18 @@ from ..uploads import UploadRejected
 # --- the base view -------------------------------------------------------------------
 
 
+def _missing_field(item) -> str | None:
+    """Where a missing item goes: its field (`data.<name>`), or `documents.<code>` for one
+    document (`documents` for one of several); None for a plain label."""
+    field = getattr(item, "field", None)
+    if field:
+        return field
+    documents = getattr(item, "documents", ())
+    if len(documents) == 1:
+        return f"documents.{documents[0]}"
+    return "documents" if documents else None
+
+
 def as_problem(exc: Exception) -> Exception:
     """Domain errors as RFC 9457 problems; anything else unchanged."""
     if isinstance(exc, DossierIncomplete):
@@ -40,7 +52,8 @@ def as_problem(exc: Exception) -> Exception:
             code=exc.code,
             title=exc.message,
             errors=[
-                {"field": None, "message": str(item), "code": "missing"} for item in exc.missing
+                {"field": _missing_field(item), "message": str(item), "code": "missing"}
+                for item in exc.missing
             ],
         )
     if isinstance(exc, DossierError):

@@ -112,6 +112,7 @@ _SUBMITTED = {
         }
     ],
     "missing_items": [],
+    "missing": [],
     "available_actions": [
         {
             "name": "withdraw",
@@ -185,7 +186,21 @@ DRAFT_DETAIL = OpenApiExample(
         statutory_due_at=None,
         receiving_office=None,
         documents=[],
-        missing_items=["Giấy chứng nhận nghỉ việc hưởng bảo hiểm xã hội"],
+        missing_items=["Nghỉ đến ngày", "Giấy chứng nhận nghỉ việc hưởng bảo hiểm xã hội"],
+        missing=[
+            {
+                "label": "Nghỉ đến ngày",
+                "code": "field_required",
+                "field": "data.leave_end_date",
+                "documents": [],
+            },
+            {
+                "label": "Giấy chứng nhận nghỉ việc hưởng bảo hiểm xã hội",
+                "code": "document_required",
+                "field": None,
+                "documents": ["medical_leave_certificate"],
+            },
+        ],
         available_actions=[],
     ),
     response_only=True,

@@ -213,7 +213,11 @@ class AssignInputSerializer(serializers.Serializer):
     officer = serializers.IntegerField(
         min_value=1,
         max_value=2**31 - 1,
-        help_text="Mã cán bộ xử lý của đơn vị / ID of a processing officer of your office.",
+        help_text=(
+            "Mã cán bộ xử lý của đơn vị, lấy từ GET /api/v1/offices/{agency_code}/officers/ "
+            "(những người có `assignable`) / ID of a processing officer of your office, from "
+            "GET /api/v1/offices/{agency_code}/officers/ (those with `assignable`)."
+        ),
     )
 
 
@@ -296,6 +300,28 @@ class DocumentOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class MissingItemOutputSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="Như trong `missing_items` / As in `missing_items`.")
+    code = serializers.ChoiceField(
+        choices=[
+            ("field_required", "field_required"),
+            ("field_invalid", "field_invalid"),
+            ("document_required", "document_required"),
+            ("one_of_documents", "one_of_documents"),
+        ]
+    )
+    field = serializers.CharField(
+        allow_null=True, help_text="Trường liên quan, hoặc null / The field, or null."
+    )
+    documents = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Mã giấy tờ bổ sung được mục này (một trong số đó với `one_of_documents`) / "
+            "Document codes that supply it (any one of them for `one_of_documents`)."
+        ),
+    )
+
+
 class ActionOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
@@ -345,6 +371,14 @@ class DossierDetailOutputSerializer(DossierListOutputSerializer):
         help_text=(
             "Với bản nháp: những gì còn thiếu để nộp / For a draft: what is still missing "
             "before it can be submitted."
+        ),
+    )
+    missing = MissingItemOutputSerializer(
+        many=True,
+        help_text=(
+            "Như `missing_items`, dạng máy đọc được: trường (`data.<tên>`) hoặc mã giấy tờ "
+            "(`component` khi tải lên) / As `missing_items`, in machine form: the field "
+            "(`data.<name>`) or the document codes (the upload's `component`)."
         ),
     )
     available_actions = ActionOutputSerializer(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tracking, views
+from . import results, tracking, views
 from .actions import ACTION_VIEWS, TakeNextApi
 
 app_name = "dossiers_api"
@@ -10,8 +10,39 @@ urlpatterns = [
     path("dossiers/<str:code>/", views.DossierDetailApi.as_view(), name="detail"),
     path(
         "dossiers/<str:code>/documents/",
-        views.DossierDocumentUploadApi.as_view(),
+        results.DossierDocumentsApi.as_view(),
         name="documents",
+    ),
+    path(
+        "dossiers/<str:code>/documents/<int:document_id>/",
+        results.DossierDocumentDetailApi.as_view(),
+        name="document_detail",
+    ),
+    path(
+        "dossiers/<str:code>/documents/<int:document_id>/file/",
+        results.DossierDocumentFileApi.as_view(),
+        name="document_file",
+    ),
+    path(
+        "dossiers/<str:code>/documents/<int:document_id>/searchable-pdf/",
+        results.DossierDocumentSearchablePdfApi.as_view(),
+        name="document_searchable_pdf",
+    ),
+    path("dossiers/<str:code>/slips/", results.DossierSlipListApi.as_view(), name="slips"),
+    path(
+        "dossiers/<str:code>/slips/<int:slip_id>/",
+        results.DossierSlipDetailApi.as_view(),
+        name="slip_detail",
+    ),
+    path(
+        "dossiers/<str:code>/slips/<int:slip_id>/pdf/",
+        results.DossierSlipPdfApi.as_view(),
+        name="slip_pdf",
+    ),
+    path(
+        "dossiers/<str:code>/reception-slip/",
+        results.DossierReceptionSlipApi.as_view(),
+        name="reception_slip",
     ),
     path("dossiers/<str:code>/submit/", views.DossierSubmitApi.as_view(), name="submit"),
     path("dossiers/<str:code>/timeline/", views.DossierTimelineApi.as_view(), name="timeline"),

@@ -105,6 +105,7 @@ def detail_response(request, dossier: Dossier, *, status_code=200, replayed=Fals
     dossier = get_dossier(request, str(dossier.reference), detail=True)
     applicant_side = is_applicant_side(request)
     dossier.missing_items = dossier_missing_items(dossier) if dossier.is_draft else []
+    dossier.missing = [item.as_dict() for item in dossier.missing_items]
     dossier.current_timeliness = dossier_timeliness(dossier)
     dossier.available_actions = [
         {

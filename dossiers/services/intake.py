@@ -39,6 +39,7 @@ from ..constants import (
 )
 from ..events import counts_changed, event_publish
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete, IntakeRefused, NotAllowed
+from ..missing import MissingItem
 from ..models import Dossier, DossierDocument, DossierEvent, PaperReceipt
 from ..prefill import known_values
 from ..uploads import display_name, inspect_upload
@@ -383,25 +384,40 @@ def dossier_missing_items(
     *,
     present: set[int] | None = None,
     components: list[DocumentComponent] | None = None,
-) -> list[str]:
-    """Everything mandatory that is still missing, named for the person filling the form.
+) -> list[MissingItem]:
+    """Everything mandatory that is still missing, named for the person filling the form
+    (each item a label, `MissingItem`, that also says the field or document codes).
 
+    A conditional document whose condition (`required_when`) holds for the form's values is
+    mandatory; a one-of group is satisfied by any member, and when none is given the members
+    whose condition holds are the ones named.
     Batch filing checks dossiers not stored yet: it passes the `present` component ids
     (files it is about to add) and the version's `components`, read once per batch.
     """
     from ..forms import field_label, stored_value_error  # a draft may keep invalid text
 
-    missing: list[str] = []
+    missing: list[MissingItem] = []
     for field in dossier.version.field_definitions():
         value = dossier.data.get(field["name"])
+        where = f"data.{field['name']}"
         if field.get("required") and value in (None, ""):
-            missing.append(field_label(field) or field["name"])
+            label = field_label(field) or field["name"]
+            missing.append(MissingItem(label, code="field_required", field=where))
         elif error := stored_value_error(field, value):
-            missing.append(f"{field_label(field)}: {error}")
+            label = f"{field_label(field)}: {error}"
+            missing.append(MissingItem(label, code="field_invalid", field=where))
     if dossier.applicant_province_code is None:
-        missing.append(str(_("Province or city of the competent office")))
+        missing.append(
+            MissingItem(
+                _("Province or city of the competent office"),
+                code="field_required",
+                field="province_code",
+            )
+        )
     if not dossier.applicant_name:
-        missing.append(str(_("Applicant's full name")))
+        missing.append(
+            MissingItem(_("Applicant's full name"), code="field_required", field="data.full_name")
+        )
     if present is None:  # files and paper receipts in one statement
         present = set(
             DossierDocument.objects.filter(dossier=dossier)
@@ -419,14 +435,35 @@ def dossier_missing_items(
     for component in components:
         if component.prefill_source:
             continue
-        if component.is_mandatory and component.pk not in present:
-            missing.append(str(component.name))
+        condition = component.condition_holds(dossier.data)
+        mandatory = component.is_mandatory or (condition is True and not component.one_of_group)
+        if mandatory and component.pk not in present:
+            missing.append(
+                MissingItem(component.name, code="document_required", documents=(component.code,))
+            )
         elif component.one_of_group:
             groups.setdefault(component.one_of_group, []).append(component)
     for members in groups.values():
-        if not any(member.pk in present for member in members):
-            names = " / ".join(str(member.name) for member in members)
-            missing.append(str(_("One of: %(documents)s") % {"documents": names}))
+        if any(member.pk in present for member in members):
+            continue
+        # Any member satisfies the group; the ones whose condition holds are named.
+        named = [m for m in members if m.condition_holds(dossier.data)] or [
+            m for m in members if m.condition_holds(dossier.data) is not False
+        ]
+        named = named or members
+        if len(named) == 1:
+            missing.append(
+                MissingItem(named[0].name, code="document_required", documents=(named[0].code,))
+            )
+            continue
+        names = " / ".join(str(member.name) for member in named)
+        missing.append(
+            MissingItem(
+                _("One of: %(documents)s") % {"documents": names},
+                code="one_of_documents",
+                documents=tuple(member.code for member in named),
+            )
+        )
     return missing
 
 

@@ -1,21 +1,16 @@
 """Permission-checked downloads: documents and slips are never public URLs."""
 
-import structlog
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..constants import Channel, DossierState, SlipKind
 from ..models import DossierDocument, Slip
-from ..slips import reception_slip_issue
+from ..selectors import dossier_document, dossier_slip, has_reception_slip
+from ..slips import reception_slip_when_ready
 from .common import get_visible_dossier
-
-logger = structlog.get_logger(__name__)
 
 # How often the "being prepared" page asks again.
 SLIP_REFRESH_SECONDS = 2
@@ -34,7 +29,10 @@ def _file_response(field_file, *, filename: str, content_type: str, inline: bool
 @login_required
 def document_download(request, reference, document_id):
     dossier = get_visible_dossier(request, reference)
-    document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
+    try:
+        document = dossier_document(dossier=dossier, document_id=document_id)
+    except DossierDocument.DoesNotExist as exc:
+        raise Http404 from exc
     return _file_response(
         document.file,
         filename=document.original_name,
@@ -47,32 +45,23 @@ def document_download(request, reference, document_id):
 def reception_slip_download(request, reference):
     """The stored reception slip; the worker renders it right after reception.
 
-    Never rendered here while the worker may still be at it: for the first
-    `RECEPTION_SLIP_WAIT_SECONDS` after reception the answer is a short "being prepared"
-    page that refreshes itself (202). After that, a slip still missing (worker down) is
-    rendered once, here, as a fallback, and stored like the worker's (docs/workers.md).
+    While the worker may still be at it (`reception_slip_when_ready` says None) the answer
+    is a short "being prepared" page that refreshes itself (202).
     """
     dossier = get_visible_dossier(request, reference)
-    if dossier.code is None or (
-        dossier.state == DossierState.REFUSED and dossier.channel == Channel.COUNTER
-    ):
+    if not has_reception_slip(dossier):
         raise Http404  # refused at the counter, never received: no reception slip
-    slip = Slip.objects.filter(dossier=dossier, kind=SlipKind.RECEPTION).first()
+    slip = reception_slip_when_ready(dossier=dossier)
     if slip is None:
-        received = dossier.received_at or dossier.submitted_at
-        waited = (timezone.now() - received).total_seconds() if received else None
-        if waited is not None and waited < settings.RECEPTION_SLIP_WAIT_SECONDS:
-            response = render(
-                request,
-                "dossiers/slip_preparing.html",
-                {"dossier": dossier, "refresh_seconds": SLIP_REFRESH_SECONDS},
-                status=202,
-            )
-            response["Retry-After"] = str(SLIP_REFRESH_SECONDS)
-            response["Cache-Control"] = "private, no-store"
-            return response
-        logger.warning("reception_slip_rendered_in_request", dossier_id=dossier.pk)
-        slip = reception_slip_issue(dossier=dossier)
+        response = render(
+            request,
+            "dossiers/slip_preparing.html",
+            {"dossier": dossier, "refresh_seconds": SLIP_REFRESH_SECONDS},
+            status=202,
+        )
+        response["Retry-After"] = str(SLIP_REFRESH_SECONDS)
+        response["Cache-Control"] = "private, no-store"
+        return response
     return _file_response(
         slip.file,
         filename=f"giay-tiep-nhan-{dossier.code}.pdf",
@@ -85,13 +74,10 @@ def reception_slip_download(request, reference):
 def slip_download(request, reference, slip_id):
     """A letter or the signed result. Citizens get the result once it has been returned."""
     dossier = get_visible_dossier(request, reference)
-    slip = get_object_or_404(Slip, pk=slip_id, dossier=dossier)
-    if (
-        request.user.is_citizen
-        and slip.kind == SlipKind.RESULT
-        and dossier.state != DossierState.RETURNED
-    ):
-        raise Http404
+    try:
+        slip = dossier_slip(dossier=dossier, user=request.user, slip_id=slip_id)
+    except Slip.DoesNotExist as exc:
+        raise Http404 from exc
     return _file_response(
         slip.file,
         filename=f"{slip.kind}-{dossier.code}.pdf",
@@ -122,7 +108,10 @@ def document_derived(request, reference, document_id, kind):
     from ..digitisation import searchable_pdf_name, thumbnail_name
 
     dossier = get_visible_dossier(request, reference)
-    document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
+    try:
+        document = dossier_document(dossier=dossier, document_id=document_id)
+    except DossierDocument.DoesNotExist as exc:
+        raise Http404 from exc
     if kind == "thumbnail":
         name, content_type = thumbnail_name(document), "image/png"
     elif kind == "searchable":

@@ -27,6 +27,7 @@ from ..selectors import (
     citizen_dossiers,
     documents_by_component,
     dossier_holder,
+    dossier_slips,
     draft_expiry_status,
     draft_version_change,
     timeline_coalesced,
@@ -416,11 +417,7 @@ def detail(request, reference):
     events = dossier.trail().select_related("actor").order_by("created_at", "id")
     if is_citizen:
         events = events.filter(citizen_visible=True)
-    slips = [
-        s
-        for s in dossier.slips.all()
-        if not (is_citizen and s.kind == "result" and dossier.state != DossierState.RETURNED)
-    ]
+    slips = dossier_slips(dossier=dossier, user=request.user)
     rows = documents_by_component(dossier)
     return render(
         request,

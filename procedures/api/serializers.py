@@ -78,6 +78,20 @@ class FieldDefinitionOutputSerializer(serializers.Serializer):
     prefill = serializers.ChoiceField(choices=PrefillKey.choices, required=False, allow_null=True)
 
 
+class RequiredWhenOutputSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Tên trường của tờ khai / A form field's name.")
+    # `in` is a Python keyword: declared below.
+
+
+RequiredWhenOutputSerializer._declared_fields["in"] = serializers.ListField(
+    child=serializers.CharField(),
+    help_text=(
+        "Bắt buộc khi giá trị của trường là một trong các giá trị này / Required when the "
+        "field's value is one of these."
+    ),
+)
+
+
 class DocumentComponentOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
     name_vi = serializers.CharField()
@@ -87,6 +101,21 @@ class DocumentComponentOutputSerializer(serializers.Serializer):
     requirement = serializers.ChoiceField(choices=Requirement.choices)
     condition_vi = serializers.CharField()
     condition_en = serializers.CharField()
+    required_when = RequiredWhenOutputSerializer(
+        allow_null=True,
+        help_text=(
+            "Điều kiện dạng máy đọc được của giấy tờ có điều kiện, hoặc null / The machine form "
+            "of a conditional document's condition, or null. Documents sharing a "
+            "`one_of_group` need only one of them."
+        ),
+    )
+    one_of_group = serializers.CharField(
+        allow_blank=True,
+        help_text=(
+            "Nhóm “một trong”: chỉ cần một giấy tờ của nhóm / A one-of group: one document "
+            "of the group is enough (blank when none)."
+        ),
+    )
     file_types = serializers.ListField(child=serializers.ChoiceField(choices=FileType.choices))
     max_size_mb = serializers.IntegerField()
     prefill_source = serializers.ChoiceField(

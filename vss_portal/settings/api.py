@@ -57,5 +57,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FieldTypeEnum": "procedures.constants.FieldType",
         "BenefitGroupEnum": "procedures.constants.BenefitGroup",
+        "SlipKindEnum": "dossiers.constants.SlipKind",
+        "OfficeKindEnum": "offices.constants.OfficeKind",
+        "EventKindEnum": "dossiers.constants.EventKind",
     },
 }

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ratings",
     "dashboards",
     "partners",
+    "reference",
 ]
 
 MIDDLEWARE = [
