@@ -37,6 +37,14 @@ class User(AbstractUser):
         default="vi",
     )
 
+    identity_verified_at = models.DateTimeField(
+        _("identity verified at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Last sign-in through VNeID: name, birth date and gender are the verified ones."),
+    )
+
     absent_until = models.DateField(
         _("absent until"),
         null=True,

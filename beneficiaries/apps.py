@@ -12,7 +12,9 @@ class BeneficiariesConfig(AppConfig):
         from outbox.registry import subscribe
 
         from . import selectors
-        from .handlers import person_learn
+        from accounts.services import IDENTITY_VERIFIED
+
+        from .handlers import person_learn, person_learn_verified
         from .models import Person
         from .results import register
 
@@ -34,6 +36,9 @@ class BeneficiariesConfig(AppConfig):
                 context["kind"] in (EventKind.SUBMITTED, EventKind.RECEIVED)
             ),
         )
+        # A citizen signed in through VNeID: the registry learns the verified identity of a
+        # person it did not know, in the sign-in's transaction.
+        subscribe(IDENTITY_VERIFIED, inline=person_learn_verified)
         # An approved result reaches the registry.
         subscribe(
             events.EVENT,

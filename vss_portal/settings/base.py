@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "oauth2_provider",
     "django_fsm",
     "core",
     "outbox",
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "ratings",
     "dashboards",
     "partners",
+    "appauth",
 ]
 
 MIDDLEWARE = [
