@@ -7,3 +7,6 @@ class AppAuthConfig(AppConfig):
 
     name = "appauth"
     verbose_name = _("Citizen app access")
+
+    def ready(self):
+        from . import schema  # noqa: F401 - registers the OpenAPI security scheme

@@ -18,4 +18,5 @@ urlpatterns = [
     path("v1/", include("ratings.api.urls")),
     path("v1/", include("partners.api.urls")),
     path("v1/", include("dashboards.api_urls")),
+    path("v1/", include("appauth.api.urls")),
 ]
