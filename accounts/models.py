@@ -42,7 +42,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         editable=False,
-        help_text=_("Last sign-in through VNeID: name, birth date and gender are the verified ones."),
+        help_text=_("When VNeID last verified the name, birth date and gender."),
     )
 
     absent_until = models.DateField(

@@ -51,7 +51,7 @@ class PortalLoginView(auth_views.LoginView):
 
 @require_http_methods(["GET"])
 def vneid_start(request):
-    """"Đăng nhập bằng VNeID": off to the provider (authorization code with PKCE)."""
+    """ "Đăng nhập bằng VNeID": off to the provider (authorization code with PKCE)."""
     from .vneid import vneid_client, vneid_enabled
 
     if not vneid_enabled():

@@ -39,7 +39,7 @@ class CitizenAppScheme(OpenApiAuthenticationExtension):
                 "token (docs/api.md).\n\n"
                 "The citizen app: OAuth 2.0 access tokens (authorization code with PKCE S256), "
                 "sent as `Authorization: Bearer …`; they expire after minutes and are renewed "
-                "with the refresh token (docs/api.md, \"The citizen app\")."
+                'with the refresh token (docs/api.md, "The citizen app").'
             ),
             "flows": {
                 "authorizationCode": {

@@ -1,7 +1,6 @@
 """/oauth/: the citizen app's authorization server (docs/api.md, "The citizen app")."""
 
 from django.urls import path
-
 from oauth2_provider import views as oauth_views
 
 from . import views

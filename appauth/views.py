@@ -26,9 +26,7 @@ logger = structlog.get_logger(__name__)
 
 
 @method_decorator(
-    csp_update(
-        {"form-action": [f"{scheme}:" for scheme in settings.CITIZEN_APP_REDIRECT_SCHEMES]}
-    ),
+    csp_update({"form-action": [f"{scheme}:" for scheme in settings.CITIZEN_APP_REDIRECT_SCHEMES]}),
     name="dispatch",
 )
 class CitizenAuthorizationView(oauth_views.AuthorizationView):

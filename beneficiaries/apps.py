@@ -7,13 +7,12 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self):
+        from accounts.services import IDENTITY_VERIFIED
         from dossiers import events, providers
         from dossiers.constants import DossierState, EventKind, Outcome
         from outbox.registry import subscribe
 
         from . import selectors
-        from accounts.services import IDENTITY_VERIFIED
-
         from .handlers import person_learn, person_learn_verified
         from .models import Person
         from .results import register

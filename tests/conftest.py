@@ -96,4 +96,3 @@ def inspection_procedure(catalogue, tmp_path):
     path.write_text(json.dumps([item]), encoding="utf-8")
     catalogue_load(path=path)
     return Procedure.objects.get(code="TEST-INSP-01")
-

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='identity_verified_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Last sign-in through VNeID: name, birth date and gender are the verified ones.', null=True, verbose_name='identity verified at'),
+            field=models.DateTimeField(blank=True, editable=False, help_text='When VNeID last verified the name, birth date and gender.', null=True, verbose_name='identity verified at'),
         ),
     ]

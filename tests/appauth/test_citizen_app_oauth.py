@@ -103,9 +103,7 @@ def _authorize(base: str, browser: requests.Session, scope: str) -> tuple[str, s
 
 
 def _token(base: str, **data) -> requests.Response:
-    return requests.post(
-        f"{base}/oauth/token/", data={"client_id": CLIENT_ID, **data}, timeout=10
-    )
+    return requests.post(f"{base}/oauth/token/", data={"client_id": CLIENT_ID, **data}, timeout=10)
 
 
 def _tokens(base: str, browser: requests.Session, scope: str) -> dict:
@@ -125,12 +123,10 @@ def _bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_the_citizen_app_signs_in_files_a_dossier_refreshes_and_is_revoked(
-    live_server, catalogue
-):
+def test_the_citizen_app_signs_in_files_a_dossier_refreshes_and_is_revoked(live_server, catalogue):
     base = live_server.url
     citizen_app_client_ensure()
-    citizen = UserFactory(
+    UserFactory(
         citizen=True,
         national_id="001090012345",
         username="cd001090012345",

@@ -1,5 +1,8 @@
 """Who signs in and how: VNeID (OpenID Connect) for citizens, and the portal as the OAuth 2.0
-authorization server of the citizen app (django-oauth-toolkit). docs/adr/0007-oidc-vneid-and-citizen-app.md."""
+authorization server of the citizen app (django-oauth-toolkit).
+
+See docs/adr/0007-oidc-vneid-and-citizen-app.md.
+"""
 
 from .env import env
 
