@@ -25,8 +25,17 @@ from .throttling import token_failure_record, token_failures_exceeded
 logger = structlog.get_logger(__name__)
 
 
+# The consent form's answer redirects to the app: its private-use scheme, or an https
+# address the app claims. DOT only redirects to a URI registered for the client.
 @method_decorator(
-    csp_update({"form-action": [f"{scheme}:" for scheme in settings.CITIZEN_APP_REDIRECT_SCHEMES]}),
+    csp_update(
+        {
+            "form-action": [
+                "https:",
+                *(f"{scheme}:" for scheme in settings.CITIZEN_APP_REDIRECT_SCHEMES),
+            ]
+        }
+    ),
     name="dispatch",
 )
 class CitizenAuthorizationView(oauth_views.AuthorizationView):
