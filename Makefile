@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # loadgroup). `make test PYTEST_WORKERS=0` runs everything in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test install migrate seed messages worker beat lint format bench bench-worklist clean check-deploy
+.PHONY: run test install migrate seed messages worker beat vneid lint format bench bench-worklist clean check-deploy
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,10 +30,15 @@ migrate: $(STAMP)
 seed: migrate
 	LOG_LEVEL=WARNING $(MANAGE) seed_demo
 
-# The web server, a Celery worker and beat from one command; Ctrl-C stops all three.
+# The web server, a Celery worker, beat and the local VNeID stand-in from one command;
+# Ctrl-C stops all four.
 run: install messages seed
-	@echo "vss-portal: http://127.0.0.1:8000 (web, worker and beat; Ctrl-C stops all)"
+	@echo "vss-portal: http://127.0.0.1:8000 (web, worker, beat, VNeID on :8100; Ctrl-C stops all)"
 	@$(BIN)/honcho -f Procfile.dev start
+
+# The local OpenID provider standing in for VNeID (devtools/vneid/README.md), on :8100.
+vneid: install
+	$(PY) -m devtools.vneid --port 8100
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

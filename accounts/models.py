@@ -37,6 +37,14 @@ class User(AbstractUser):
         default="vi",
     )
 
+    identity_verified_at = models.DateTimeField(
+        _("identity verified at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When VNeID last verified the name, birth date and gender."),
+    )
+
     absent_until = models.DateField(
         _("absent until"),
         null=True,

@@ -50,6 +50,64 @@ def citizen_register(
     return user
 
 
+class VerifiedIdentityRefused(Exception):
+    """The verified identity cannot sign in here (a staff account holds this CCCD, or the
+    account is disabled)."""
+
+
+IDENTITY_VERIFIED = "accounts.identity_verified"
+
+
+def citizen_sign_in_verified(
+    *, national_id: str, full_name: str, date_of_birth: dt.date, gender: str
+) -> tuple[User, bool]:
+    """A citizen signed in through VNeID: create the account or link the one with this CCCD.
+
+    The claims are the identity provider's verified ones, so they replace what was typed at
+    registration (name, date of birth, gender); e-mail, phone and the password stay. A new
+    account has no usable password (VNeID is how that person signs in). Publishes
+    `IDENTITY_VERIFIED` (context: the verified claims) in the same transaction, for the
+    registry (beneficiaries subscribes). Returns the account and whether it was created.
+    """
+    from django.utils import timezone
+
+    from outbox.services import message_publish
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(national_id=national_id).first()
+        created = user is None
+        if created:
+            user = User(username=f"cd{national_id}", role=Role.CITIZEN, national_id=national_id)
+            user.set_unusable_password()
+        elif user.role != Role.CITIZEN or not user.is_active:
+            raise VerifiedIdentityRefused
+        user.full_name = full_name
+        user.date_of_birth = date_of_birth
+        user.gender = gender
+        user.identity_verified_at = timezone.now()
+        if created:
+            user.full_clean(exclude=["password"])
+            user.save()
+        else:
+            user.save(
+                update_fields=["full_name", "date_of_birth", "gender", "identity_verified_at"]
+            )
+        message_publish(
+            topic=IDENTITY_VERIFIED,
+            ref_id=user.pk,
+            subject=user,
+            context={
+                "user_id": user.pk,
+                "national_id": national_id,
+                "full_name": full_name,
+                "date_of_birth": date_of_birth.isoformat(),
+                "gender": gender,
+            },
+        )
+    logger.info("citizen_identity_verified", user_id=user.pk, created=created)
+    return user, created
+
+
 def user_absence_set(*, officer: User, absent_until: dt.date | None, by: User) -> User:
     """An office leader marks one of the office's officers absent up to a day (inclusive), or
     present again (None). Absent officers get no automatic assignment."""

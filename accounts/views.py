@@ -1,10 +1,14 @@
+import structlog
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
@@ -13,7 +17,16 @@ from .constants import Role
 from .forms import AbsenceForm, AutoAssignForm, CitizenSignupForm, PortalLoginForm
 from .models import User
 from .selectors import ROLE_HEADINGS, landing_links
-from .services import citizen_register, user_absence_set, user_language_set
+from .services import (
+    VerifiedIdentityRefused,
+    citizen_register,
+    citizen_sign_in_verified,
+    user_absence_set,
+    user_language_set,
+)
+
+logger = structlog.get_logger(__name__)
+_VNEID_NEXT = "vneid_next"
 
 
 def language_switch(request):
@@ -29,6 +42,72 @@ class PortalLoginView(auth_views.LoginView):
     form_class = PortalLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from .vneid import vneid_enabled
+
+        return super().get_context_data(vneid_enabled=vneid_enabled(), **kwargs)
+
+
+@require_http_methods(["GET"])
+def vneid_start(request):
+    """ "Đăng nhập bằng VNeID": off to the provider (authorization code with PKCE)."""
+    from .vneid import vneid_client, vneid_enabled
+
+    if not vneid_enabled():
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[_VNEID_NEXT] = next_url
+    else:
+        request.session.pop(_VNEID_NEXT, None)
+    redirect_uri = request.build_absolute_uri(reverse("accounts:vneid_callback"))
+    try:
+        return vneid_client().authorize_redirect(request, redirect_uri)
+    except Exception:  # the provider's discovery document is out of reach or malformed
+        logger.warning("vneid_unavailable", exc_info=True)
+        messages.error(request, _("VNeID sign-in is not available at the moment."))
+        return redirect("accounts:login")
+
+
+@require_http_methods(["GET"])
+def vneid_callback(request):
+    """Back from the provider: check the code and ID token, then sign the citizen in."""
+    from .vneid import verified_identity, vneid_client, vneid_enabled
+
+    if not vneid_enabled():
+        raise Http404
+    try:
+        token = vneid_client().authorize_access_token(request)
+        identity = verified_identity(token.get("userinfo") or {})
+    except ValidationError:
+        logger.warning("vneid_claims_refused")
+        messages.error(request, _("VNeID did not confirm your identity. Please try again."))
+        return redirect("accounts:login")
+    except Exception:  # refused, cancelled, state or nonce mismatch, bad token, provider down
+        logger.warning("vneid_sign_in_failed", exc_info=True)
+        messages.error(request, _("VNeID did not confirm your identity. Please try again."))
+        return redirect("accounts:login")
+    try:
+        user, created = citizen_sign_in_verified(
+            national_id=identity.national_id,
+            full_name=identity.full_name,
+            date_of_birth=identity.date_of_birth,
+            gender=identity.gender,
+        )
+    except VerifiedIdentityRefused:
+        messages.error(request, _("This identity cannot sign in to a citizen account here."))
+        return redirect("accounts:login")
+    login(request, user, backend="accounts.backends.PortalLoginBackend")
+    if created:
+        user_language_set(user=user, language=request.LANGUAGE_CODE)
+        messages.success(request, _("Your account has been created with your VNeID identity."))
+    else:
+        messages.success(request, _("You are signed in with VNeID."))
+    next_url = request.session.pop(_VNEID_NEXT, "")
+    return redirect(next_url or "accounts:landing")
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,12 +7,13 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self):
+        from accounts.services import IDENTITY_VERIFIED
         from dossiers import events, providers
         from dossiers.constants import DossierState, EventKind, Outcome
         from outbox.registry import subscribe
 
         from . import selectors
-        from .handlers import person_learn
+        from .handlers import person_learn, person_learn_verified
         from .models import Person
         from .results import register
 
@@ -34,6 +35,9 @@ class BeneficiariesConfig(AppConfig):
                 context["kind"] in (EventKind.SUBMITTED, EventKind.RECEIVED)
             ),
         )
+        # A citizen signed in through VNeID: the registry learns the verified identity of a
+        # person it did not know, in the sign-in's transaction.
+        subscribe(IDENTITY_VERIFIED, inline=person_learn_verified)
         # An approved result reaches the registry.
         subscribe(
             events.EVENT,

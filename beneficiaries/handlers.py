@@ -15,6 +15,23 @@ def person_learn(event, context) -> None:
     person_learn_from_dossier(dossier=event.dossier, actor=event.actor)
 
 
+def person_learn_verified(user, context) -> None:
+    """Inline, in the VNeID sign-in's transaction: learn a person from verified claims."""
+    import datetime as dt
+
+    from .services import person_learn_from_verified_identity
+
+    # Only the identity provider's verified claims reach the registry this way (never what
+    # was typed at registration); safe to repeat (the unique CCCD decides).
+    person_learn_from_verified_identity(
+        national_id=context["national_id"],
+        full_name=context["full_name"],
+        date_of_birth=dt.date.fromisoformat(context["date_of_birth"]),
+        gender=context["gender"],
+        actor=user,
+    )
+
+
 def registry_apply_result(message: OutboxMessage) -> None:
     """Bring the registry in line with an approved, processed dossier."""
     from dossiers.models import Dossier

@@ -125,6 +125,48 @@ def person_register(
     return person
 
 
+VNEID_SOURCE = "vneid"
+
+
+def person_learn_from_verified_identity(
+    *,
+    national_id: str,
+    full_name: str,
+    date_of_birth: dt.date,
+    gender: str,
+    actor: User | None = None,
+) -> Person | None:
+    """The registry learns a person from an identity VNeID verified (name, birth, gender).
+
+    Returns the new person, or None when the CCCD is known already: what VSS holds is never
+    overwritten, but a disagreement with the verified identity is logged (without the
+    personal data) for the registry's clerks. Safe to repeat and to run concurrently (the
+    unique CCCD decides, inside a savepoint); never raises for bad data.
+    """
+    known = Person.objects.filter(national_id=national_id).first()
+    if known is not None:
+        if (known.full_name, known.date_of_birth, known.gender) != (
+            full_name,
+            date_of_birth,
+            gender,
+        ):
+            logger.info("registry_person_differs_from_verified_identity", person_id=known.pk)
+        return None
+    try:
+        with transaction.atomic():
+            return person_register(
+                national_id=national_id,
+                full_name=full_name,
+                date_of_birth=date_of_birth,
+                gender=gender,
+                actor=actor,
+                source=VNEID_SOURCE,
+            )
+    except (IntegrityError, ValidationError):
+        logger.info("registry_person_not_learned", reason="verified_identity_refused")
+        return None
+
+
 def _dossier_field(dossier, prefill_key: str) -> str:
     """The value of the form field that carries `prefill_key` (e.g. "date_of_birth")."""
     data = dossier.data or {}

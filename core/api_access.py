@@ -33,6 +33,26 @@ class ScopedToken:
         raise NotImplementedError
 
 
+class DelegatedToken:
+    """A token a person gave an app to act as them (the citizen app's OAuth 2 access token).
+
+    Unlike a `ScopedToken` it holds no rights of its own: the request runs with the person's
+    rights (`request.user`, their role), narrowed by the scopes the person granted, so
+    `request_token` does not return it and the views treat the request like the person's
+    session. `HasScope` checks its scopes all the same.
+    """
+
+    def grants(self, required: Iterable[str]) -> bool:
+        """Whether the person granted every scope in `required` (core `Scope` values)."""
+        raise NotImplementedError
+
+
+def request_delegation(request) -> DelegatedToken | None:
+    """The delegated token the request was authenticated with; None otherwise."""
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, DelegatedToken) else None
+
+
 def request_token(request) -> ScopedToken | None:
     """The token the request was authenticated with; None for sessions and anonymous."""
     auth = getattr(request, "auth", None)
@@ -47,13 +67,14 @@ def _required(view, method: str) -> tuple[str, ...] | None:
 
 
 class HasScope(BasePermission):
-    """A token needs every scope the view names in `required_scopes` (a list, or a dict by
-    HTTP method); a view that names none is closed to tokens. Sessions pass (roles apply)."""
+    """A token (scoped or delegated) needs every scope the view names in `required_scopes` (a
+    list, or a dict by HTTP method); a view that names none is closed to tokens. Sessions
+    pass (roles apply)."""
 
     message = _("This token does not have the scope this operation needs.")
 
     def has_permission(self, request, view):
-        token = request_token(request)
+        token = request_token(request) or request_delegation(request)
         if token is None:
             return True
         required = _required(view, request.method)

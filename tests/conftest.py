@@ -2,6 +2,8 @@ import zlib
 
 import pytest
 
+from tests.vneid import vneid, vneid_provider  # noqa: F401 - the local VNeID fixtures
+
 # Test processes (pytest-xdist, `make test`) that run the transactional tests: those empty
 # every table when they end, the data migrations' rows (offices, targets) included, so a
 # database test run after one in the same process would find no office. pytest-django

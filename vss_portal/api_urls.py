@@ -20,4 +20,5 @@ urlpatterns = [
     path("v1/", include("notifications.api.urls")),
     path("v1/", include("reference.api.urls")),
     path("v1/", include("dashboards.api_urls")),
+    path("v1/", include("appauth.api.urls")),
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("vss_portal.api_urls")),
     path("accounts/", include("accounts.urls")),
+    path("oauth/", include("appauth.urls")),
     path("procedures/", include("procedures.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("track/", include("dossiers.urls_tracking")),

@@ -13,6 +13,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a request without credentials gets 401 (not 403).
         "partners.authentication.PartnerTokenAuthentication",
+        # The citizen app's OAuth 2 bearer tokens (appauth; docs/api.md).
+        "appauth.authentication.CitizenAppAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

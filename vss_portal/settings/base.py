@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "oauth2_provider",
     "django_fsm",
     "core",
     "outbox",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "dashboards",
     "partners",
     "reference",
+    "appauth",
 ]
 
 MIDDLEWARE = [

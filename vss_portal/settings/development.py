@@ -4,6 +4,7 @@ from .api import *  # noqa: F403
 from .base import *  # noqa: F403
 from .env import env
 from .headers import *  # noqa: F403
+from .identity import *  # noqa: F403
 from .logging import *  # noqa: F403
 from .services import *  # noqa: F403
 

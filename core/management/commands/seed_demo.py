@@ -112,6 +112,7 @@ class Command(BaseCommand):
                 f"board /queue/o/{office.pk}/board/"
             )
         call_command("rollups_refresh", "--last", "62", stdout=self.stdout)
+        call_command("citizen_app_client", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {DEMO_PASSWORD}):"))
         for role_label, login, office_name in rows:
             self.stdout.write(f"  {str(role_label):<22} {login:<16} {office_name}")
