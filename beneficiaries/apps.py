@@ -16,6 +16,13 @@ class BeneficiariesConfig(AppConfig):
         from .models import Person
         from .results import register
 
+        DOSSIER_ENDS = (  # noqa: N806 - a constant of this method
+            DossierState.RETURNED,
+            DossierState.REFUSED,
+            DossierState.STOPPED,
+            DossierState.WITHDRAWN,
+        )
+
         register()  # what result documents of card dossiers confirm (dossiers.results)
         # What dossier forms, letters and the counter ask of the registry (dossiers.providers).
         providers.person_known_values.provide(selectors.person_known_values)
@@ -32,6 +39,14 @@ class BeneficiariesConfig(AppConfig):
             inline=person_learn,
             when=lambda event, context: (
                 context["kind"] in (EventKind.SUBMITTED, EventKind.RECEIVED)
+            ),
+        )
+        # The VSS part of a bundle follows its dossier to its end.
+        subscribe(
+            events.EVENT,
+            handler="beneficiaries.handlers.bundle_part_follow",
+            when=lambda event, context: (
+                context["to_state"] in DOSSIER_ENDS and context["to_state"] != context["from_state"]
             ),
         )
         # An approved result reaches the registry.

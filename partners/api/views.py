@@ -80,6 +80,7 @@ _ENDPOINT = {
     "id": 7,
     "url": "https://ivan.example.vn/vss/events",
     "description": "Production",
+    "event_types": ["dossier.status_changed", "dossier.result_returned"],
     "is_active": True,
     "created_at": "2026-11-24T09:30:00+07:00",
     "deliveries_url": "https://portal.vss.gov.vn/api/v1/webhooks/7/deliveries/",
@@ -198,12 +199,14 @@ class WebhookCollectionApi(_PartnerWebhookView):
         tags=TAGS,
         summary="Đăng ký địa chỉ nhận sự kiện / Register a webhook endpoint",
         description=(
-            "Đăng ký một địa chỉ https nhận sự kiện đổi trạng thái (`dossier.status_changed`) "
-            "của các hồ sơ bạn đã nộp. Khóa ký (`secret`) chỉ trả về trong câu trả lời này "
+            "Đăng ký một địa chỉ https nhận sự kiện của các hồ sơ bạn đã nộp (danh mục trong "
+            "mục `webhooks` của tài liệu này); `event_types` chọn một phần, mặc định là tất "
+            "cả. Khóa ký (`secret`) chỉ trả về trong câu trả lời này "
             f"(và khi gửi lại cùng Idempotency-Key); hãy lưu lại. Tối đa "
             f"{WEBHOOK_MAX_ACTIVE_ENDPOINTS} địa chỉ đang hoạt động.\n\n"
-            "Registers an https address that receives the status events "
-            "(`dossier.status_changed`) of the dossiers you filed. The signing `secret` is "
+            "Registers an https address that receives the events of the dossiers you filed "
+            "(the catalogue is this document's `webhooks` section); `event_types` picks a "
+            "subset, every type by default. The signing `secret` is "
             "returned only in this answer (and on a replay with the same Idempotency-Key): "
             f"store it. At most {WEBHOOK_MAX_ACTIVE_ENDPOINTS} active endpoints.\n\n"
             f"{VERIFY_NOTE}\n\n{NOTE}"
@@ -213,7 +216,11 @@ class WebhookCollectionApi(_PartnerWebhookView):
         examples=[
             OpenApiExample(
                 "Đăng ký / Register",
-                value={"url": "https://ivan.example.vn/vss/events", "description": "Production"},
+                value={
+                    "url": "https://ivan.example.vn/vss/events",
+                    "description": "Production",
+                    "event_types": ["dossier.status_changed", "dossier.result_returned"],
+                },
                 request_only=True,
             ),
             SECRET_EXAMPLE,
@@ -245,7 +252,10 @@ class WebhookCollectionApi(_PartnerWebhookView):
         def create() -> WebhookEndpoint:
             try:
                 endpoint, _secret = webhook_endpoint_create(
-                    partner=partner, url=data["url"], description=data["description"]
+                    partner=partner,
+                    url=data["url"],
+                    description=data["description"],
+                    event_types=data.get("event_types", []),
                 )
             except DjangoValidationError as exc:
                 raise _as_field_errors(exc) from exc
@@ -330,6 +340,7 @@ class WebhookDetailApi(_PartnerWebhookView):
                 url=data.get("url", endpoint.url),
                 description=data.get("description", endpoint.description),
                 is_active=data.get("is_active", endpoint.is_active),
+                event_types=data.get("event_types"),
             )
         except DjangoValidationError as exc:
             raise _as_field_errors(exc) from exc

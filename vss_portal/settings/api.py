@@ -47,6 +47,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # 3.1: the document publishes the webhook event catalogue in its `webhooks` section.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": [
+        f"partners.api.webhook_catalogue.{name}"
+        for name in (
+            "STATUS_CHANGED",
+            "SUPPLEMENT_REQUESTED",
+            "RESULT_SIGNED",
+            "RESULT_RETURNED",
+            "RATING_RECEIVED",
+            "BUNDLE_PART_COMPLETED",
+        )
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -57,5 +70,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FieldTypeEnum": "procedures.constants.FieldType",
         "BenefitGroupEnum": "procedures.constants.BenefitGroup",
+        "WebhookEventTypeEnum": "partners.constants.WebhookEventType",
     },
 }
