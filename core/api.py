@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -238,3 +239,97 @@ def problem_exception_handler(exc, context):
         code=code,
         headers=dict(response.items()),
     )
+
+
+# --- the API's one pagination style ---------------------------------------------------
+
+INCLUDE_TOTAL = "include_total"
+
+
+class CursorPaginationWithTotal(CursorPagination):
+    """Cursor pagination of every API list: `next`/`previous` links, `page_size` 1-100, and
+    `total` (every item of the list, all pages) when asked with `?include_total=true`.
+
+    The total is one COUNT of the filtered list, cheap at the sizes a client's own lists
+    have (a partner's or a citizen's dossiers use their indexes); it is not computed
+    unless asked.
+    """
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    cursor_query_description = (
+        "Con trỏ trang, lấy từ `next`/`previous` / The page cursor, taken from `next` or "
+        "`previous`."
+    )
+    total = None
+
+    def get_page_size(self, request):
+        size = query_integer(request, "page_size", minimum=1, maximum=self.max_page_size)
+        return self.page_size if size is None else size
+
+    def wants_total(self, request) -> bool:
+        raw = (request.query_params.get(INCLUDE_TOTAL) or "").strip().lower()
+        if raw in ("", "false", "0"):
+            return False
+        if raw in ("true", "1"):
+            return True
+        raise exceptions.ValidationError({INCLUDE_TOTAL: [_("Use true or false.")]}, code="invalid")
+
+    def count_if_asked(self, queryset, request) -> None:
+        """Count the list once, before a subclass narrows it for the page."""
+        if self.total is None and self.wants_total(request):
+            self.total = queryset.count()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.count_if_asked(queryset, request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.total is not None:
+            response.data["total"] = self.total
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = integer_parameter_schema(
+            super().get_schema_operation_parameters(view),
+            "page_size",
+            minimum=1,
+            maximum=self.max_page_size,
+        )
+        return [
+            *parameters,
+            {
+                "name": INCLUDE_TOTAL,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "true: thêm `total`, tổng số mục của danh sách (mọi trang) / true adds "
+                    "`total`, the number of items in the whole list (all pages)."
+                ),
+                "schema": {"type": "boolean", "default": False},
+            },
+        ]
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        cursors = {"next": "cD0yMDI2LTExLTI0", "previous": "cj0xJnA9MjAyNi0xMS0yNQ"}
+        for link, cursor in cursors.items():
+            paginated["properties"][link]["example"] = (
+                f"https://portal.vss.gov.vn/api/v1/dossiers/?cursor={cursor}"
+            )
+            paginated["properties"][link]["description"] = (
+                "Địa chỉ trang tiếp theo / trước đó, hoặc null / The next or previous page, or "
+                "null."
+            )
+        paginated["properties"]["total"] = {
+            "type": "integer",
+            "minimum": 0,
+            "description": (
+                "Tổng số mục, chỉ khi hỏi `include_total=true` / The number of items, only "
+                "when asked with `include_total=true`."
+            ),
+            "example": 42,
+        }
+        return paginated

@@ -41,6 +41,7 @@ MAX_RATE_LIMIT_PER_MINUTE = 100_000
 # last_used_at is written at most once per this many seconds per token.
 TOKEN_TOUCH_INTERVAL_SECONDS = 60
 
+
 class WebhookEventType(models.TextChoices):
     """The webhook event catalogue (docs/api.md, the OpenAPI document's `webhooks`)."""
 

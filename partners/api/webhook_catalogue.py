@@ -203,7 +203,12 @@ EXAMPLES = {
         "event_id": 9024,
         "type": "dossier.result_returned",
         "occurred_at": "2026-11-28T09:00:00+07:00",
-        "dossier": {**_DOSSIER, "state": "returned", "previous_state": "processed", "portal_code": 10},
+        "dossier": {
+            **_DOSSIER,
+            "state": "returned",
+            "previous_state": "processed",
+            "portal_code": 10,
+        },
         "result": {
             "outcome": "approved",
             "delivery": "electronic",

@@ -114,7 +114,10 @@ def webhook_event_types_clean(event_types) -> list[str]:
     unknown = chosen - set(WebhookEventType.values)
     if unknown:
         raise ValidationError(
-            {"event_types": _("Unknown event type: %(types)s.") % {"types": ", ".join(sorted(unknown))}}
+            {
+                "event_types": _("Unknown event type: %(types)s.")
+                % {"types": ", ".join(sorted(unknown))}
+            }
         )
     return [value for value in WebhookEventType.values if value in chosen]
 

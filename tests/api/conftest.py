@@ -33,6 +33,7 @@ SAMPLES = {
     "phone": "0912345678",
     "email": "an@example.vn",
 }
+BY_PREFILL = {"date_of_birth": "1990-05-01", "gender": "male"}
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +50,11 @@ def required_values(version, *, skip=(), **overrides) -> dict:
     for field in version.field_definitions():
         if not field.get("required") or field["name"] in skip:
             continue
-        if field["type"] == "choice":
+        if field.get("prefill") in BY_PREFILL:
+            # The sample CCCD (001090012345) is a man born in 1990: the date of birth and
+            # gender must agree with it, as the filing checks.
+            values[field["name"]] = BY_PREFILL[field["prefill"]]
+        elif field["type"] == "choice":
             values[field["name"]] = field["choices"][0]["value"]
         else:
             values[field["name"]] = SAMPLES[field["type"]]
