@@ -26,7 +26,7 @@ SAMPLES = {
     "date": "2026-11-16",
     "money": 1000000,
     "integer": 1,
-    "cccd": "001090012345",
+    "cccd": "001090054321",  # a man born in 1990 (not the citizen fixture)
     "si_code": "0123456789",
     "hi_card": "DN4010123456789",
     "bank_account": "0123456789012",
@@ -51,7 +51,7 @@ def required_values(version, *, skip=(), **overrides) -> dict:
         if not field.get("required") or field["name"] in skip:
             continue
         if field.get("prefill") in BY_PREFILL:
-            # The sample CCCD (001090012345) is a man born in 1990: the date of birth and
+            # The sample CCCD (001090054321) is a man born in 1990: the date of birth and
             # gender must agree with it, as the filing checks.
             values[field["name"]] = BY_PREFILL[field["prefill"]]
         elif field["type"] == "choice":
@@ -206,6 +206,7 @@ CITIZEN_KNOWN = ("full_name", "national_id", "date_of_birth", "phone", "email")
 class Received:
     headers: Message  # case-insensitive, as HTTP header names are
     body: bytes
+    path: str = ""
 
 
 class WebhookReceiver:
@@ -220,7 +221,7 @@ class WebhookReceiver:
             def do_POST(self):  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
                 receiver.requests.append(
-                    Received(headers=self.headers, body=self.rfile.read(length))
+                    Received(headers=self.headers, body=self.rfile.read(length), path=self.path)
                 )
                 self.send_response(receiver.status)
                 self.end_headers()
