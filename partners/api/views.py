@@ -137,7 +137,7 @@ REDELIVERY_EXAMPLE = OpenApiExample(
         "status": "pending",
         "attempts": 8,
         "last_response_code": None,
-        "last_error": "TimeoutError",
+        "last_error": "TimeoutError: timed out",
         "next_retry_at": "2026-11-24T16:00:00+07:00",
         "delivered_at": None,
     },
@@ -173,26 +173,38 @@ def _as_field_errors(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(exc.message_dict)
 
 
-class WebhookCollectionApi(_PartnerWebhookView):
+class EndpointPagination(PortalCursorPagination):
+    ordering = ("created_at", "id")
+    page_size_query_description = "Số địa chỉ mỗi trang (1-100) / Endpoints per page (1-100)."
+
+
+class WebhookCollectionApi(_PartnerWebhookView, ListModelMixin, GenericAPIView):
+    pagination_class = EndpointPagination
+    serializer_class = WebhookEndpointOutputSerializer
+
     @extend_schema(
         operation_id="webhooks_list",
         tags=TAGS,
         summary="Danh sách địa chỉ nhận sự kiện / List your webhook endpoints",
-        description=f"Các địa chỉ đã đăng ký, cũ nhất trước / Your endpoints, oldest first. {NOTE}",
+        description=(
+            "Các địa chỉ đã đăng ký, cũ nhất trước; phân trang bằng con trỏ như mọi danh sách "
+            "/ Your endpoints, oldest first; paged by cursor like every list. " + NOTE
+        ),
         responses={
             200: OpenApiResponse(
                 WebhookEndpointOutputSerializer(many=True),
-                description="Địa chỉ / Endpoints.",
+                description="Một trang địa chỉ / One page of endpoints.",
                 examples=[ENDPOINT_EXAMPLE],
             ),
+            **BAD_REQUEST,
             **AUTH_PROBLEMS,
         },
     )
     def get(self, request):
-        endpoints = partner_webhook_endpoints(partner_id=self.partner_id())
-        return Response(
-            WebhookEndpointOutputSerializer(endpoints, many=True, context={"request": request}).data
-        )
+        return self.list(request)
+
+    def get_queryset(self):
+        return partner_webhook_endpoints(partner_id=self.partner_id())
 
     @extend_schema(
         operation_id="webhooks_create",

@@ -41,7 +41,7 @@ SPECTACULAR_SETTINGS = {
         "API của Cổng dịch vụ công Bảo hiểm xã hội Việt Nam / "
         "API of the Vietnam Social Security one-stop-shop portal."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     # Swagger UI from our own static files (drf-spectacular-sidecar), not a public CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
