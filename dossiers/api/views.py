@@ -379,7 +379,10 @@ class DossierDetailApi(ApiView):
         revision = if_match_revision(request, dossier, required=True)
         data = serializer.validated_data
         values = clean_field_values(
-            version=dossier.version, values=data.get("data", {}), known=_known(request)
+            version=dossier.version,
+            values=data.get("data", {}),
+            known=_known(request),
+            stored=dossier.data,
         )
         try:
             dossier = dossier_draft_save(

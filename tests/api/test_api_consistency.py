@@ -94,6 +94,16 @@ def test_an_api_filing_checks_the_cccd_against_birth_date_and_gender(ivan, sickn
         format="json",
     )
     assert accepted.status_code == 201, accepted.content
+    # Sent alone later, the CCCD is checked against the birth date the draft holds.
+    draft = accepted.json()
+    changed = ivan.client.patch(
+        f"/api/v1/dossiers/{draft['reference']}/",
+        {"data": {names["national_id"]: "001095012345"}},
+        format="json",
+        HTTP_IF_MATCH=accepted["ETag"],
+    )
+    assert changed.status_code == 400
+    assert changed.json()["errors"][0]["code"] == "national_id_birth_year"
 
 
 # --- one pagination style ------------------------------------------------------------
