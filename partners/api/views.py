@@ -33,7 +33,13 @@ from dossiers.api.common import (
 )
 from dossiers.api.idempotency import fingerprint, run_idempotent_resource
 
-from ..constants import WEBHOOK_MAX_ACTIVE_ENDPOINTS, DeliveryStatus, PartnerKind, Scope
+from ..constants import (
+    WEBHOOK_MAX_ACTIVE_ENDPOINTS,
+    DeliveryStatus,
+    PartnerKind,
+    Scope,
+    WebhookEventType,
+)
 from ..models import WebhookEndpoint
 from ..permissions import HasScope, PartnerOnly, request_token
 from ..selectors import (
@@ -55,6 +61,7 @@ from .serializers import (
     WebhookEndpointUpdateInputSerializer,
     WebhookEndpointWithSecretOutputSerializer,
 )
+from .webhook_catalogue import EXAMPLES
 
 TAGS = ["webhooks"]
 NOTE = (
@@ -110,22 +117,7 @@ _DELIVERY = {
     "next_retry_at": None,
     "delivered_at": "2026-11-24T09:05:02+07:00",
     "created_at": "2026-11-24T09:05:00+07:00",
-    "payload": {
-        "event_id": 9007,
-        "type": "dossier.status_changed",
-        "occurred_at": "2026-11-24T09:05:00+07:00",
-        "dossier": {
-            "reference": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-            "code": "000.00.01.H26-261124-0001",
-            "procedure": "1.001667",
-            "state": "received",
-            "previous_state": "submitted",
-            "portal_code": 2,
-            "due_at": "2026-12-02T08:20:00+07:00",
-            "url": "https://portal.vss.gov.vn/api/v1/dossiers/000.00.01.H26-261124-0001/",
-        },
-        "reason": "",
-    },
+    "payload": EXAMPLES[WebhookEventType.STATUS_CHANGED],
 }
 DELIVERY_EXAMPLE = OpenApiExample(
     "Đã gửi thành công / Delivered", value=_DELIVERY, response_only=True
