@@ -110,12 +110,36 @@ def integer_parameter_schema(parameters: list[dict], name: str, **bounds) -> lis
     return parameters
 
 
-PAGING_PARAMETERS = ("page_size", "limit", "offset")
+PAGING_PARAMETERS = ("page_size", "limit", "offset", "include_total")
+
+
+# A cursor that is not one of ours: DRF's cursor pagination answers 404.
+_INVALID_CURSOR = {
+    "description": "Con trỏ trang không hợp lệ / An invalid page cursor.",
+    "content": {
+        PROBLEM_CONTENT_TYPE: {
+            "schema": {"$ref": "#/components/schemas/ProblemOutput"},
+            "examples": {
+                "InvalidCursor": {
+                    "summary": "Con trỏ sai / Invalid cursor",
+                    "value": {
+                        "type": PROBLEM_BASE + "not-found",
+                        "title": "Not found.",
+                        "status": 404,
+                        "detail": "Invalid cursor",
+                        "code": "not_found",
+                    },
+                }
+            },
+        }
+    },
+}
 
 
 def paging_problems_hook(result, generator, request, public):
     """drf-spectacular postprocessing: every list operation with a paging parameter documents
-    the 400 problem that a parameter outside its bounds answers (`query_integer`)."""
+    the 400 problem that a parameter outside its bounds answers (`query_integer`), and a
+    cursor-paged one the 404 of a cursor that is not one of ours."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -123,6 +147,8 @@ def paging_problems_hook(result, generator, request, public):
             names = {
                 p.get("name") for p in operation.get("parameters", []) if p.get("in") == "query"
             }
+            if "cursor" in names and "404" not in operation["responses"]:
+                operation["responses"]["404"] = _INVALID_CURSOR
             if not names.intersection(PAGING_PARAMETERS) or "400" in operation["responses"]:
                 continue
             operation["responses"]["400"] = {
