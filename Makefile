@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # loadgroup). `make test PYTEST_WORKERS=0` runs everything in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test install migrate seed messages worker beat vneid lint format bench bench-worklist clean check-deploy
+.PHONY: run test install migrate seed sandbox messages worker beat vneid lint format bench bench-worklist clean check-deploy
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ migrate: $(STAMP)
 
 seed: migrate
 	LOG_LEVEL=WARNING $(MANAGE) seed_demo
+
+# A test partner (I-VAN), a dossier of it in every state and a new token, printed once
+# (docs/api.md, "Sandbox"). Safe to repeat; development and test set-ups only.
+sandbox: migrate messages
+	LOG_LEVEL=WARNING $(MANAGE) sandbox
 
 # The web server, a Celery worker, beat and the local VNeID stand-in from one command;
 # Ctrl-C stops all four.

@@ -17,6 +17,13 @@ class BeneficiariesConfig(AppConfig):
         from .models import Person
         from .results import register
 
+        DOSSIER_ENDS = (  # noqa: N806 - a constant of this method
+            DossierState.RETURNED,
+            DossierState.REFUSED,
+            DossierState.STOPPED,
+            DossierState.WITHDRAWN,
+        )
+
         register()  # what result documents of card dossiers confirm (dossiers.results)
         # What dossier forms, letters and the counter ask of the registry (dossiers.providers).
         providers.person_known_values.provide(selectors.person_known_values)
@@ -38,6 +45,14 @@ class BeneficiariesConfig(AppConfig):
         # A citizen signed in through VNeID: the registry learns the verified identity of a
         # person it did not know, in the sign-in's transaction.
         subscribe(IDENTITY_VERIFIED, inline=person_learn_verified)
+        # The VSS part of a bundle follows its dossier to its end.
+        subscribe(
+            events.EVENT,
+            handler="beneficiaries.handlers.bundle_part_follow",
+            when=lambda event, context: (
+                context["to_state"] in DOSSIER_ENDS and context["to_state"] != context["from_state"]
+            ),
+        )
         # An approved result reaches the registry.
         subscribe(
             events.EVENT,

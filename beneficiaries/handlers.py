@@ -46,3 +46,12 @@ def registry_apply_result(message: OutboxMessage) -> None:
     )
     if dossier is not None:
         apply(dossier=dossier)
+
+
+def bundle_part_follow(message: OutboxMessage) -> None:
+    """A VSS part of a bundle follows its dossier to its end (returned, refused...)."""
+    from .bundles.services import bundle_part_follow_dossier
+
+    # idempotency: only a part still "filed" changes, under the bundle's row lock, and it
+    # commits with the outbox row (atomic): a repeat finds it decided and does nothing.
+    bundle_part_follow_dossier(dossier_id=message.payload["dossier_id"])

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -109,12 +110,36 @@ def integer_parameter_schema(parameters: list[dict], name: str, **bounds) -> lis
     return parameters
 
 
-PAGING_PARAMETERS = ("page_size", "limit", "offset")
+PAGING_PARAMETERS = ("page_size", "limit", "offset", "include_total")
+
+
+# A cursor that is not one of ours: DRF's cursor pagination answers 404.
+_INVALID_CURSOR = {
+    "description": "Con trỏ trang không hợp lệ / An invalid page cursor.",
+    "content": {
+        PROBLEM_CONTENT_TYPE: {
+            "schema": {"$ref": "#/components/schemas/ProblemOutput"},
+            "examples": {
+                "InvalidCursor": {
+                    "summary": "Con trỏ sai / Invalid cursor",
+                    "value": {
+                        "type": PROBLEM_BASE + "not-found",
+                        "title": "Not found.",
+                        "status": 404,
+                        "detail": "Invalid cursor",
+                        "code": "not_found",
+                    },
+                }
+            },
+        }
+    },
+}
 
 
 def paging_problems_hook(result, generator, request, public):
     """drf-spectacular postprocessing: every list operation with a paging parameter documents
-    the 400 problem that a parameter outside its bounds answers (`query_integer`)."""
+    the 400 problem that a parameter outside its bounds answers (`query_integer`), and a
+    cursor-paged one the 404 of a cursor that is not one of ours."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -122,6 +147,8 @@ def paging_problems_hook(result, generator, request, public):
             names = {
                 p.get("name") for p in operation.get("parameters", []) if p.get("in") == "query"
             }
+            if "cursor" in names and "404" not in operation["responses"]:
+                operation["responses"]["404"] = _INVALID_CURSOR
             if not names.intersection(PAGING_PARAMETERS) or "400" in operation["responses"]:
                 continue
             operation["responses"]["400"] = {
@@ -262,3 +289,97 @@ def content_etag(data) -> str:
 
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
+
+
+# --- the API's one pagination style ---------------------------------------------------
+
+INCLUDE_TOTAL = "include_total"
+
+
+class CursorPaginationWithTotal(CursorPagination):
+    """Cursor pagination of every API list: `next`/`previous` links, `page_size` 1-100, and
+    `total` (every item of the list, all pages) when asked with `?include_total=true`.
+
+    The total is one COUNT of the filtered list, cheap at the sizes a client's own lists
+    have (a partner's or a citizen's dossiers use their indexes); it is not computed
+    unless asked.
+    """
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    cursor_query_description = (
+        "Con trỏ trang, lấy từ `next`/`previous` / The page cursor, taken from `next` or "
+        "`previous`."
+    )
+    total = None
+
+    def get_page_size(self, request):
+        size = query_integer(request, "page_size", minimum=1, maximum=self.max_page_size)
+        return self.page_size if size is None else size
+
+    def wants_total(self, request) -> bool:
+        raw = (request.query_params.get(INCLUDE_TOTAL) or "").strip().lower()
+        if raw in ("", "false", "0"):
+            return False
+        if raw in ("true", "1"):
+            return True
+        raise exceptions.ValidationError({INCLUDE_TOTAL: [_("Use true or false.")]}, code="invalid")
+
+    def count_if_asked(self, queryset, request) -> None:
+        """Count the list once, before a subclass narrows it for the page."""
+        if self.total is None and self.wants_total(request):
+            self.total = queryset.count()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.count_if_asked(queryset, request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.total is not None:
+            response.data["total"] = self.total
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = integer_parameter_schema(
+            super().get_schema_operation_parameters(view),
+            "page_size",
+            minimum=1,
+            maximum=self.max_page_size,
+        )
+        return [
+            *parameters,
+            {
+                "name": INCLUDE_TOTAL,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "true: thêm `total`, tổng số mục của danh sách (mọi trang) / true adds "
+                    "`total`, the number of items in the whole list (all pages)."
+                ),
+                "schema": {"type": "boolean", "default": False},
+            },
+        ]
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        cursors = {"next": "cD0yMDI2LTExLTI0", "previous": "cj0xJnA9MjAyNi0xMS0yNQ"}
+        for link, cursor in cursors.items():
+            paginated["properties"][link]["example"] = (
+                f"https://portal.vss.gov.vn/api/v1/dossiers/?cursor={cursor}"
+            )
+            paginated["properties"][link]["description"] = (
+                "Địa chỉ trang tiếp theo / trước đó, hoặc null / The next or previous page, or "
+                "null."
+            )
+        paginated["properties"]["total"] = {
+            "type": "integer",
+            "minimum": 0,
+            "description": (
+                "Tổng số mục, chỉ khi hỏi `include_total=true` / The number of items, only "
+                "when asked with `include_total=true`."
+            ),
+            "example": 42,
+        }
+        return paginated

@@ -8,6 +8,13 @@ class DashboardsConfig(AppConfig):
 
     def ready(self):
         from dossiers import events
+        from dossiers.constants import EventKind
         from outbox.registry import subscribe
 
         subscribe(events.COUNTS_CHANGED, handler="dashboards.handlers.rollups_mark")
+        # A rating given or changed (ratings writes a `rated` dossier event).
+        subscribe(
+            events.EVENT,
+            handler="dashboards.handlers.rollups_mark_rated",
+            when=lambda event, context: context["kind"] == EventKind.RATED,
+        )

@@ -16,3 +16,19 @@ def rollups_mark(message: OutboxMessage) -> None:
     dossier = Dossier.objects.filter(pk=message.ref_id).first()
     if dossier is not None and dossier.competent_office_id:
         rollups_mark_dossier(dossier=dossier)
+
+
+def rollups_mark_rated(message: OutboxMessage) -> None:
+    """Queue the dashboard day of a rating given or changed (the `rated` dossier event)."""
+    from dossiers.models import DossierEvent
+    from ratings.models import Rating
+
+    from .services import rollups_mark_rating
+
+    # idempotency: as rollups_mark, it only inserts "to recompute" markers (a set), and it
+    # commits with the outbox row (atomic).
+    event = DossierEvent.objects.filter(pk=message.ref_id).only("payload").first()
+    rating_id = (event.payload or {}).get("rating_id") if event is not None else None
+    rating = Rating.objects.select_related("dossier").filter(pk=rating_id).first()
+    if rating is not None:
+        rollups_mark_rating(rating=rating)

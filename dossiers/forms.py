@@ -178,8 +178,9 @@ class StepForm(forms.Form):
         return self.known.get(key) or None
 
     def clean(self) -> dict[str, Any]:
-        """The applicant's SI code, when it is their CCCD (since 1 July 2025), must agree
-        with their date of birth and gender, as a personal ID number must."""
+        """The applicant's personal ID number (CCCD), and their SI code when it is their
+        CCCD (since 1 July 2025), must agree with their date of birth and gender. Pages and
+        the API (dossiers.api.fields) check values with this form alike."""
         cleaned = super().clean()
         date_of_birth = self._own_value(cleaned, PrefillKey.DATE_OF_BIRTH)
         if isinstance(date_of_birth, str):
@@ -195,8 +196,8 @@ class StepForm(forms.Form):
             if (
                 name not in self.fields
                 or not value
-                or definition.get("prefill") != PrefillKey.SI_CODE
-                or len(value) != 12
+                or definition.get("prefill") not in (PrefillKey.SI_CODE, PrefillKey.NATIONAL_ID)
+                or len(str(value)) != 12
             ):
                 continue
             try:

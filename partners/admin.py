@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .constants import Scope
+from .constants import Scope, WebhookEventType
 from .models import (
     Partner,
     PartnerBatch,
@@ -289,10 +289,17 @@ class PartnerTokenAdmin(admin.ModelAdmin):
 
 class WebhookEndpointForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    event_types = forms.MultipleChoiceField(
+        label=_("Event types"),
+        choices=WebhookEventType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty to receive every event type."),
+    )
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["partner", "url", "description", "is_active"]
+        fields = ["partner", "url", "description", "event_types", "is_active"]
 
     def clean(self):
         data = super().clean()
@@ -323,8 +330,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["partner", "url", "description"]
-        return ["partner", "url", "description", "is_active", "created_at"]
+            return ["partner", "url", "description", "event_types"]
+        return ["partner", "url", "description", "event_types", "is_active", "created_at"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["partner", "created_at"] if obj else []
@@ -337,10 +344,14 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
                 url=data["url"],
                 description=data.get("description", ""),
                 is_active=data.get("is_active", True),
+                event_types=data.get("event_types") or [],
             )
         else:
             saved, secret = webhook_endpoint_create(
-                partner=data["partner"], url=data["url"], description=data.get("description", "")
+                partner=data["partner"],
+                url=data["url"],
+                description=data.get("description", ""),
+                event_types=data.get("event_types") or [],
             )
             request._partner_secret = secret
         _copy(obj, saved)

@@ -41,7 +41,19 @@ MAX_RATE_LIMIT_PER_MINUTE = 100_000
 # last_used_at is written at most once per this many seconds per token.
 TOKEN_TOUCH_INTERVAL_SECONDS = 60
 
-WEBHOOK_EVENT_STATUS_CHANGED = "dossier.status_changed"
+
+class WebhookEventType(models.TextChoices):
+    """The webhook event catalogue (docs/api.md, the OpenAPI document's `webhooks`)."""
+
+    STATUS_CHANGED = "dossier.status_changed", _("Dossier state changed")
+    SUPPLEMENT_REQUESTED = "dossier.supplement_requested", _("Supplement requested")
+    RESULT_SIGNED = "dossier.result_signed", _("Result signed by the leader")
+    RESULT_RETURNED = "dossier.result_returned", _("Result returned")
+    RATING_RECEIVED = "dossier.rating_received", _("Rating received")
+    BUNDLE_PART_COMPLETED = "bundle.part_completed", _("Bundle part completed")
+
+
+WEBHOOK_EVENT_STATUS_CHANGED = WebhookEventType.STATUS_CHANGED.value
 WEBHOOK_TIMEOUT_SECONDS = 10
 WEBHOOK_MAX_ATTEMPTS = 8
 WEBHOOK_MAX_ACTIVE_ENDPOINTS = 5

@@ -226,6 +226,13 @@ class WebhookEndpoint(models.Model):
     # Kept readable: the portal needs it to sign every delivery (HMAC-SHA256).
     secret = models.CharField(_("signing secret"), max_length=100, editable=False)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    # The event types (WebhookEventType) this address receives; empty: every type.
+    event_types = models.JSONField(
+        _("event types"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty to receive every event type."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -236,6 +243,9 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def receives(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
 
 
 class WebhookDelivery(models.Model):
@@ -248,16 +258,21 @@ class WebhookDelivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
+    # The dossier event behind it (every type but bundle.part_completed of a part without
+    # a dossier), and the key that makes one delivery per endpoint, type and source event.
     # No database constraint: the event trail is partitioned by month on PostgreSQL
     # (dossiers 0020); events are append-only, so the id holds.
     event = models.ForeignKey(
         "dossiers.DossierEvent",
         verbose_name=_("event"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
     )
     event_type = models.CharField(_("event type"), max_length=64)
+    event_key = models.CharField(_("event key"), max_length=64)
     payload = models.JSONField(_("payload"))
     status = models.CharField(
         _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
@@ -279,7 +294,8 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["endpoint", "event"], name="webhook_delivery_once_per_event"
+                fields=["endpoint", "event_type", "event_key"],
+                name="webhook_delivery_once_per_event",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=DeliveryStatus.values), name="webhook_delivery_status_valid"
@@ -294,4 +310,4 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event_type} #{self.event_id} → {self.endpoint_id}"
+        return f"{self.event_type} #{self.event_key} → {self.endpoint_id}"

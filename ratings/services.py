@@ -2,6 +2,7 @@
 
 Each write locks its row, saves, and appends a `rated` event to the dossier's audit trail in
 the same transaction. An unhappy overall score (1-2) tells the office leaders, on commit.
+The dashboards and partner webhooks subscribe to that `rated` event (dossiers.events).
 """
 
 from __future__ import annotations
@@ -76,12 +77,6 @@ def _after_commit(event_id: int) -> None:
     unhappy_rating_notify.delay_on_commit(event_id)
 
 
-def _rollups_on_commit(rating: Rating) -> None:
-    from dashboards.services import rollups_mark_rating
-
-    transaction.on_commit(lambda: rollups_mark_rating(rating=rating))
-
-
 def rating_submit(
     *, dossier: Dossier, rater: User | None, channel: str, answers: Answers
 ) -> Rating:
@@ -113,7 +108,6 @@ def rating_submit(
         )
         if is_unhappy(rating.score):
             _after_commit(event.pk)
-        _rollups_on_commit(rating)
     logger.info("rating_submitted", dossier_id=locked.pk, score=rating.score, channel=channel)
     return rating
 
@@ -147,7 +141,6 @@ def rating_update(*, rating: Rating, actor: User | None, channel: str, answers: 
         # Leaders hear about a rating once it becomes unhappy, not again at each edit.
         if is_unhappy(locked.score) and not is_unhappy(previous_score):
             _after_commit(event.pk)
-        _rollups_on_commit(locked)
     logger.info(
         "rating_changed",
         dossier_id=locked.dossier_id,

@@ -311,6 +311,9 @@ class BundlePartOutputSerializer(serializers.Serializer):
     name_vi = serializers.CharField(
         source="spec.name_vi", help_text="Tên thủ tục trên giấy tờ / The procedure's legal name."
     )
+    name_en = serializers.CharField(
+        source="spec.name_en", help_text="Tên thủ tục bằng tiếng Anh / The procedure in English."
+    )
     agency = serializers.CharField(
         source="part.agency",
         help_text="Cơ quan: justice (hộ tịch), police (cư trú), vss / Agency.",
@@ -408,6 +411,9 @@ class BundleTrackerOutputSerializer(serializers.Serializer):
     kind = serializers.CharField(source="bundle.kind", help_text="birth | death")
     kind_label = serializers.CharField(source="bundle.get_kind_display")
     title_vi = serializers.CharField(help_text="Tên liên thông / The bundle's legal title.")
+    title_en = serializers.CharField(
+        help_text="Tên liên thông bằng tiếng Anh / The bundle's title in English."
+    )
     filed_at = serializers.DateTimeField(source="bundle.filed_at")
     documents_due_at = serializers.DateTimeField(
         source="bundle.documents_due_at",

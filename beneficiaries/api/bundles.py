@@ -44,7 +44,7 @@ from dossiers.api.idempotency import (
 from dossiers.prefill import known_values
 
 from ..bundles.constants import BundleKind
-from ..bundles.definitions import BUNDLE_TITLES_VI, part_spec
+from ..bundles.definitions import BUNDLE_TITLES_EN, BUNDLE_TITLES_VI, part_spec
 from ..bundles.models import Bundle, BundleDocument
 from ..bundles.selectors import bundle_for_user, bundle_tracker, citizen_bundles
 from ..bundles.services import (
@@ -115,6 +115,7 @@ def form_errors(form) -> ValidationError:
 def tracker_response(request, bundle: Bundle, *, status_code=200, replayed=False) -> Response:
     tracker = bundle_tracker(bundle=bundle)
     tracker.title_vi = BUNDLE_TITLES_VI[bundle.kind]
+    tracker.title_en = BUNDLE_TITLES_EN[bundle.kind]
     tracker.documents = list(bundle.documents.all())
     body = BundleTrackerOutputSerializer(tracker, context={"request": request}).data
     headers = {}
@@ -243,6 +244,7 @@ _TRACKER = {
     "kind": "birth",
     "kind_label": "Đăng ký khai sinh, đăng ký thường trú và cấp thẻ BHYT cho trẻ em",
     "title_vi": BUNDLE_TITLES_VI[BundleKind.BIRTH],
+    "title_en": BUNDLE_TITLES_EN[BundleKind.BIRTH],
     "filed_at": "2026-11-24T09:00:00+07:00",
     "documents_due_at": "2026-12-03T09:00:00+07:00",
     "is_open": True,
@@ -251,6 +253,7 @@ _TRACKER = {
             "procedure": "birth_registration",
             "procedure_label": "Đăng ký khai sinh",
             "name_vi": "Đăng ký khai sinh",
+            "name_en": "Birth registration",
             "agency": "justice",
             "agency_label": "Hộ tịch (tư pháp)",
             "status": "completed",
@@ -269,6 +272,7 @@ _TRACKER = {
             "procedure": "hi_card_child",
             "procedure_label": "Cấp thẻ BHYT cho trẻ em dưới 6 tuổi",
             "name_vi": "Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
+            "name_en": "Health insurance card for a child under 6",
             "agency": "vss",
             "agency_label": "Bảo hiểm xã hội Việt Nam",
             "status": "filed",

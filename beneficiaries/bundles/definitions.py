@@ -12,8 +12,10 @@ from .constants import Agency, BundleDocumentKind, BundleKind, BundleProcedure
 class PartSpec:
     procedure: str
     agency: str
-    # The procedure's name on legal documents (Vietnamese, the forms' language).
+    # The procedure's name on legal documents (Vietnamese, the forms' language), and in
+    # English for the API's clients.
     name_vi: str
+    name_en: str = ""
     # The civil status registration: its record is what the other parts wait for.
     civil_registration: bool = False
     # Documents the part always needs, and those needed when a declaration flag is set.
@@ -35,6 +37,7 @@ BIRTH_PARTS = (
         procedure=BundleProcedure.BIRTH_REGISTRATION,
         agency=Agency.JUSTICE,
         name_vi="Đăng ký khai sinh",
+        name_en="Birth registration",
         civil_registration=True,
         documents=(BundleDocumentKind.MEDICAL_BIRTH_CERTIFICATE,),
     ),
@@ -42,12 +45,14 @@ BIRTH_PARTS = (
         procedure=BundleProcedure.PERMANENT_RESIDENCE,
         agency=Agency.POLICE,
         name_vi="Đăng ký thường trú",
+        name_en="Permanent residence registration",
         conditional_documents=((BundleDocumentKind.RESIDENCE_CONSENT, "home_not_owned"),),
     ),
     PartSpec(
         procedure=BundleProcedure.HI_CARD_CHILD,
         agency=Agency.VSS,
         name_vi="Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
+        name_en="Health insurance card for a child under 6",
         documents=(BundleDocumentKind.MEDICAL_BIRTH_CERTIFICATE,),
         catalogue_slug=HI_CARD_CHILD,
         eform_component="interconnected_eform",
@@ -64,6 +69,7 @@ DEATH_PARTS = (
         procedure=BundleProcedure.DEATH_REGISTRATION,
         agency=Agency.JUSTICE,
         name_vi="Đăng ký khai tử",
+        name_en="Death registration",
         civil_registration=True,
         documents=(BundleDocumentKind.DEATH_NOTICE,),
     ),
@@ -71,6 +77,7 @@ DEATH_PARTS = (
         procedure=BundleProcedure.RESIDENCE_REMOVAL,
         agency=Agency.POLICE,
         name_vi="Xóa đăng ký thường trú",
+        name_en="Removal of permanent residence registration",
     ),
     # The interconnected e-form carries the relatives' declaration; the death extract
     # comes from the civil status record (the catalogue marks it as held by the registry).
@@ -78,6 +85,7 @@ DEATH_PARTS = (
         procedure=BundleProcedure.FUNERAL_ALLOWANCE,
         agency=Agency.VSS,
         name_vi="Giải quyết trợ cấp mai táng",
+        name_en="Funeral allowance",
         catalogue_slug=FUNERAL_ALLOWANCE,
         eform_component="relatives_declaration",
     ),
@@ -85,6 +93,7 @@ DEATH_PARTS = (
         procedure=BundleProcedure.SURVIVOR_ALLOWANCE,
         agency=Agency.VSS,
         name_vi="Giải quyết hưởng trợ cấp tuất hằng tháng",
+        name_en="Monthly survivor allowance",
         catalogue_slug=SURVIVOR_ALLOWANCE,
         eform_component="relatives_declaration",
     ),
@@ -100,6 +109,12 @@ BUNDLE_TITLES_VI = {
     BundleKind.BIRTH: "Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế "
     "cho trẻ em dưới 6 tuổi",
     BundleKind.DEATH: "Liên thông đăng ký khai tử, xóa đăng ký thường trú, trợ cấp mai táng",
+}
+BUNDLE_TITLES_EN = {
+    BundleKind.BIRTH: "Interconnected birth registration, permanent residence registration "
+    "and health insurance card for a child under 6",
+    BundleKind.DEATH: "Interconnected death registration, removal of permanent residence "
+    "registration and funeral allowance",
 }
 
 

@@ -40,6 +40,8 @@ from .constants import (
 )
 from .definitions import (
     BUNDLE_PARTS,
+    BUNDLE_TITLES_EN,
+    BUNDLE_TITLES_VI,
     civil_registration_spec,
     optional_procedures,
     part_spec,
@@ -120,7 +122,7 @@ def _set_status(part: BundlePart, status: str, *, fields: list[str], note: str =
     part.status = status
     part.save(update_fields=sorted({*fields, "status", "updated_at"}))
     if previous != status:
-        bundle_event_append(
+        event = bundle_event_append(
             bundle=part.bundle,
             part=part,
             kind=BundleEventKind.STATUS_CHANGED,
@@ -128,6 +130,42 @@ def _set_status(part: BundlePart, status: str, *, fields: list[str], note: str =
             note=note,
             payload={"from": previous},
         )
+        if status == PartStatus.COMPLETED:
+            _publish_completed(part, event)
+
+
+def _publish_completed(part: BundlePart, event: BundleEvent) -> None:
+    """Tell the partner webhooks (partners.events) that a part is completed, in this
+    transaction: the bundle and part described in JSON, as the tracker shows them."""
+    from partners.events import bundle_part_completed
+
+    bundle = part.bundle
+    spec = part_spec(part.procedure)
+    bundle_part_completed(
+        bundle_event_id=event.pk,
+        context={
+            "part_id": part.pk,
+            "occurred_at": timezone.localtime(event.created_at).isoformat(),
+            "bundle": {
+                "reference": str(bundle.reference),
+                "kind": bundle.kind,
+                "title_vi": BUNDLE_TITLES_VI[bundle.kind],
+                "title_en": BUNDLE_TITLES_EN[bundle.kind],
+            },
+            "part": {
+                "procedure": part.procedure,
+                "agency": part.agency,
+                "status": part.status,
+                "name_vi": spec.name_vi,
+                "name_en": spec.name_en,
+                "agency_reference": part.agency_reference,
+                "dossier_id": part.dossier_id,
+            },
+            "dossier_ids": list(
+                bundle.parts.exclude(dossier=None).values_list("dossier_id", flat=True)
+            ),
+        },
+    )
 
 
 def _schedule_sends(part_ids: list[int]) -> None:
@@ -618,6 +656,50 @@ def bundle_part_file_dossier(*, part: BundlePart):
             )
     logger.info("bundle_part_dossier_filed", part_id=part.pk, dossier_id=dossier.pk)
     return dossier
+
+
+# --- VSS parts follow their dossier ---------------------------------------------------
+
+
+def bundle_part_follow_dossier(*, dossier_id: int) -> BundlePart | None:
+    """A filed VSS part takes its dossier's outcome: completed once the result of an
+    approved dossier is returned; refused when the dossier is refused at reception,
+    stopped, withdrawn, or returned denied. Safe to repeat (a decided part stays)."""
+    from dossiers.constants import DossierState, Outcome
+
+    part = BundlePart.objects.filter(dossier_id=dossier_id).select_related("dossier").first()
+    if part is None or part.status != PartStatus.FILED:
+        return part
+    with transaction.atomic():
+        bundle = _lock_bundle(part.bundle_id)
+        part = BundlePart.objects.select_related("dossier").get(pk=part.pk)
+        if part.status != PartStatus.FILED:
+            return part  # idempotency: decided already
+        part.bundle = bundle
+        dossier = part.dossier
+        if dossier.state == DossierState.RETURNED and dossier.outcome != Outcome.DENIED:
+            part.answered_at = dossier.returned_at or timezone.now()
+            _set_status(part, PartStatus.COMPLETED, fields=["answered_at"])
+        elif dossier.state in (
+            DossierState.RETURNED,
+            DossierState.REFUSED,
+            DossierState.STOPPED,
+            DossierState.WITHDRAWN,
+        ):
+            part.answered_at = timezone.now()
+            part.refusal_reason = (
+                dossier.decision_text
+                if dossier.state == DossierState.RETURNED
+                else dossier.stop_reason
+            ) or str(dossier.get_state_display())
+            _set_status(
+                part,
+                PartStatus.REFUSED,
+                fields=["answered_at", "refusal_reason"],
+                note=dossier.state,
+            )
+    logger.info("bundle_part_followed_dossier", part_id=part.pk, status=part.status)
+    return part
 
 
 # --- refusal after 7 working days and the sweep --------------------------------------

@@ -9,17 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from accounts.constants import Role
 from core.api import (
     PROBLEM_CONTENT_TYPE,
+    CursorPaginationWithTotal,
     Problem,
     ProblemOutputSerializer,
-    integer_parameter_schema,
-    query_integer,
 )
 from core.api_access import HasScope, request_token
 from core.parsers import JSONParser
@@ -85,41 +83,8 @@ class ApiView(APIView):
         return super().handle_exception(as_problem(exc))
 
 
-class PortalCursorPagination(CursorPagination):
-    """Cursor pagination of every API list: `next`/`previous` links, `page_size` 1-100."""
-
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    cursor_query_description = (
-        "Con trỏ trang, lấy từ `next`/`previous` / The page cursor, taken from `next` or "
-        "`previous`."
-    )
-
-    def get_page_size(self, request):
-        size = query_integer(request, "page_size", minimum=1, maximum=self.max_page_size)
-        return self.page_size if size is None else size
-
-    def get_schema_operation_parameters(self, view):
-        return integer_parameter_schema(
-            super().get_schema_operation_parameters(view),
-            "page_size",
-            minimum=1,
-            maximum=self.max_page_size,
-        )
-
-    def get_paginated_response_schema(self, schema):
-        paginated = super().get_paginated_response_schema(schema)
-        cursors = {"next": "cD0yMDI2LTExLTI0", "previous": "cj0xJnA9MjAyNi0xMS0yNQ"}
-        for link, cursor in cursors.items():
-            paginated["properties"][link]["example"] = (
-                f"https://portal.vss.gov.vn/api/v1/dossiers/?cursor={cursor}"
-            )
-            paginated["properties"][link]["description"] = (
-                "Địa chỉ trang tiếp theo / trước đó, hoặc null / The next or previous page, or "
-                "null."
-            )
-        return paginated
+# The API's one pagination style lives in core (procedures, below this app, uses it too).
+PortalCursorPagination = CursorPaginationWithTotal
 
 
 # --- finding a dossier ---------------------------------------------------------------

@@ -19,13 +19,19 @@ SCALARS = (str, int, float, bool)
 
 
 def clean_field_values(
-    *, version: ProcedureVersion, values: dict[str, Any], known: dict[str, str]
+    *,
+    version: ProcedureVersion,
+    values: dict[str, Any],
+    known: dict[str, str],
+    stored: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The values as the dossier stores them; ValidationError by `data.<field>` otherwise.
 
     Only the fields sent are checked (a draft is filled in parts); a required field sent
     empty is an error. Fields VSS already knows about the person cannot be changed (sending
-    the value VSS holds is accepted and changes nothing).
+    the value VSS holds is accepted and changes nothing). `stored` (a draft's values) takes
+    part in the cross-field checks only: a CCCD sent alone is checked against the date of
+    birth the draft already holds.
     """
     definitions = {d["name"]: d for d in version.field_definitions()}
     errors: dict[str, list[ErrorDetail]] = {}
@@ -51,7 +57,7 @@ def clean_field_values(
         # Known values are refused above, so none of the sent fields is dropped; they are
         # passed for the cross-field checks (an SI code that is a CCCD against the known
         # date of birth).
-        known=known,
+        known={**_by_prefill(definitions, stored or {}, sent=values), **known},
     )
     if not form.is_valid():
         raise ValidationError(
@@ -63,3 +69,18 @@ def clean_field_values(
             }
         )
     return form.storable_data()
+
+
+def _by_prefill(
+    definitions: dict[str, dict], stored: dict[str, Any], *, sent: dict[str, Any]
+) -> dict[str, str]:
+    """A draft's stored values keyed by what they are (their prefill key), for the kinds of
+    value not sent now (a sent field with a known prefill key would not be checked)."""
+    sent_keys = {definitions[name].get("prefill") for name in sent if name in definitions}
+    return {
+        definition["prefill"]: stored[name]
+        for name, definition in definitions.items()
+        if definition.get("prefill")
+        and definition["prefill"] not in sent_keys
+        and stored.get(name) not in (None, "")
+    }

@@ -164,6 +164,7 @@ class DossierPagination(PortalCursorPagination):
         """An officer's scope is an OR of two offices: first narrow it to what each branch
         could put on this page (`first_of_each_branch`), then paginate as usual."""
         branches = office_scope_branches(request.user) if request_token(request) is None else []
+        self.count_if_asked(queryset, request)  # the whole scope, before it is narrowed
         if branches:
             queryset = self._narrowed(queryset, branches, request, view)
         return super().paginate_queryset(queryset, request, view)
@@ -379,7 +380,10 @@ class DossierDetailApi(ApiView):
         revision = if_match_revision(request, dossier, required=True)
         data = serializer.validated_data
         values = clean_field_values(
-            version=dossier.version, values=data.get("data", {}), known=_known(request)
+            version=dossier.version,
+            values=data.get("data", {}),
+            known=_known(request),
+            stored=dossier.data,
         )
         try:
             dossier = dossier_draft_save(

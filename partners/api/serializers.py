@@ -3,7 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from ..constants import DeliveryStatus
+from ..constants import DeliveryStatus, WebhookEventType
 
 
 class WebhookEndpointCreateInputSerializer(serializers.Serializer):
@@ -18,11 +18,29 @@ class WebhookEndpointCreateInputSerializer(serializers.Serializer):
         default="",
         help_text="Ghi chú của đối tác / Your own note.",
     )
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices),
+        required=False,
+        max_length=len(WebhookEventType.values),
+        help_text=(
+            "Các loại sự kiện muốn nhận; bỏ trống để nhận mọi loại / The event types to "
+            "receive; empty (or absent) receives every type."
+        ),
+    )
 
 
 class WebhookEndpointUpdateInputSerializer(serializers.Serializer):
     url = serializers.CharField(max_length=500, required=False, help_text="Địa chỉ mới / New URL.")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices),
+        required=False,
+        max_length=len(WebhookEventType.values),
+        help_text=(
+            "Các loại sự kiện muốn nhận; bỏ trống để nhận mọi loại / The event types to "
+            "receive; empty (or absent) receives every type."
+        ),
+    )
     is_active = serializers.BooleanField(
         required=False,
         help_text=(
@@ -36,6 +54,13 @@ class WebhookEndpointOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField()
     description = serializers.CharField()
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices),
+        help_text=(
+            "Các loại sự kiện đã đăng ký; rỗng: mọi loại / The event types subscribed to; "
+            "empty: every type."
+        ),
+    )
     is_active = serializers.BooleanField()
     created_at = serializers.DateTimeField()
     deliveries_url = serializers.SerializerMethodField()
@@ -57,8 +82,13 @@ class WebhookEndpointWithSecretOutputSerializer(WebhookEndpointOutputSerializer)
 
 class WebhookDeliveryOutputSerializer(serializers.Serializer):
     reference = serializers.UUIDField(help_text="Giá trị header X-VSS-Delivery.")
-    event_id = serializers.IntegerField()
-    event_type = serializers.CharField()
+    event_id = serializers.IntegerField(
+        source="payload.event_id",
+        help_text=(
+            "Mã sự kiện nguồn, duy nhất theo từng loại / The source event's id, unique per type."
+        ),
+    )
+    event_type = serializers.ChoiceField(choices=WebhookEventType.choices)
     dossier_code = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=DeliveryStatus.choices)
     attempts = serializers.IntegerField()
@@ -70,4 +100,4 @@ class WebhookDeliveryOutputSerializer(serializers.Serializer):
     payload = serializers.JSONField(help_text="Nội dung đã ký / The signed body.")
 
     def get_dossier_code(self, delivery) -> str:
-        return delivery.event.dossier.code or ""
+        return ((delivery.payload or {}).get("dossier") or {}).get("code") or ""

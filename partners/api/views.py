@@ -33,7 +33,13 @@ from dossiers.api.common import (
 )
 from dossiers.api.idempotency import fingerprint, run_idempotent_resource
 
-from ..constants import WEBHOOK_MAX_ACTIVE_ENDPOINTS, DeliveryStatus, PartnerKind, Scope
+from ..constants import (
+    WEBHOOK_MAX_ACTIVE_ENDPOINTS,
+    DeliveryStatus,
+    PartnerKind,
+    Scope,
+    WebhookEventType,
+)
 from ..models import WebhookEndpoint
 from ..permissions import HasScope, PartnerOnly, request_token
 from ..selectors import (
@@ -55,6 +61,7 @@ from .serializers import (
     WebhookEndpointUpdateInputSerializer,
     WebhookEndpointWithSecretOutputSerializer,
 )
+from .webhook_catalogue import EXAMPLES
 
 TAGS = ["webhooks"]
 NOTE = (
@@ -80,6 +87,7 @@ _ENDPOINT = {
     "id": 7,
     "url": "https://ivan.example.vn/vss/events",
     "description": "Production",
+    "event_types": ["dossier.status_changed", "dossier.result_returned"],
     "is_active": True,
     "created_at": "2026-11-24T09:30:00+07:00",
     "deliveries_url": "https://portal.vss.gov.vn/api/v1/webhooks/7/deliveries/",
@@ -109,22 +117,7 @@ _DELIVERY = {
     "next_retry_at": None,
     "delivered_at": "2026-11-24T09:05:02+07:00",
     "created_at": "2026-11-24T09:05:00+07:00",
-    "payload": {
-        "event_id": 9007,
-        "type": "dossier.status_changed",
-        "occurred_at": "2026-11-24T09:05:00+07:00",
-        "dossier": {
-            "reference": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-            "code": "000.00.01.H26-261124-0001",
-            "procedure": "1.001667",
-            "state": "received",
-            "previous_state": "submitted",
-            "portal_code": 2,
-            "due_at": "2026-12-02T08:20:00+07:00",
-            "url": "https://portal.vss.gov.vn/api/v1/dossiers/000.00.01.H26-261124-0001/",
-        },
-        "reason": "",
-    },
+    "payload": EXAMPLES[WebhookEventType.STATUS_CHANGED],
 }
 DELIVERY_EXAMPLE = OpenApiExample(
     "Đã gửi thành công / Delivered", value=_DELIVERY, response_only=True
@@ -136,7 +129,7 @@ REDELIVERY_EXAMPLE = OpenApiExample(
         "status": "pending",
         "attempts": 8,
         "last_response_code": None,
-        "last_error": "TimeoutError",
+        "last_error": "TimeoutError: timed out",
         "next_retry_at": "2026-11-24T16:00:00+07:00",
         "delivered_at": None,
     },
@@ -172,38 +165,52 @@ def _as_field_errors(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(exc.message_dict)
 
 
-class WebhookCollectionApi(_PartnerWebhookView):
+class EndpointPagination(PortalCursorPagination):
+    ordering = ("created_at", "id")
+    page_size_query_description = "Số địa chỉ mỗi trang (1-100) / Endpoints per page (1-100)."
+
+
+class WebhookCollectionApi(_PartnerWebhookView, ListModelMixin, GenericAPIView):
+    pagination_class = EndpointPagination
+    serializer_class = WebhookEndpointOutputSerializer
+
     @extend_schema(
         operation_id="webhooks_list",
         tags=TAGS,
         summary="Danh sách địa chỉ nhận sự kiện / List your webhook endpoints",
-        description=f"Các địa chỉ đã đăng ký, cũ nhất trước / Your endpoints, oldest first. {NOTE}",
+        description=(
+            "Các địa chỉ đã đăng ký, cũ nhất trước; phân trang bằng con trỏ như mọi danh sách "
+            "/ Your endpoints, oldest first; paged by cursor like every list. " + NOTE
+        ),
         responses={
             200: OpenApiResponse(
                 WebhookEndpointOutputSerializer(many=True),
-                description="Địa chỉ / Endpoints.",
+                description="Một trang địa chỉ / One page of endpoints.",
                 examples=[ENDPOINT_EXAMPLE],
             ),
+            **BAD_REQUEST,
             **AUTH_PROBLEMS,
         },
     )
     def get(self, request):
-        endpoints = partner_webhook_endpoints(partner_id=self.partner_id())
-        return Response(
-            WebhookEndpointOutputSerializer(endpoints, many=True, context={"request": request}).data
-        )
+        return self.list(request)
+
+    def get_queryset(self):
+        return partner_webhook_endpoints(partner_id=self.partner_id())
 
     @extend_schema(
         operation_id="webhooks_create",
         tags=TAGS,
         summary="Đăng ký địa chỉ nhận sự kiện / Register a webhook endpoint",
         description=(
-            "Đăng ký một địa chỉ https nhận sự kiện đổi trạng thái (`dossier.status_changed`) "
-            "của các hồ sơ bạn đã nộp. Khóa ký (`secret`) chỉ trả về trong câu trả lời này "
+            "Đăng ký một địa chỉ https nhận sự kiện của các hồ sơ bạn đã nộp (danh mục trong "
+            "mục `webhooks` của tài liệu này); `event_types` chọn một phần, mặc định là tất "
+            "cả. Khóa ký (`secret`) chỉ trả về trong câu trả lời này "
             f"(và khi gửi lại cùng Idempotency-Key); hãy lưu lại. Tối đa "
             f"{WEBHOOK_MAX_ACTIVE_ENDPOINTS} địa chỉ đang hoạt động.\n\n"
-            "Registers an https address that receives the status events "
-            "(`dossier.status_changed`) of the dossiers you filed. The signing `secret` is "
+            "Registers an https address that receives the events of the dossiers you filed "
+            "(the catalogue is this document's `webhooks` section); `event_types` picks a "
+            "subset, every type by default. The signing `secret` is "
             "returned only in this answer (and on a replay with the same Idempotency-Key): "
             f"store it. At most {WEBHOOK_MAX_ACTIVE_ENDPOINTS} active endpoints.\n\n"
             f"{VERIFY_NOTE}\n\n{NOTE}"
@@ -213,7 +220,11 @@ class WebhookCollectionApi(_PartnerWebhookView):
         examples=[
             OpenApiExample(
                 "Đăng ký / Register",
-                value={"url": "https://ivan.example.vn/vss/events", "description": "Production"},
+                value={
+                    "url": "https://ivan.example.vn/vss/events",
+                    "description": "Production",
+                    "event_types": ["dossier.status_changed", "dossier.result_returned"],
+                },
                 request_only=True,
             ),
             SECRET_EXAMPLE,
@@ -245,7 +256,10 @@ class WebhookCollectionApi(_PartnerWebhookView):
         def create() -> WebhookEndpoint:
             try:
                 endpoint, _secret = webhook_endpoint_create(
-                    partner=partner, url=data["url"], description=data["description"]
+                    partner=partner,
+                    url=data["url"],
+                    description=data["description"],
+                    event_types=data.get("event_types", []),
                 )
             except DjangoValidationError as exc:
                 raise _as_field_errors(exc) from exc
@@ -330,6 +344,7 @@ class WebhookDetailApi(_PartnerWebhookView):
                 url=data.get("url", endpoint.url),
                 description=data.get("description", endpoint.description),
                 is_active=data.get("is_active", endpoint.is_active),
+                event_types=data.get("event_types"),
             )
         except DjangoValidationError as exc:
             raise _as_field_errors(exc) from exc

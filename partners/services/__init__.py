@@ -32,6 +32,7 @@ from .webhooks import (
     webhook_signature,
     webhook_signature_verify,
     webhook_url_clean,
+    webhooks_enqueue_bundle_part_completed,
     webhooks_enqueue_for_event,
 )
 
@@ -63,5 +64,6 @@ __all__ = [
     "webhook_signature",
     "webhook_signature_verify",
     "webhook_url_clean",
+    "webhooks_enqueue_bundle_part_completed",
     "webhooks_enqueue_for_event",
 ]

@@ -15,6 +15,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from http import HTTPStatus
 
 import structlog
 from django.conf import settings
@@ -27,13 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from dossiers.constants import PORTAL_CODES, EventKind
+from dossiers.constants import PORTAL_CODES, DossierState, EventKind
 from dossiers.models import DossierEvent
 
 from ..constants import (
     WEBHOOK_BACKOFF_BASE_SECONDS,
     WEBHOOK_BACKOFF_MAX_SECONDS,
-    WEBHOOK_EVENT_STATUS_CHANGED,
     WEBHOOK_MAX_ACTIVE_ENDPOINTS,
     WEBHOOK_MAX_ATTEMPTS,
     WEBHOOK_RETRYABLE_STATUSES,
@@ -41,6 +41,7 @@ from ..constants import (
     WEBHOOK_SIGNATURE_TOLERANCE_SECONDS,
     WEBHOOK_TIMEOUT_SECONDS,
     DeliveryStatus,
+    WebhookEventType,
 )
 from ..models import Partner, PartnerFiling, WebhookDelivery, WebhookEndpoint
 from .egress import ForbiddenAddress, host_check
@@ -107,32 +108,60 @@ def webhook_endpoint_clean(
     return url
 
 
+def webhook_event_types_clean(event_types) -> list[str]:
+    """Known event types, each once, in catalogue order; empty means every type."""
+    chosen = set(event_types or [])
+    unknown = chosen - set(WebhookEventType.values)
+    if unknown:
+        raise ValidationError(
+            {
+                "event_types": _("Unknown event type: %(types)s.")
+                % {"types": ", ".join(sorted(unknown))}
+            }
+        )
+    return [value for value in WebhookEventType.values if value in chosen]
+
+
 def webhook_endpoint_create(
-    *, partner: Partner, url: str, description: str = ""
+    *, partner: Partner, url: str, description: str = "", event_types=None
 ) -> tuple[WebhookEndpoint, str]:
     """Register a URL; return it with its signing secret (shown once to the partner)."""
+    event_types = webhook_event_types_clean(event_types)
     with transaction.atomic():
         # One partner's registrations are serialised, so the checks hold under concurrency.
         Partner.objects.select_for_update().filter(pk=partner.pk).first()
         url = webhook_endpoint_clean(partner=partner, url=url)
         secret = _new_secret()
         endpoint = WebhookEndpoint.objects.create(
-            partner=partner, url=url, secret=secret, description=description.strip()
+            partner=partner,
+            url=url,
+            secret=secret,
+            description=description.strip(),
+            event_types=event_types,
         )
     logger.info("webhook_endpoint_created", endpoint_id=endpoint.pk, partner_id=partner.pk)
     return endpoint, secret
 
 
 def webhook_endpoint_update(
-    *, endpoint: WebhookEndpoint, url: str, description: str, is_active: bool
+    *,
+    endpoint: WebhookEndpoint,
+    url: str,
+    description: str,
+    is_active: bool,
+    event_types=None,
 ) -> WebhookEndpoint:
+    """Change an endpoint; `event_types` None keeps its subscription, [] takes every type."""
+    fields = {}
+    if event_types is not None:
+        fields["event_types"] = webhook_event_types_clean(event_types)
     with transaction.atomic():
         Partner.objects.select_for_update().filter(pk=endpoint.partner_id).first()
         url = webhook_endpoint_clean(
             partner=endpoint.partner, url=url, endpoint=endpoint, active=is_active
         )
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-            url=url, description=description.strip(), is_active=is_active
+            url=url, description=description.strip(), is_active=is_active, **fields
         )
     logger.info("webhook_endpoint_updated", endpoint_id=endpoint.pk, active=is_active)
     return WebhookEndpoint.objects.get(pk=endpoint.pk)
@@ -180,63 +209,123 @@ def webhook_signature_verify(
 # --- enqueueing ----------------------------------------------------------------------
 
 
-def _event_payload(event: DossierEvent) -> dict:
-    dossier = event.dossier
+def _moment(value: dt.datetime | None) -> str | None:
+    """A time as the REST API writes it: ISO 8601 in the portal's time zone (+07:00)."""
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def dossier_summary(dossier) -> dict:
+    """The dossier in every dossier event: the procedure as the REST API names it."""
+    procedure = dossier.procedure
     return {
-        "event_id": event.pk,
-        "type": WEBHOOK_EVENT_STATUS_CHANGED,
-        "occurred_at": event.created_at.isoformat(),
-        "dossier": {
-            "reference": str(dossier.reference),
-            "code": dossier.code,
-            "procedure": dossier.procedure.code,
-            "state": event.to_state,
-            "previous_state": event.from_state or None,
-            "portal_code": PORTAL_CODES.get(event.to_state),
-            "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
-            "url": settings.SITE_URL.rstrip("/")
-            + reverse("dossiers_api:detail", args=[dossier.code or dossier.reference]),
+        "reference": str(dossier.reference),
+        "code": dossier.code,
+        "procedure": {
+            "code": procedure.code,
+            "slug": procedure.slug,
+            "name_vi": procedure.name_vi,
+            "name_en": procedure.name_en,
         },
-        "reason": event.reason if event.citizen_visible else "",
+        "state": dossier.state,
+        "portal_code": PORTAL_CODES.get(dossier.state),
+        "due_at": _moment(dossier.due_at),
+        "previous_state": None,
+        "url": settings.SITE_URL.rstrip("/")
+        + reverse("dossiers_api:detail", args=[dossier.code or dossier.reference]),
     }
 
 
-def webhooks_enqueue_for_event(
-    *, event_id: int | None = None, event: DossierEvent | None = None
-) -> list[WebhookDelivery]:
-    """Queue a signed status event for the partner that filed the event's dossier.
+def event_types_for(event: DossierEvent) -> list[str]:
+    """The webhook event types a dossier event is (none, one or several)."""
+    types = []
+    payload = event.payload or {}
+    changed = bool(event.to_state) and event.to_state != event.from_state
+    if event.kind in STATUS_EVENT_KINDS and changed:
+        types.append(WebhookEventType.STATUS_CHANGED)
+        if event.to_state == DossierState.SUPPLEMENT_REQUESTED:
+            types.append(WebhookEventType.SUPPLEMENT_REQUESTED)
+        if event.to_state == DossierState.RETURNED:
+            types.append(WebhookEventType.RESULT_RETURNED)
+    if event.kind == EventKind.TRANSITION and payload.get("action") == "sign":
+        types.append(WebhookEventType.RESULT_SIGNED)
+    if event.kind == EventKind.RATED:
+        types.append(WebhookEventType.RATING_RECEIVED)
+    return [str(t) for t in types]
 
-    The outbox calls it for every event that changes a state (partners.handlers). Events
-    that change no state, and dossiers no partner filed, queue nothing (one indexed query).
-    Calling it twice for the same event queues nothing twice (one delivery per endpoint
-    and event).
-    """
-    if event is None:
-        event = (
-            DossierEvent.objects.select_related("dossier__procedure").filter(pk=event_id).first()
-        )
-    if event is None or event.kind not in STATUS_EVENT_KINDS:
-        return []
-    if not event.to_state or event.to_state == event.from_state:
-        return []
-    filing = PartnerFiling.objects.filter(dossier_id=event.dossier_id).first()
-    if filing is None:
-        return []
-    endpoints = list(WebhookEndpoint.objects.filter(partner_id=filing.partner_id, is_active=True))
-    if not endpoints:
-        return []
-    payload = _event_payload(event)
+
+def _event_payload(event: DossierEvent, event_type: str) -> dict:
+    dossier = event.dossier
+    payload = event.payload or {}
+    summary = dossier_summary(dossier)
+    # The state the event left the dossier in (not the dossier's state when it is sent).
+    if event.to_state:
+        summary["state"] = event.to_state
+        summary["portal_code"] = PORTAL_CODES.get(event.to_state)
+    body: dict = {
+        "event_id": event.pk,
+        "type": event_type,
+        "occurred_at": _moment(event.created_at),
+        "dossier": summary,
+    }
+    summary["previous_state"] = event.from_state or None
+    if event_type == WebhookEventType.STATUS_CHANGED:
+        body["reason"] = event.reason if event.citizen_visible else ""
+    elif event_type == WebhookEventType.SUPPLEMENT_REQUESTED:
+        body["supplement"] = {
+            "reason": event.reason,
+            "items": [str(item) for item in payload.get("items", [])],
+        }
+    elif event_type == WebhookEventType.RESULT_SIGNED:
+        body["result"] = {
+            "outcome": dossier.outcome or None,
+            "decision_number": dossier.decision_number or None,
+            "signed_at": _moment(dossier.signed_at) or _moment(event.created_at),
+        }
+    elif event_type == WebhookEventType.RESULT_RETURNED:
+        body["result"] = {
+            "outcome": dossier.outcome or None,
+            "delivery": payload.get("delivery") or dossier.result_delivery or None,
+            "returned_at": _moment(dossier.returned_at) or _moment(event.created_at),
+        }
+    elif event_type == WebhookEventType.RATING_RECEIVED:
+        body["rating"] = {
+            "score": payload.get("score"),
+            "channel": payload.get("channel"),
+            "changed": bool(payload.get("changed")),
+        }
+    return body
+
+
+def _filing_partner_id(dossier_id: int) -> int | None:
+    return (
+        PartnerFiling.objects.filter(dossier_id=dossier_id)
+        .values_list("partner_id", flat=True)
+        .first()
+    )
+
+
+def _enqueue(
+    *,
+    partner_id: int,
+    event_type: str,
+    event_key: str,
+    payload: dict,
+    event: DossierEvent | None = None,
+) -> list[WebhookDelivery]:
+    """One delivery per active endpoint of the partner that takes this type (once each)."""
+    endpoints = [
+        endpoint
+        for endpoint in WebhookEndpoint.objects.filter(partner_id=partner_id, is_active=True)
+        if endpoint.receives(event_type)
+    ]
     now = timezone.now()
     deliveries = []
     for endpoint in endpoints:
         delivery, created = WebhookDelivery.objects.get_or_create(
             endpoint=endpoint,
-            event=event,
-            defaults={
-                "event_type": WEBHOOK_EVENT_STATUS_CHANGED,
-                "payload": payload,
-                "next_retry_at": now,
-            },
+            event_type=event_type,
+            event_key=event_key,
+            defaults={"event": event, "payload": payload, "next_retry_at": now},
         )
         if created:
             deliveries.append(delivery)
@@ -244,7 +333,85 @@ def webhooks_enqueue_for_event(
 
     for delivery in deliveries:
         webhook_deliver.delay_on_commit(delivery.pk)
+    return deliveries
+
+
+def webhooks_enqueue_for_event(
+    *, event_id: int | None = None, event: DossierEvent | None = None
+) -> list[WebhookDelivery]:
+    """Queue the signed events a dossier event is for the partner that filed the dossier.
+
+    The outbox calls it for the events of the catalogue (partners.handlers). Events that are
+    none of its types, and dossiers no partner filed, queue nothing. Calling it twice for
+    the same event queues nothing twice (one delivery per endpoint, type and event).
+    """
+    if event is None:
+        event = (
+            DossierEvent.objects.select_related("dossier__procedure").filter(pk=event_id).first()
+        )
+    if event is None:
+        return []
+    types = event_types_for(event)
+    if not types:
+        return []
+    partner_id = _filing_partner_id(event.dossier_id)
+    if partner_id is None:
+        return []
+    deliveries = []
+    for event_type in types:
+        deliveries += _enqueue(
+            partner_id=partner_id,
+            event_type=event_type,
+            event_key=str(event.pk),
+            payload=_event_payload(event, event_type),
+            event=event,
+        )
     logger.info("webhooks_enqueued", event_id=event.pk, deliveries=len(deliveries))
+    return deliveries
+
+
+def webhooks_enqueue_bundle_part_completed(
+    *,
+    part_id: int,
+    bundle_event_id: int,
+    occurred_at: str,
+    bundle: dict,
+    part: dict,
+    dossier_ids: list[int],
+) -> list[WebhookDelivery]:
+    """Queue `bundle.part_completed` for the partner that filed a VSS dossier of the bundle.
+
+    Published by the beneficiaries app (partners.events.bundle_part_completed) with the
+    bundle and part already described: this app knows nothing of bundles.
+    """
+    from dossiers.models import Dossier
+
+    partner_id = next(
+        (pid for pid in map(_filing_partner_id, dossier_ids) if pid is not None), None
+    )
+    if partner_id is None:
+        return []
+    dossier = (
+        Dossier.objects.select_related("procedure").filter(pk=part.get("dossier_id")).first()
+        if part.get("dossier_id")
+        else None
+    )
+    part = {key: value for key, value in part.items() if key != "dossier_id"}
+    payload = {
+        "event_id": bundle_event_id,
+        "type": str(WebhookEventType.BUNDLE_PART_COMPLETED),
+        "occurred_at": occurred_at,
+        "bundle": bundle,
+        "part": part,
+        "dossier": dossier_summary(dossier) if dossier is not None else None,
+    }
+    deliveries = _enqueue(
+        partner_id=partner_id,
+        event_type=WebhookEventType.BUNDLE_PART_COMPLETED,
+        event_key=f"bundle-part-{part_id}",
+        payload=payload,
+    )
+    logger.info("webhooks_enqueued", bundle_event_id=bundle_event_id, deliveries=len(deliveries))
     return deliveries
 
 
@@ -261,6 +428,23 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
     """POST and return the HTTP status; raises OSError on network failures, timeouts and
     addresses the portal never calls (`egress`)."""
     return egress_post(url, body, headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
+
+
+def http_status_text(code: int) -> str:
+    """`HTTP 503 Service Unavailable`: the status a receiver answered, with its phrase."""
+    try:
+        phrase = HTTPStatus(code).phrase
+    except ValueError:
+        phrase = ""
+    return f"HTTP {code} {phrase}".strip()
+
+
+def delivery_error_text(exc: BaseException) -> str:
+    """The network error precisely: its class and what it says (`ConnectionRefusedError:
+    [Errno 111] Connection refused`, `TimeoutError: timed out`), never a traceback."""
+    detail = str(exc).strip()
+    name = exc.__class__.__name__
+    return f"{name}: {detail}" if detail else name
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -310,7 +494,10 @@ def webhook_delivery_attempt(*, delivery_id: int) -> DeliveryOutcome:
         try:
             code = _post(endpoint.url, body, headers)
         except (OSError, ValueError) as exc:  # URLError, timeouts, refused connections
-            error = exc.__class__.__name__
+            error = delivery_error_text(exc)
+        else:
+            if not 200 <= code < 300:
+                error = http_status_text(code)
     finished = timezone.now()
     fields = {"last_response_code": code, "last_error": error[:300], "sending_since": None}
     if code is not None and 200 <= code < 300:

@@ -9,12 +9,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import PROBLEM_CONTENT_TYPE, integer_parameter_schema, query_integer
+from core.api import PROBLEM_CONTENT_TYPE, CursorPaginationWithTotal
 from procedures.constants import BenefitGroup
 from procedures.models import Procedure
 from procedures.selectors import (
@@ -34,28 +33,15 @@ from .serializers import (
 TAGS = ["procedures"]
 
 
-class ProcedurePagination(LimitOffsetPagination):
-    default_limit = 20
-    max_limit = 100
-    limit_query_description = (
+class ProcedurePagination(CursorPaginationWithTotal):
+    """The catalogue's order (the publisher's `ordering`, then the name), by cursor as every
+    API list; `?include_total=true` adds the count (a few dozen procedures: cheap)."""
+
+    ordering = ("ordering", "name_vi", "id")
+    page_size_query_description = (
         "Số thủ tục mỗi trang (mặc định 20, tối đa 100) / Procedures per page (20 by default, "
         "at most 100)."
     )
-    offset_query_description = (
-        "Bỏ qua bao nhiêu thủ tục đầu tiên / How many procedures to skip from the start."
-    )
-
-    def get_limit(self, request):
-        limit = query_integer(request, "limit", minimum=1, maximum=self.max_limit)
-        return self.default_limit if limit is None else limit
-
-    def get_offset(self, request):
-        return query_integer(request, "offset", minimum=0) or 0
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        integer_parameter_schema(parameters, "limit", minimum=1, maximum=self.max_limit)
-        return integer_parameter_schema(parameters, "offset", minimum=0)
 
 
 # --- OpenAPI examples (the catalogue entry of the sickness benefit, shortened) --------

@@ -26,13 +26,14 @@ SAMPLES = {
     "date": "2026-11-16",
     "money": 1000000,
     "integer": 1,
-    "cccd": "001090012345",
+    "cccd": "001090054321",  # a man born in 1990 (not the citizen fixture)
     "si_code": "0123456789",
     "hi_card": "DN4010123456789",
     "bank_account": "0123456789012",
     "phone": "0912345678",
     "email": "an@example.vn",
 }
+BY_PREFILL = {"date_of_birth": "1990-05-01", "gender": "male"}
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +50,11 @@ def required_values(version, *, skip=(), **overrides) -> dict:
     for field in version.field_definitions():
         if not field.get("required") or field["name"] in skip:
             continue
-        if field["type"] == "choice":
+        if field.get("prefill") in BY_PREFILL:
+            # The sample CCCD (001090054321) is a man born in 1990: the date of birth and
+            # gender must agree with it, as the filing checks.
+            values[field["name"]] = BY_PREFILL[field["prefill"]]
+        elif field["type"] == "choice":
             values[field["name"]] = field["choices"][0]["value"]
         else:
             values[field["name"]] = SAMPLES[field["type"]]
@@ -201,6 +206,7 @@ CITIZEN_KNOWN = ("full_name", "national_id", "date_of_birth", "phone", "email")
 class Received:
     headers: Message  # case-insensitive, as HTTP header names are
     body: bytes
+    path: str = ""
 
 
 class WebhookReceiver:
@@ -215,7 +221,7 @@ class WebhookReceiver:
             def do_POST(self):  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
                 receiver.requests.append(
-                    Received(headers=self.headers, body=self.rfile.read(length))
+                    Received(headers=self.headers, body=self.rfile.read(length), path=self.path)
                 )
                 self.send_response(receiver.status)
                 self.end_headers()

@@ -110,6 +110,25 @@ def test_a_new_webhook_endpoint_shows_its_signing_secret(admin_client, ivan):
     assert WebhookEndpoint.objects.get().secret == secret
 
 
+def test_the_admin_subscribes_an_endpoint_to_a_subset_of_events(admin_client, ivan):
+    admin_client.post(
+        "/admin/partners/webhookendpoint/add/",
+        {
+            "partner": ivan.partner.pk,
+            "url": "https://ivan.example.vn/vss",
+            "description": "",
+            "event_types": ["dossier.result_returned", "dossier.status_changed"],
+        },
+    )
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.event_types == ["dossier.status_changed", "dossier.result_returned"]
+    assert endpoint.receives("dossier.status_changed")
+    assert not endpoint.receives("dossier.rating_received")
+    page = admin_client.get(f"/admin/partners/webhookendpoint/{endpoint.pk}/change/")
+    assert page.status_code == 200
+    assert b"dossier.rating_received" in page.content  # every type can be chosen
+
+
 def test_a_webhook_url_must_be_https(admin_client, ivan):
     response = admin_client.post(
         "/admin/partners/webhookendpoint/add/",

@@ -83,10 +83,10 @@ def test_throttled_in_vietnamese(make_partner, catalogue):
         ("/api/v1/dossiers/", {"page_size": "-1"}, "page_size"),
         ("/api/v1/dossiers/", {"page_size": "abc"}, "page_size"),
         ("/api/v1/dossiers/", {"page_size": "101"}, "page_size"),
-        ("/api/v1/procedures/", {"limit": "null"}, "limit"),
-        ("/api/v1/procedures/", {"limit": "0"}, "limit"),
-        ("/api/v1/procedures/", {"offset": "-3"}, "offset"),
-        ("/api/v1/procedures/", {"offset": "1.5"}, "offset"),
+        ("/api/v1/procedures/", {"page_size": "null"}, "page_size"),
+        ("/api/v1/procedures/", {"page_size": "0"}, "page_size"),
+        ("/api/v1/procedures/", {"include_total": "perhaps"}, "include_total"),
+        ("/api/v1/dossiers/", {"include_total": "2"}, "include_total"),
     ],
 )
 def test_bad_paging_parameters_are_a_400_naming_the_parameter(ivan, catalogue, path, query, name):
@@ -98,5 +98,5 @@ def test_bad_paging_parameters_are_a_400_naming_the_parameter(ivan, catalogue, p
 
 
 def test_good_paging_parameters_still_page(ivan, catalogue):
-    assert len(ivan.client.get("/api/v1/procedures/", {"limit": 2}).json()["results"]) == 2
+    assert len(ivan.client.get("/api/v1/procedures/", {"page_size": 2}).json()["results"]) == 2
     assert ivan.client.get("/api/v1/dossiers/", {"page_size": 100}).status_code == 200

@@ -64,6 +64,26 @@ def test_applicant_rates_a_returned_dossier_and_the_trail_records_it(returned, c
     assert "Tốt" not in str(event.payload)  # the comment stays out of the audit trail
 
 
+def test_a_rating_queues_its_dashboard_day_through_the_outbox(
+    returned, citizen, django_capture_on_commit_callbacks
+):
+    from dashboards.models import RollupDirtyDay
+    from outbox.models import OutboxMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rating = rating_submit(
+            dossier=returned, rater=citizen, channel=RatingChannel.WEB, answers=HAPPY
+        )
+    # The `rated` event's outbox row (no direct call from ratings to dashboards).
+    assert OutboxMessage.objects.filter(
+        handler="dashboards.handlers.rollups_mark_rated", status="delivered"
+    ).exists()
+    assert (
+        timezone.localdate(rating.created_at),
+        returned.competent_office_id,
+    ) in set(RollupDirtyDay.objects.values_list("day", "competent_office_id"))
+
+
 @pytest.mark.parametrize(
     "state",
     [

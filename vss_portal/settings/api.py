@@ -43,12 +43,25 @@ SPECTACULAR_SETTINGS = {
         "API của Cổng dịch vụ công Bảo hiểm xã hội Việt Nam / "
         "API of the Vietnam Social Security one-stop-shop portal."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     # Swagger UI from our own static files (drf-spectacular-sidecar), not a public CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # 3.1: the document publishes the webhook event catalogue in its `webhooks` section.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": [
+        f"partners.api.webhook_catalogue.{name}"
+        for name in (
+            "STATUS_CHANGED",
+            "SUPPLEMENT_REQUESTED",
+            "RESULT_SIGNED",
+            "RESULT_RETURNED",
+            "RATING_RECEIVED",
+            "BUNDLE_PART_COMPLETED",
+        )
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -62,5 +75,6 @@ SPECTACULAR_SETTINGS = {
         "SlipKindEnum": "dossiers.constants.SlipKind",
         "OfficeKindEnum": "offices.constants.OfficeKind",
         "EventKindEnum": "dossiers.constants.EventKind",
+        "WebhookEventTypeEnum": "partners.constants.WebhookEventType",
     },
 }
