@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.PortalLoginView.as_view(), name="login"),
+    path("two-factor/", views.two_factor, name="two_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.signup, name="signup"),
     path("me/", views.landing, name="landing"),
