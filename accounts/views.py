@@ -83,7 +83,10 @@ def two_factor(request):
             form.add_error("otp_token", _("This code is not valid. Try the newest code."))
         status = 400 if request.method == "POST" else 200
         return render(
-            request, "accounts/two_factor_verify.html", {"form": form, "next": next_url}, status=status
+            request,
+            "accounts/two_factor_verify.html",
+            {"form": form, "next": next_url},
+            status=status,
         )
     device = two_factor_device_start(user=user)
     if request.method == "POST" and form.is_valid():

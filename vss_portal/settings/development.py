@@ -5,8 +5,8 @@ from .base import *  # noqa: F403
 from .env import env
 from .headers import *  # noqa: F403
 from .logging import *  # noqa: F403
-from .services import *  # noqa: F403
 from .security import *  # noqa: F403
+from .services import *  # noqa: F403
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="development-only-not-secret-vss-portal-key")

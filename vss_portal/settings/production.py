@@ -7,8 +7,8 @@ from .base import *  # noqa: F403
 from .env import env
 from .headers import *  # noqa: F403
 from .logging import *  # noqa: F403
-from .services import *  # noqa: F403
 from .security import *  # noqa: F403
+from .services import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
