@@ -74,9 +74,7 @@ def test_enrolment_confirms_a_code_and_shows_recovery_codes_once(team):
     assert 'id="id_otp_token_error"' in wrong.content.decode()
     assert not TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
 
-    done = client.post(
-        TWO_FACTOR, {"otp_token": current_code(device), "next": "/accounts/me/"}
-    )
+    done = client.post(TWO_FACTOR, {"otp_token": current_code(device), "next": "/accounts/me/"})
     assert done.status_code == 200
     codes = StaticDevice.objects.get(user=officer).token_set.values_list("token", flat=True)
     assert len(codes) == 10
