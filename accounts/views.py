@@ -80,7 +80,7 @@ def two_factor(request):
             if device is not None:
                 otp_login(request, device)
                 return redirect(next_url)
-            form.add_error("otp_token", _("This code is not valid. Try the newest code."))
+            form.add_error("otp_token", _code_error(user))
         status = 400 if request.method == "POST" else 200
         return render(
             request,
@@ -99,7 +99,7 @@ def two_factor(request):
                 "accounts/two_factor_recovery_codes.html",
                 {"codes": codes, "next": next_url},
             )
-        form.add_error("otp_token", _("This code is not valid. Try the newest code."))
+        form.add_error("otp_token", _code_error(user))
     context = {
         "form": form,
         "next": next_url,
@@ -108,6 +108,16 @@ def two_factor(request):
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/two_factor_enrol.html", context, status=status)
+
+
+def _code_error(user) -> str:
+    """Why a code was refused: wrong, or typed again too soon after wrong ones (django-otp
+    makes each further try wait twice as long)."""
+    from django_otp import devices_for_user
+
+    if any(not device.verify_is_allowed()[0] for device in devices_for_user(user, confirmed=None)):
+        return _("Too many wrong codes. Wait a few seconds, then enter the newest code.")
+    return _("This code is not valid. Try the newest code.")
 
 
 def _safe_next(request) -> str:
