@@ -38,3 +38,23 @@ def mark_session_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
     session.save()
+
+
+def browser_sign_in(page, identifier: str, password: str) -> None:
+    """Sign in through the real form in a Playwright page; a staff member gets an
+    authenticator (if they have none) and the current code is typed at the second step."""
+    from accounts.constants import STAFF_ROLES
+    from accounts.models import User
+
+    staff = User.objects.filter(username=identifier, role__in=STAFF_ROLES).first()
+    if staff is None:
+        staff = User.objects.filter(username=identifier, is_staff=True).first()
+    device = confirmed_device(staff) if staff is not None else None
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", identifier)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    if device is not None:
+        page.wait_for_url("**/accounts/two-factor/**")
+        page.fill("input[name=otp_token]", current_code(device))
+        page.click("[data-testid=two-factor-form] button[type=submit]")

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from accounts.constants import STAFF_ROLES
-
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -73,21 +71,9 @@ def login(page):
     """Log in through the real form: login(identifier, password). A staff member gets an
     authenticator (tests/two_factor.py) and the fixture types its current code at the second
     step; tests/browser/test_staff_two_factor.py tests enrolment itself."""
-    from accounts.models import User
-    from tests.two_factor import confirmed_device, current_code
+    from tests.two_factor import browser_sign_in
 
     def _login(identifier: str, password: str):
-        staff = User.objects.filter(username=identifier, role__in=STAFF_ROLES).first()
-        if staff is None:
-            staff = User.objects.filter(username=identifier, is_staff=True).first()
-        device = confirmed_device(staff) if staff is not None else None
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", identifier)
-        page.fill("input[name=password]", password)
-        page.click("main button[type=submit]")
-        if device is not None:
-            page.wait_for_url("**/accounts/two-factor/**")
-            page.fill("input[name=otp_token]", current_code(device))
-            page.click("[data-testid=two-factor-form] button[type=submit]")
+        browser_sign_in(page, identifier, password)
 
     return _login
