@@ -33,7 +33,6 @@ class SecurityEventKind(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor device reset")
     RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
     LOCKOUT = "lockout", _("Sign-in locked out")
-    LOCKOUT_CLEARED = "lockout_cleared", _("Sign-in lockout cleared")
 
 
 # Who must sign in with a second factor: every staff role (and anyone who can open the admin).
