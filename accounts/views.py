@@ -94,11 +94,13 @@ def two_factor(request):
         if codes is not None:
             device.refresh_from_db()
             otp_login(request, device)
-            return render(
+            response = render(
                 request,
                 "accounts/two_factor_recovery_codes.html",
                 {"codes": codes, "next": next_url},
             )
+            response["Cache-Control"] = "no-store"  # shown once, never kept by the browser
+            return response
         form.add_error("otp_token", _code_error(user))
     context = {
         "form": form,

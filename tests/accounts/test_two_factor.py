@@ -76,6 +76,7 @@ def test_enrolment_confirms_a_code_and_shows_recovery_codes_once(team):
 
     done = client.post(TWO_FACTOR, {"otp_token": current_code(device), "next": "/accounts/me/"})
     assert done.status_code == 200
+    assert "no-store" in done["Cache-Control"]
     codes = StaticDevice.objects.get(user=officer).token_set.values_list("token", flat=True)
     assert len(codes) == 10
     assert all(code in done.content.decode() for code in codes)
