@@ -128,3 +128,18 @@ class AutoAssignForm(forms.Form):
             "dossiers. Absent officers are skipped."
         ),
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=32,
+        help_text=_("Six digits, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class TwoFactorResetForm(forms.Form):
+    officer = forms.IntegerField(widget=forms.HiddenInput)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from .constants import OFFICE_ROLES, STAFF_ROLES, Gender, Role
+from .constants import OFFICE_ROLES, STAFF_ROLES, Gender, Role, SecurityEventKind
 
 
 class PortalUserManager(UserManager):
@@ -80,6 +80,11 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES
 
     @property
+    def needs_two_factor(self) -> bool:
+        """Every staff role, and anyone who can open the admin site."""
+        return self.role in STAFF_ROLES or self.is_staff or self.is_superuser
+
+    @property
     def works_at_office(self) -> bool:
         return self.role in OFFICE_ROLES
 
@@ -96,3 +101,54 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+class SecurityEvent(models.Model):
+    """Append-only trail of sign-in security events (two-factor enrolment and resets,
+    lockouts), read by administrators in the admin site. Never updated or deleted by code."""
+
+    kind = models.CharField(_("event"), max_length=32, choices=SecurityEventKind.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="security_events",
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The login box's text for a lockout (it may name no account), and the address.
+    username = models.CharField(_("sign-in name"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="accounts_secevent_user_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SecurityEventKind.values),
+                name="accounts_securityevent_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -131,3 +131,136 @@ def user_absence_set(*, officer: User, absent_until: dt.date | None, by: User) -
             absent_until=absent_until.isoformat() if absent_until else None,
         )
     return officer
+
+
+# --- sign-in security --------------------------------------------------------------------
+
+
+def security_event_record(
+    *,
+    kind: str,
+    user: User | None = None,
+    actor: User | None = None,
+    username: str = "",
+    ip_address: str | None = None,
+    detail: dict | None = None,
+):
+    """Append one row to the security trail (and the log, without personal data)."""
+    from .models import SecurityEvent
+
+    event = SecurityEvent.objects.create(
+        kind=kind,
+        user=user,
+        actor=actor,
+        office_id=(actor or user).office_id if (actor or user) else None,
+        username=username[:254],
+        ip_address=ip_address or None,
+        detail=detail or {},
+    )
+    logger.info(
+        "security_event",
+        kind=kind,
+        user_id=user.pk if user else None,
+        actor_id=actor.pk if actor else None,
+    )
+    return event
+
+
+def two_factor_device_start(*, user: User):
+    """The authenticator being enrolled: one unconfirmed TOTP device, kept across reloads of
+    the enrolment page so the QR code does not change under the person's phone."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_enrol_confirm(*, user: User, token: str) -> list[str] | None:
+    """Confirm the authenticator with a code it shows; on success issue the recovery codes
+    (returned once, stored only as a one-time-token device) and return them."""
+    from django.conf import settings
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .constants import SecurityEventKind
+
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=False)
+        .order_by("pk")
+        .first()
+    )
+    if device is None or not device.verify_token(token):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.TWO_FACTOR_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+    security_event_record(kind=SecurityEventKind.TWO_FACTOR_ENROLLED, user=user, actor=user)
+    return codes
+
+
+def two_factor_verify(*, user: User, token: str):
+    """The confirmed device that accepts this code (authenticator first, then a recovery
+    code, which is used up), or None. django-otp slows down repeated wrong codes."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .constants import SecurityEventKind
+
+    token = "".join(token.split())
+    if not token:
+        return None
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if token.isdigit() and device.verify_token(token):
+            return device
+    for device in StaticDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(token):
+            security_event_record(
+                kind=SecurityEventKind.RECOVERY_CODE_USED,
+                user=user,
+                actor=user,
+                detail={"left": device.token_set.count()},
+            )
+            return device
+    return None
+
+
+def two_factor_enrolled(*, user: User) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def two_factor_reset(*, officer: User, by: User) -> User:
+    """An office leader removes an officer's authenticator and recovery codes (a lost phone):
+    the officer enrols again at the next sign-in. Recorded in the security trail."""
+    from django.core.exceptions import PermissionDenied
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .constants import SecurityEventKind
+
+    if (
+        by.role != Role.OFFICE_LEADER
+        or by.office_id is None
+        or officer.office_id != by.office_id
+        or officer.role not in (Role.PROCESSING_OFFICER, Role.COUNTER_OFFICER)
+    ):
+        raise PermissionDenied
+    removed = TOTPDevice.objects.filter(user=officer).delete()[0]
+    removed += StaticDevice.objects.filter(user=officer).delete()[0]
+    security_event_record(
+        kind=SecurityEventKind.TWO_FACTOR_RESET,
+        user=officer,
+        actor=by,
+        detail={"devices_removed": removed},
+    )
+    return officer

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import structlog
 from django.contrib import messages
 from django.contrib.auth import login
@@ -14,13 +16,25 @@ from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
 from .constants import Role
-from .forms import AbsenceForm, AutoAssignForm, CitizenSignupForm, PortalLoginForm
+from .forms import (
+    AbsenceForm,
+    AutoAssignForm,
+    CitizenSignupForm,
+    PortalLoginForm,
+    TwoFactorCodeForm,
+    TwoFactorResetForm,
+)
 from .models import User
 from .selectors import ROLE_HEADINGS, landing_links
 from .services import (
     VerifiedIdentityRefused,
     citizen_register,
     citizen_sign_in_verified,
+    two_factor_device_start,
+    two_factor_enrol_confirm,
+    two_factor_enrolled,
+    two_factor_reset,
+    two_factor_verify,
     user_absence_set,
     user_language_set,
 )
@@ -39,6 +53,8 @@ def language_switch(request):
 
 
 class PortalLoginView(auth_views.LoginView):
+    """The password step; staff then pass the second factor (StaffTwoFactorMiddleware)."""
+
     form_class = PortalLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -47,6 +63,12 @@ class PortalLoginView(auth_views.LoginView):
         from .vneid import vneid_enabled
 
         return super().get_context_data(vneid_enabled=vneid_enabled(), **kwargs)
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        if self.request.user.needs_two_factor:
+            return reverse("accounts:two_factor") + "?" + urlencode({"next": url})
+        return url
 
 
 @require_http_methods(["GET"])
@@ -108,6 +130,122 @@ def vneid_callback(request):
         messages.success(request, _("You are signed in with VNeID."))
     next_url = request.session.pop(_VNEID_NEXT, "")
     return redirect(next_url or "accounts:landing")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """The second step for staff: enrol an authenticator on the first sign-in (QR code,
+    confirm a code, recovery codes shown once), then a code at every sign-in."""
+    from base64 import b32encode
+
+    import segno
+    from django_otp import login as otp_login
+
+    user = request.user
+    next_url = _safe_next(request)
+    if not user.needs_two_factor or user.is_verified():
+        return redirect(next_url)
+    form = TwoFactorCodeForm(request.POST or None)
+    if two_factor_enrolled(user=user):
+        if request.method == "POST" and form.is_valid():
+            device = two_factor_verify(user=user, token=form.cleaned_data["otp_token"])
+            if device is not None:
+                otp_login(request, device)
+                return redirect(next_url)
+            form.add_error("otp_token", _code_error(user))
+        status = 400 if request.method == "POST" else 200
+        return render(
+            request,
+            "accounts/two_factor_verify.html",
+            {"form": form, "next": next_url},
+            status=status,
+        )
+    device = two_factor_device_start(user=user)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor_enrol_confirm(user=user, token=form.cleaned_data["otp_token"])
+        if codes is not None:
+            device.refresh_from_db()
+            otp_login(request, device)
+            response = render(
+                request,
+                "accounts/two_factor_recovery_codes.html",
+                {"codes": codes, "next": next_url},
+            )
+            response["Cache-Control"] = "no-store"  # shown once, never kept by the browser
+            return response
+        form.add_error("otp_token", _code_error(user))
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_data_uri": segno.make(device.config_url, error="m").svg_data_uri(scale=5),
+        "secret": b32encode(device.bin_key).decode("ascii"),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/two_factor_enrol.html", context, status=status)
+
+
+def _code_error(user) -> str:
+    """Why a code was refused: wrong, or typed again too soon after wrong ones (django-otp
+    makes each further try wait twice as long)."""
+    from django_otp import devices_for_user
+
+    if any(not device.verify_is_allowed()[0] for device in devices_for_user(user, confirmed=None)):
+        return _("Too many wrong codes. Wait a few seconds, then enter the newest code.")
+    return _("This code is not valid. Try the newest code.")
+
+
+def _safe_next(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("accounts:landing")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What every sign-in form answers while its account or address is cooling down
+    (AXES_LOCKOUT_CALLABLE): a page, or problem+json for an API client."""
+    import math
+
+    from django.http import JsonResponse
+    from django.utils import timezone
+
+    from core.api import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
+
+    from .lockout import lockout_ends_at
+
+    ends = lockout_ends_at(request, credentials)
+    minutes = max(1, math.ceil((ends - timezone.now()).total_seconds() / 60)) if ends else None
+    headers = {"Retry-After": str(minutes * 60)} if minutes else {}
+    detail = _(
+        "Too many failed sign-in attempts from this device. For your safety, sign-in is "
+        "paused; try again later."
+    )
+    if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+        response = JsonResponse(
+            {
+                "type": PROBLEM_BASE + "sign-in-locked",
+                "title": _("Sign-in paused"),
+                "status": 429,
+                "detail": detail,
+                "code": "sign_in_locked",
+                "retry_after_minutes": minutes,
+            },
+            status=429,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+    else:
+        response = render(
+            request,
+            "accounts/locked_out.html",
+            {"minutes": minutes, "ends": ends, "detail": detail},
+            status=429,
+        )
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -172,6 +310,22 @@ def office_team(request):
     setting_form = AutoAssignForm(initial={"auto_assign": office.auto_assign})
     absence_form, failed_officer = None, None
     if request.method == "POST":
+        if "two_factor_reset" in request.POST:
+            reset_form = TwoFactorResetForm(request.POST)
+            officer = (
+                officers.filter(pk=reset_form.cleaned_data["officer"]).first()
+                if reset_form.is_valid()
+                else None
+            )
+            if officer is None:
+                raise PermissionDenied
+            two_factor_reset(officer=officer, by=leader)
+            messages.success(
+                request,
+                _("Two-factor sign-in of %(name)s was reset: they enrol again at next sign-in.")
+                % {"name": officer.display_name},
+            )
+            return redirect("accounts:office_team")
         if "auto_assign_submit" in request.POST:
             setting_form = AutoAssignForm(request.POST)
             if setting_form.is_valid():

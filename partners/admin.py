@@ -22,6 +22,7 @@ from .services import (
     partner_token_clean,
     partner_token_create,
     partner_token_revoke,
+    partner_token_rotate,
     partner_token_update,
     partner_update,
     webhook_endpoint_clean,
@@ -193,13 +194,14 @@ class PartnerTokenAdmin(admin.ModelAdmin):
         "scope_list",
         "rate_limit_per_minute",
         "is_active",
+        "expires_at",
         "last_used_at",
         "revoked_at",
     ]
     list_filter = ["is_active", "partner__kind"]
     search_fields = ["name", "key_prefix", "partner__name"]
     list_select_related = ["partner"]
-    actions = ["revoke"]
+    actions = ["revoke", "rotate"]
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -213,6 +215,8 @@ class PartnerTokenAdmin(admin.ModelAdmin):
             "is_active",
             "created_at",
             "created_by",
+            "expires_at",
+            "replaced_by",
             "last_used_at",
             "revoked_at",
         ]
@@ -221,7 +225,7 @@ class PartnerTokenAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         readonly = ["partner", "key_prefix", "is_active", "created_at", "created_by"]
-        readonly += ["last_used_at", "revoked_at"]
+        readonly += ["expires_at", "replaced_by", "last_used_at", "revoked_at"]
         if not obj.is_active:
             readonly += ["name", "scopes", "rate_limit_per_minute"]
         return readonly
@@ -278,6 +282,24 @@ class PartnerTokenAdmin(admin.ModelAdmin):
             ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", len(tokens))
             % {"count": len(tokens)},
             messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Rotate the selected token (new secret; the old one has a grace period)"),
+        permissions=["change"],
+    )
+    def rotate(self, request, queryset):
+        tokens = list(queryset[:2])
+        if len(tokens) != 1:
+            self.message_user(request, _("Select exactly one token to rotate."), messages.ERROR)
+            return None
+        try:
+            new, secret = partner_token_rotate(token=tokens[0], actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        return _show_secret_once(
+            request, obj=new, secret=secret, title=_("Rotated API token"), continue_url="."
         )
 
     def has_delete_permission(self, request, obj=None):

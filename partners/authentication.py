@@ -29,6 +29,14 @@ class PartnerTokenAuthentication(BaseAuthentication):
         except UnicodeDecodeError as exc:
             raise AuthenticationFailed(_("Invalid token header.")) from exc
         token = token_for_secret(secret)
+        if token is not None and token.is_expired and token.revoked_at is None:
+            raise AuthenticationFailed(
+                _(
+                    "This token has expired. Use the token that replaced it, or ask the "
+                    "social security office for a new one."
+                ),
+                code="token_expired",
+            )
         if token is None or not token.usable or not token.partner.user.is_active:
             raise AuthenticationFailed(_("Invalid or revoked token."))
         partner_token_touch(token=token)

@@ -91,6 +91,18 @@ class PartnerToken(ScopedToken, models.Model):
     )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    # Every token expires (PARTNER_TOKEN_LIFETIME_DAYS after it is issued); a rotated token
+    # expires at the end of its grace period, and names the token that replaced it.
+    expires_at = models.DateTimeField(_("expires at"), editable=False)
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("API token")
@@ -113,7 +125,18 @@ class PartnerToken(ScopedToken, models.Model):
 
     @property
     def usable(self) -> bool:
-        return self.is_active and self.revoked_at is None and self.partner.is_active
+        return (
+            self.is_active
+            and self.revoked_at is None
+            and self.partner.is_active
+            and not self.is_expired
+        )
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     def has_scopes(self, required) -> bool:
         return set(required) <= set(self.scopes or [])

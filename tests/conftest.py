@@ -26,6 +26,26 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(f"transactional-{group}"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _staff_force_login_passes_two_factor():
+    """`client.force_login(staff)` also passes the second factor (tests/two_factor.py), so
+    tests of staff pages need not repeat it; the real flow has its own tests."""
+    from django.test import Client
+
+    from tests.two_factor import mark_session_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if getattr(user, "needs_two_factor", False):
+            mark_session_verified(self, user)
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = original
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     """Each test writes its files to its own media folder."""

@@ -202,6 +202,16 @@ AUTH_PROBLEMS = {
             "authentication_failed",
             "Invalid or revoked token.",
         ),
+        problem_example(
+            "Mã truy cập hết hạn / Expired token",
+            401,
+            "token_expired",
+            "Incorrect authentication credentials.",
+            detail=(
+                "This token has expired. Use the token that replaced it, or ask the social "
+                "security office for a new one."
+            ),
+        ),
     ),
     (403, P): problem(
         "Không có quyền: mã truy cập thiếu phạm vi, sai loại đối tác, hoặc vai trò không được "

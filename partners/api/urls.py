@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import batches, views
+from . import batches, tokens, views
 
 app_name = "partners_api"
 
 urlpatterns = [
+    path("token/rotate/", tokens.TokenRotateApi.as_view(), name="token_rotate"),
     path("webhooks/", views.WebhookCollectionApi.as_view(), name="webhooks"),
     path("webhooks/<int:endpoint_id>/", views.WebhookDetailApi.as_view(), name="webhook"),
     path(
@@ -27,6 +28,7 @@ urlpatterns = [
 # Employer batch filing answers under the dossier API's namespace and paths
 # (`dossiers_api:batches`): vss_portal/api_urls.py adds these to dossiers.api.urls.
 batch_urlpatterns = [
+    path("token/rotate/", tokens.TokenRotateApi.as_view(), name="token_rotate"),
     path("batches/", batches.BatchCreateApi.as_view(), name="batches"),
     path("batches/<uuid:reference>/", batches.BatchDetailApi.as_view(), name="batch_detail"),
 ]

@@ -1,4 +1,4 @@
-"""Partners and their API tokens: creation, scopes, revocation, last use."""
+"""Partners and their API tokens: creation, scopes, expiry, rotation, revocation, last use."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 
 import structlog
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -133,6 +134,7 @@ def partner_token_create(
         scopes=scopes,
         rate_limit_per_minute=rate_limit_per_minute,
         created_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=settings.PARTNER_TOKEN_LIFETIME_DAYS),
     )
     logger.info("partner_token_created", token_id=token.pk, partner_id=partner.pk, scopes=scopes)
     return token, secret
@@ -158,6 +160,43 @@ def partner_token_revoke(*, token: PartnerToken, actor: User | None = None) -> P
     )
     logger.info("partner_token_revoked", token_id=token.pk, actor_id=getattr(actor, "pk", None))
     return PartnerToken.objects.get(pk=token.pk)
+
+
+def partner_token_rotate(
+    *, token: PartnerToken, actor: User | None = None, grace_hours: int | None = None
+) -> tuple[PartnerToken, str]:
+    """Issue a new token with the same partner, label, scopes and rate limit and a full
+    lifetime; the old one keeps working for the grace period (PARTNER_TOKEN_ROTATION_GRACE_HOURS,
+    never longer than it had left), then is refused. Returns the new token and its secret.
+
+    A revoked, expired or already rotated token cannot be rotated (ValidationError)."""
+    grace = dt.timedelta(
+        hours=settings.PARTNER_TOKEN_ROTATION_GRACE_HOURS if grace_hours is None else grace_hours
+    )
+    with transaction.atomic():
+        old = PartnerToken.objects.select_for_update().select_related("partner").get(pk=token.pk)
+        if old.replaced_by_id is not None:
+            raise ValidationError(_("This token was already rotated; rotate its replacement."))
+        if not old.is_active or old.revoked_at is not None or old.is_expired:
+            raise ValidationError(_("A revoked or expired token cannot be rotated."))
+        new, secret = partner_token_create(
+            partner=old.partner,
+            name=old.name,
+            scopes=old.scopes,
+            rate_limit_per_minute=old.rate_limit_per_minute,
+            actor=actor,
+        )
+        old.expires_at = min(old.expires_at, timezone.now() + grace)
+        old.replaced_by = new
+        old.save(update_fields=["expires_at", "replaced_by"])
+    logger.info(
+        "partner_token_rotated",
+        token_id=old.pk,
+        new_token_id=new.pk,
+        partner_id=old.partner_id,
+        actor_id=getattr(actor, "pk", None),
+    )
+    return new, secret
 
 
 def partner_token_touch(*, token: PartnerToken) -> None:

@@ -68,12 +68,12 @@ def page(browser, live_server, offices):
 
 @pytest.fixture
 def login(page):
-    """Log in through the real form: login(identifier, password)."""
+    """Log in through the real form: login(identifier, password). A staff member gets an
+    authenticator (tests/two_factor.py) and the fixture types its current code at the second
+    step; tests/browser/test_staff_two_factor.py tests enrolment itself."""
+    from tests.two_factor import browser_sign_in
 
     def _login(identifier: str, password: str):
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", identifier)
-        page.fill("input[name=password]", password)
-        page.click("main button[type=submit]")
+        browser_sign_in(page, identifier, password)
 
     return _login

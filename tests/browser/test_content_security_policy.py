@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.constants import Role
 from tests.factories import PASSWORD, UserFactory
+from tests.two_factor import browser_sign_in
 
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -44,10 +45,8 @@ def visit(browser, live_server):
             ),
         )
         if user is not None:
-            page.goto("/accounts/login/")
-            page.fill("input[name=username]", identifier or user.username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("main button[type=submit]")
+            # Staff pass the second factor too (tests/two_factor.py).
+            browser_sign_in(page, identifier or user.username, PASSWORD)
             page.wait_for_load_state()
         return page
 

@@ -45,6 +45,7 @@ from procedures.selectors import version_in_force
 from tests.dossiers.conftest import complete_values
 from tests.dossiers.factories import make_dossier
 from tests.factories import PASSWORD, UserFactory
+from tests.two_factor import browser_sign_in
 
 WIDTHS = (360, 390)
 
@@ -297,10 +298,7 @@ class Walk:
         self.measure(label)
 
     def log_in(self, identifier: str) -> None:
-        self.page.goto(reverse("accounts:login"))
-        self.page.fill("input[name=username]", identifier)
-        self.page.fill("input[name=password]", PASSWORD)
-        self.page.click("main button[type=submit]")
+        browser_sign_in(self.page, identifier, PASSWORD)  # staff pass the second factor
         expect(self.page.get_by_test_id("landing-heading")).to_be_visible()
 
     def report(self) -> str:

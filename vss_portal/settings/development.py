@@ -6,6 +6,7 @@ from .env import env
 from .headers import *  # noqa: F403
 from .identity import *  # noqa: F403
 from .logging import *  # noqa: F403
+from .security import *  # noqa: F403
 from .services import *  # noqa: F403
 
 DEBUG = env.bool("DEBUG", default=True)

@@ -40,6 +40,9 @@ LOGGING = {
         "pyhanko": {"level": "WARNING"},
         "ocrmypdf": {"level": "WARNING"},
         "PIL": {"level": "WARNING"},
+        # Axes writes the typed sign-in name (a CCCD) and address into its messages: the
+        # portal logs lockouts itself (security_event), without personal data.
+        "axes": {"level": "ERROR"},
     },
 }
 

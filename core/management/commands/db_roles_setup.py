@@ -18,7 +18,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 # The append-only audit trail: the application may only add to it.
-AUDIT_TABLES = ("dossiers_dossierevent", "beneficiaries_registryevent")
+AUDIT_TABLES = (
+    "dossiers_dossierevent",
+    "beneficiaries_registryevent",
+    # Sign-in security events (two-factor resets, lockouts): accounts 0003.
+    "accounts_securityevent",
+)
 # Owner-only purges of old audit rows (dossiers 0016, beneficiaries 0004).
 PURGE_FUNCTIONS = (
     "dossiers_event_purge(timestamptz)",
