@@ -200,6 +200,7 @@ def hi_card_status(*, identifier: str) -> dict | None:
             "facility_code",
             "facility_name",
             "person__date_of_death",
+            "person_id",
         )[:1]
     )
     if not rows:
@@ -216,6 +217,7 @@ def hi_card_status(*, identifier: str) -> dict | None:
         "valid_to": row["valid_to"],
         "facility_code": row["facility_code"],
         "facility_name": row["facility_name"],
+        "person_id": row["person_id"],  # for the access log; not in the API's answer
     }
 
 

@@ -13,6 +13,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from accesslog.constants import AccessChannel, AccessKind
 from accounts.constants import Role
 from core.api import (
     PROBLEM_CONTENT_TYPE,
@@ -24,7 +25,13 @@ from core.api import (
 from core.api_access import HasScope, request_token
 from core.parsers import JSONParser
 
-from ..exceptions import DossierConflict, DossierError, DossierIncomplete
+from ..access import dossier_opened
+from ..exceptions import (
+    AccessReasonRequired,
+    DossierConflict,
+    DossierError,
+    DossierIncomplete,
+)
 from ..models import Dossier
 from ..selectors import visible_dossiers
 from ..uploads import UploadRejected
@@ -126,10 +133,13 @@ def dossiers_for(request):
     return queryset
 
 
-def get_dossier(request, key: str, *, detail: bool = False) -> Dossier:
+def get_dossier(request, key: str, *, detail: bool = False, opened: bool = True) -> Dossier:
     """By dossier code, or by reference (UUID) for a draft, which has no code yet.
 
-    Another person's dossier is answered exactly like a missing one: 404.
+    Another person's dossier is answered exactly like a missing one: 404. A read (GET) by
+    staff or a partner is written to the access log (`opened=False`: already written by
+    this request); a supervisor outside the dossier's office names a reason in the
+    `X-Access-Reason` header, or gets a 403 problem `access_reason_required`.
     """
     queryset = dossiers_for(request).select_related(
         "procedure", "version", "competent_office", "receiving_office"
@@ -145,7 +155,30 @@ def get_dossier(request, key: str, *, detail: bool = False) -> Dossier:
     dossier = queryset.filter(**lookup).first()
     if dossier is None:
         raise NotFound(_("No dossier with this code that you may see."))
+    token = request_token(request)
+    header = " ".join(request.headers.get(ACCESS_REASON_HEADER, "").split())
+    try:
+        dossier_opened(
+            request=request,
+            dossier=dossier,
+            kind=AccessKind.DOSSIER if opened else None,
+            channel=AccessChannel.API,
+            partner_id=token.partner_id if token is not None else None,
+            reason=header or None,
+        )
+    except AccessReasonRequired as exc:
+        raise Problem(
+            status_code=exc.status,
+            code=exc.code,
+            title=exc.message,
+            detail=_("Send the reason in the %(header)s header.")
+            % {"header": ACCESS_REASON_HEADER},
+        ) from exc
     return dossier
+
+
+# A supervisor opening another office's dossier through the API gives the reason here.
+ACCESS_REASON_HEADER = "X-Access-Reason"
 
 
 # --- ETag / If-Match -----------------------------------------------------------------

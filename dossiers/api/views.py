@@ -102,7 +102,7 @@ DECISION_SHOWN_TO_APPLICANTS_IN = frozenset({DossierState.PROCESSED, DossierStat
 
 def detail_response(request, dossier: Dossier, *, status_code=200, replayed=False) -> Response:
     """The dossier as this client may see it, with its ETag."""
-    dossier = get_dossier(request, str(dossier.reference), detail=True)
+    dossier = get_dossier(request, str(dossier.reference), detail=True, opened=False)
     applicant_side = is_applicant_side(request)
     dossier.missing_items = dossier_missing_items(dossier) if dossier.is_draft else []
     dossier.current_timeliness = dossier_timeliness(dossier)

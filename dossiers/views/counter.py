@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accesslog.constants import AccessKind
 from accounts.constants import Gender, Role
 from accounts.models import User
 from core.identifiers import validate_national_id, validate_vn_phone
@@ -359,7 +360,7 @@ def refusal_slip_download(request, reference):
 
     if request.user.is_citizen:
         raise Http404
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=AccessKind.LETTER)
     event = (
         dossier.events.filter(to_state=DossierState.REFUSED)
         .select_related("dossier", "actor__office")

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accesslog.constants import AccessKind
+
 from ..constants import Channel, DossierState, SlipKind
 from ..models import DossierDocument, Slip
 from ..slips import reception_slip_issue
@@ -33,7 +35,9 @@ def _file_response(field_file, *, filename: str, content_type: str, inline: bool
 
 @login_required
 def document_download(request, reference, document_id):
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(
+        request, reference, opened=AccessKind.DOCUMENT, object_id=document_id
+    )
     document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
     return _file_response(
         document.file,
@@ -52,7 +56,7 @@ def reception_slip_download(request, reference):
     page that refreshes itself (202). After that, a slip still missing (worker down) is
     rendered once, here, as a fallback, and stored like the worker's (docs/workers.md).
     """
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=AccessKind.LETTER)
     if dossier.code is None or (
         dossier.state == DossierState.REFUSED and dossier.channel == Channel.COUNTER
     ):
@@ -84,7 +88,7 @@ def reception_slip_download(request, reference):
 @login_required
 def slip_download(request, reference, slip_id):
     """A letter or the signed result. Citizens get the result once it has been returned."""
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=AccessKind.LETTER, object_id=slip_id)
     slip = get_object_or_404(Slip, pk=slip_id, dossier=dossier)
     if (
         request.user.is_citizen
@@ -108,7 +112,7 @@ def control_sheet_download(request, reference):
 
     if request.user.is_citizen:
         raise Http404
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=AccessKind.LETTER)
     pdf = render_control_sheet(dossier, handovers=control_sheet_handovers(dossier))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{dossier.code}.pdf"'
@@ -121,7 +125,9 @@ def document_derived(request, reference, document_id, kind):
     """The searchable PDF or the page-1 thumbnail made by digitisation."""
     from ..digitisation import searchable_pdf_name, thumbnail_name
 
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(
+        request, reference, opened=AccessKind.DOCUMENT, object_id=document_id
+    )
     document = get_object_or_404(DossierDocument, pk=document_id, dossier=dossier)
     if kind == "thumbnail":
         name, content_type = thumbnail_name(document), "image/png"
@@ -143,7 +149,7 @@ def document_derived(request, reference, document_id, kind):
 def document_status(request, reference, document_id):
     """A document's digitisation badge; while OCR runs it polls itself (htmx), so the page
     shows the result without a reload."""
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=None)
     document = get_object_or_404(
         DossierDocument.objects.only("pk", "dossier_id", "digitisation_status", "page_count"),
         pk=document_id,

@@ -117,7 +117,7 @@ def mine(request):
 
 @login_required
 def resume(request, reference):
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=None)
     if not can_edit_draft(request.user, dossier):
         return redirect("dossiers:detail", reference=dossier.reference)
     return redirect(resume_step(dossier).url)
@@ -289,7 +289,7 @@ def _documents_step(request, dossier):
                     request, _("“%(name)s” was added.") % {"name": display_name(uploaded.name)}
                 )
         if request.headers.get("HX-Request"):
-            dossier = get_visible_dossier(request, dossier.reference)
+            dossier = get_visible_dossier(request, dossier.reference, opened=None)
             return render(
                 request,
                 "dossiers/partials/documents.html",

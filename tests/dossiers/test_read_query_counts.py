@@ -136,7 +136,9 @@ def test_api_list_of_a_full_page(many, people, who, django_assert_max_num_querie
     assert len(response.json()["results"]) == 50
 
 
-@pytest.mark.parametrize(("who", "cap"), [("leader", 15), ("citizen", 11)])
+# The leader's cap includes the one INSERT into the access log (issue #18); the citizen's
+# opening of their own dossier is not logged.
+@pytest.mark.parametrize(("who", "cap"), [("leader", 16), ("citizen", 11)])
 def test_detail_page(many, people, who, cap, django_assert_max_num_queries):
     client = _client(people[who])
 
@@ -150,7 +152,7 @@ def test_detail_page(many, people, who, cap, django_assert_max_num_queries):
 def test_detail_api(many, people, django_assert_max_num_queries):
     client = _client(people["leader"])
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # 5 reads and the access log's INSERT
         response = client.get(f"/api/v1/dossiers/{many[0].code}/")
 
     assert response.status_code == 200

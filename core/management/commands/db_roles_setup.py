@@ -18,11 +18,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 # The append-only audit trail: the application may only add to it.
-AUDIT_TABLES = ("dossiers_dossierevent", "beneficiaries_registryevent")
-# Owner-only purges of old audit rows (dossiers 0016, beneficiaries 0004).
+AUDIT_TABLES = (
+    "dossiers_dossierevent",
+    "beneficiaries_registryevent",
+    "accesslog_accessrecord",
+)
+# Owner-only purges of old audit rows (dossiers 0016, beneficiaries 0004, accesslog 0002).
 PURGE_FUNCTIONS = (
     "dossiers_event_purge(timestamptz)",
     "beneficiaries_registry_event_purge(timestamptz)",
+    "accesslog_purge(timestamptz)",
 )
 
 
