@@ -21,6 +21,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("registry/", include("beneficiaries.urls")),
     path("inbox/", include("notifications.urls")),
+    path("access-log/", include("accesslog.urls")),
     path("", include("core.urls")),
 ]
 
