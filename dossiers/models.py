@@ -11,6 +11,7 @@ from .constants import (
     EVENT_ACTION_LABELS,
     PORTAL_CODES,
     Channel,
+    ConsentMethod,
     DigitisationStatus,
     DocumentSource,
     DossierState,
@@ -772,3 +773,45 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TakeOverConsent(models.Model):
+    """The citizen's consent that a counter finishes their online draft (issue #18).
+
+    By code: the counter asks for a one-time code, sent to the citizen's inbox and phone;
+    only its keyed hash is kept; it expires, is used once, and allows a few wrong tries.
+    By presence: the officer records that the citizen stands at the counter with the ID
+    card whose number matches the draft's applicant. Either way `used_at` is the take-over.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consents")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("method"), max_length=16, choices=ConsentMethod.choices)
+    code_hash = models.CharField(max_length=128, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("take-over consent")
+        verbose_name_plural = _("take-over consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=ConsentMethod.values), name="takeover_consent_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=ConsentMethod.CODE)
+                | (~Q(code_hash="") & Q(expires_at__isnull=False)),
+                name="takeover_consent_code_has_hash",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["dossier", "officer", "-created_at"], name="takeover_consent_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.dossier_id}"

@@ -8,13 +8,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.constants import Role
+from accounts.constants import STAFF_ROLES, Role
 from accounts.models import User
 from procedures.models import DocumentComponent, ProcedureVersion
 from procedures.selectors import VersionDifferences, version_differences
 
 from . import providers
-from .constants import OPEN_STATES, DossierState, EventKind
+from .constants import OPEN_STATES, Channel, DossierState, EventKind
 from .models import RECEIVED_ELSEWHERE, Dossier, DossierDocument
 
 
@@ -90,8 +90,12 @@ def first_of_each_branch(
 
 
 def dossier_for_user(*, user: User, reference) -> Dossier:
-    """One dossier with what its pages show; raises Dossier.DoesNotExist when not visible."""
-    return (
+    """One dossier with what its pages show; raises Dossier.DoesNotExist when not visible.
+
+    A citizen's online draft is theirs alone: staff see that it exists (the counter's list)
+    but open it only after a take-over with the citizen's consent (services.consent).
+    """
+    dossier = (
         visible_dossiers(user)
         .select_related(
             "procedure",
@@ -111,6 +115,18 @@ def dossier_for_user(*, user: User, reference) -> Dossier:
             "slips",
         )
         .get(reference=reference)
+    )
+    if not staff_may_open(user, dossier):
+        raise Dossier.DoesNotExist
+    return dossier
+
+
+def staff_may_open(user: User, dossier: Dossier) -> bool:
+    """False for staff and an applicant's draft not (yet) at a counter."""
+    return not (
+        user.role in STAFF_ROLES
+        and dossier.state == DossierState.DRAFT
+        and dossier.channel != Channel.COUNTER
     )
 
 

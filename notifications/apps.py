@@ -23,4 +23,10 @@ class NotificationsConfig(AppConfig):
             handler="notifications.handlers.citizen_notify",
             atomic=False,
         )
+        # The one-time code a counter asks for before finishing an online draft (#18).
+        subscribe(
+            events.TAKEOVER_CODE,
+            handler="notifications.handlers.takeover_code_notify",
+            atomic=False,
+        )
         subscribe(events.STAFF_ALERT, handler="notifications.handlers.staff_notify", atomic=False)

@@ -113,6 +113,50 @@ def notify_event(*, event_id: int) -> list[Notification]:
     return _deliver_all(rows)
 
 
+def notify_takeover_code(*, event_id: int, code: str) -> list[Notification]:
+    """The applicant's one-time code for a counter take-over: inbox and SMS, never e-mail
+    (the code is read out at the counter; safe to repeat)."""
+    from dossiers.models import DossierEvent
+
+    event = DossierEvent.objects.select_related(
+        "dossier__procedure", "dossier__applicant", "office"
+    ).get(pk=event_id)
+    dossier = event.dossier
+    user = dossier.applicant
+    if user is None:
+        return []
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "code": code,
+            "office": event.office,
+            "procedure": dossier.procedure,
+            "minutes": settings.TAKEOVER_CODE_TTL_MINUTES,
+        }
+        subject = render_to_string("notifications/takeover_subject.txt", context).strip()
+        body = render_to_string("notifications/takeover_body.txt", context).strip()
+    wanted = [(NotificationChannel.INBOX, "", body)]
+    phone = dossier.applicant_phone or user.phone
+    if phone:
+        wanted.append((NotificationChannel.SMS, phone, body))
+    rows = [
+        _notification_get_or_create(
+            event=event,
+            channel=channel,
+            audience=Audience.CITIZEN,
+            recipient=user,
+            defaults={
+                "address": address,
+                "language": language,
+                "subject": subject[:200],
+                "body": text,
+            },
+        )
+        for channel, address, text in wanted
+    ]
+    return _deliver_all(rows)
+
+
 def notify_staff(*, event_id: int, recipient_ids: list[int]) -> list[Notification]:
     """Tell officers and leaders about a dossier event: inbox, and e-mail when they have one.
 

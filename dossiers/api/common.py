@@ -33,7 +33,7 @@ from ..exceptions import (
     DossierIncomplete,
 )
 from ..models import Dossier
-from ..selectors import visible_dossiers
+from ..selectors import staff_may_open, visible_dossiers
 from ..uploads import UploadRejected
 
 # --- the base view -------------------------------------------------------------------
@@ -153,6 +153,8 @@ def get_dossier(request, key: str, *, detail: bool = False, opened: bool = True)
     else:
         lookup = {"reference": reference}
     dossier = queryset.filter(**lookup).first()
+    if dossier is not None and request_token(request) is None:
+        dossier = dossier if staff_may_open(request.user, dossier) else None
     if dossier is None:
         raise NotFound(_("No dossier with this code that you may see."))
     token = request_token(request)

@@ -703,35 +703,6 @@ def dossier_counter_receive(
     return locked
 
 
-def dossier_hand_to_counter(*, dossier: Dossier, officer: User) -> Dossier:
-    """A counter officer takes over a citizen's online draft to finish it at the counter."""
-    with transaction.atomic():
-        locked = _lock(dossier)
-        if locked.state != DossierState.DRAFT or locked.channel != Channel.ONLINE:
-            raise NotAllowed()
-        if officer.role != Role.COUNTER_OFFICER or officer.office_id is None:
-            raise NotAllowed()
-        if Channel.COUNTER not in locked.procedure.channels:
-            raise IntakeRefused(_("This procedure cannot be filed at the counter."))
-        locked.channel = Channel.COUNTER
-        locked.receiving_office = officer.office
-        locked.revision = F("revision") + 1
-        locked.save(update_fields=["channel", "receiving_office", "revision", "updated_at"])
-        event_append(
-            dossier=locked,
-            kind=EventKind.HANDED_OVER,
-            actor=officer,
-            payload={
-                "from": Channel.ONLINE,
-                "to": Channel.COUNTER,
-                "citizen_id": locked.applicant_id,
-            },
-            citizen_visible=True,
-        )
-    locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
-    return locked
-
-
 def dossier_hand_to_citizen(*, dossier: Dossier, officer: User) -> Dossier:
     """A counter officer hands a counter draft to the citizen's account to finish online."""
     with transaction.atomic():
