@@ -379,6 +379,44 @@ ETAG_HEADER = OpenApiParameter(
 )
 
 
+ACCESS_REASON_PARAMETER = OpenApiParameter(
+    "X-Access-Reason",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Lý do mở hồ sơ, bắt buộc với giám sát viên mở hồ sơ của cơ quan khác; được ghi vào "
+        "nhật ký truy cập / Why you open the dossier: required from a supervisor opening "
+        "another office's dossier; written to the access log."
+    ),
+    examples=[OpenApiExample("Lý do / Reason", value="Thanh tra theo kế hoạch 12/KH-BHXH")],
+)
+
+# 403 of the operations that open a dossier: also a supervisor without a reason.
+OPENING_PROBLEMS = {
+    **AUTH_PROBLEMS,
+    (403, P): problem(
+        "Không có quyền, hoặc giám sát viên mở hồ sơ của cơ quan khác mà không nêu lý do "
+        "(X-Access-Reason) / Forbidden, or a supervisor opening another office's dossier "
+        "without a reason (X-Access-Reason).",
+        problem_example(
+            "Thiếu phạm vi / Missing scope",
+            403,
+            "permission_denied",
+            "This token does not have the scope this operation needs.",
+        ),
+        problem_example(
+            "Thiếu lý do / Reason required",
+            403,
+            "access_reason_required",
+            "This dossier belongs to another office: give the reason for opening it first. "
+            "The reason is kept in the access log.",
+            detail="Send the reason in the X-Access-Reason header.",
+        ),
+    ),
+}
+
+
 def if_match_parameter(*, required: bool) -> OpenApiParameter:
     return OpenApiParameter(
         "If-Match",

@@ -48,6 +48,7 @@ from ..services import (
 from ..uploads import UPLOAD_KINDS
 from . import examples
 from .common import (
+    ACCESS_REASON_PARAMETER,
     AUTH_PROBLEMS,
     BAD_REQUEST,
     CONFLICT,
@@ -58,6 +59,7 @@ from .common import (
     LOCATION_HEADER,
     NOT_ALLOWED_OR_INCOMPLETE,
     NOT_FOUND,
+    OPENING_PROBLEMS,
     SCOPE_NOTE,
     STALE,
     UNSUPPORTED_MEDIA,
@@ -329,14 +331,14 @@ class DossierDetailApi(ApiView):
             "may take. The ETag header is the version to send back in If-Match. "
             f"{SCOPE_NOTE['read']}"
         ),
-        parameters=[DOSSIER_KEY, ETAG_HEADER],
+        parameters=[DOSSIER_KEY, ACCESS_REASON_PARAMETER, ETAG_HEADER],
         responses={
             200: OpenApiResponse(
                 DossierDetailOutputSerializer,
                 description="Hồ sơ / The dossier.",
                 examples=[examples.DOSSIER_DETAIL],
             ),
-            **AUTH_PROBLEMS,
+            **OPENING_PROBLEMS,
             **NOT_FOUND,
         },
     )
@@ -547,14 +549,14 @@ class DossierTimelineApi(ApiView):
             "The dossier's events in order. Applicants and partner systems see the events "
             f"shown to applicants; officers see all of them. {SCOPE_NOTE['read']}"
         ),
-        parameters=[DOSSIER_KEY],
+        parameters=[DOSSIER_KEY, ACCESS_REASON_PARAMETER],
         responses={
             200: OpenApiResponse(
                 TimelineEventOutputSerializer(many=True),
                 description="Các sự kiện / The events.",
                 examples=examples.TIMELINE,
             ),
-            **AUTH_PROBLEMS,
+            **OPENING_PROBLEMS,
             **NOT_FOUND,
         },
     )
