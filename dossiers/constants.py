@@ -117,6 +117,13 @@ class EventKind(models.TextChoices):
     TAKEOVER_CODE_SENT = "takeover_code_sent", _("Counter take-over code sent")
 
 
+class Representation(models.TextChoices):
+    """Filing for another person (ủy quyền): on what ground the filer acts."""
+
+    AUTHORISATION = "authorisation", _("Letter of authorisation")
+    GUARDIAN = "guardian", _("Parent or guardian of a child")
+
+
 class ConsentMethod(models.TextChoices):
     """How the citizen agreed that a counter finishes their online draft."""
 

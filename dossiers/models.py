@@ -17,6 +17,7 @@ from .constants import (
     DossierState,
     EventKind,
     Outcome,
+    Representation,
     ReturnMethod,
     SlipKind,
     Timeliness,
@@ -90,6 +91,32 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     applicant_address = models.CharField(_("applicant address"), max_length=300, blank=True)
     applicant_province_code = models.PositiveSmallIntegerField(
         _("applicant province"), null=True, blank=True
+    )
+    # Filing for another person (ủy quyền, issue #18): the applicant_* fields above name the
+    # person the dossier is for (the principal); `applicant` is the account that files and
+    # edits it, and the representative_* fields name who files. `principal` is the
+    # principal's own account when they have one: they see the dossier and are told of it.
+    representation = models.CharField(
+        _("filed for another person as"),
+        max_length=16,
+        choices=Representation.choices,
+        blank=True,
+    )
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("principal's account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="represented_dossiers",
+        db_index=False,  # a partial index, built concurrently (0021)
+    )
+    representative_name = models.CharField(_("representative"), max_length=150, blank=True)
+    representative_national_id = models.CharField(
+        _("representative's ID number"), max_length=12, blank=True
+    )
+    authorisation_scope = models.CharField(
+        _("what the authorisation covers"), max_length=300, blank=True
     )
     data = models.JSONField(_("form data"), default=dict, blank=True)
     return_method = models.CharField(
@@ -217,6 +244,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
         indexes = [
+            # "My dossiers" of a principal (filing for another person, issue #18); 0021.
+            models.Index(
+                fields=["principal", "-created_at"],
+                condition=Q(principal__isnull=False),
+                name="dossier_principal_idx",
+            ),
             models.Index(
                 fields=["competent_office", "state", "due_at"], name="dossier_worklist_idx"
             ),

@@ -24,7 +24,8 @@ def visible_dossiers(user: User) -> QuerySet[Dossier]:
     if not user.is_authenticated:
         return qs.none()
     if user.role == Role.CITIZEN:
-        return qs.filter(applicant=user)
+        # Their own, and those filed for them by someone else (issue #18).
+        return qs.filter(Q(applicant=user) | Q(principal=user))
     if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
         return qs
     if user.office_id is None:
@@ -147,8 +148,9 @@ def draft_expiry_status(dossier: Dossier) -> str:
 
 
 def citizen_dossiers(*, user: User) -> QuerySet[Dossier]:
+    """A citizen's dossiers: filed by them, or for them by a representative."""
     return (
-        Dossier.objects.filter(applicant=user)
+        Dossier.objects.filter(Q(applicant=user) | Q(principal=user))
         .select_related("procedure", "competent_office")
         .order_by("-created_at")
     )

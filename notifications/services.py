@@ -82,9 +82,9 @@ def notify_event(*, event_id: int) -> list[Notification]:
     """Create and deliver the notifications of a citizen-visible event (safe to repeat)."""
     from dossiers.models import DossierEvent
 
-    event = DossierEvent.objects.select_related("dossier__procedure", "dossier__applicant").get(
-        pk=event_id
-    )
+    event = DossierEvent.objects.select_related(
+        "dossier__procedure", "dossier__applicant", "dossier__principal"
+    ).get(pk=event_id)
     dossier = event.dossier
     if not event.citizen_visible or not dossier.code:
         return []
@@ -110,6 +110,31 @@ def notify_event(*, event_id: int) -> list[Notification]:
         )
         for channel, address, text in wanted
     ]
+    principal = dossier.principal
+    if principal is not None and principal.pk != getattr(user, "pk", None):
+        # Filed for them by someone else (ủy quyền): the principal hears of each step too.
+        p_language = principal.preferred_language or language
+        p_subject, p_body, p_sms = _messages(event, p_language)
+        p_wanted = [(NotificationChannel.INBOX, "", p_body)]
+        if principal.email:
+            p_wanted.append((NotificationChannel.EMAIL, principal.email, p_body))
+        if principal.phone:
+            p_wanted.append((NotificationChannel.SMS, principal.phone, p_sms))
+        rows += [
+            _notification_get_or_create(
+                event=event,
+                channel=channel,
+                audience=Audience.PRINCIPAL,
+                recipient=principal,
+                defaults={
+                    "address": address,
+                    "language": p_language,
+                    "subject": p_subject,
+                    "body": text,
+                },
+            )
+            for channel, address, text in p_wanted
+        ]
     return _deliver_all(rows)
 
 
@@ -230,7 +255,7 @@ def _notification_get_or_create(
     *, event, channel: str, audience: str, recipient, defaults: dict
 ) -> Notification:
     lookup = {"event": event, "channel": channel, "audience": audience}
-    if audience == Audience.STAFF:
+    if audience in (Audience.STAFF, Audience.PRINCIPAL):
         lookup["recipient"] = recipient
     else:
         defaults = {**defaults, "recipient": recipient}

@@ -150,7 +150,11 @@ def dossier_takeover_in_person(
     with transaction.atomic():
         locked = _lock(dossier)
         _check_takeover(locked, officer)
-        if not _same_id(id_number, locked.applicant_national_id):
+        # The applicant, or their representative recorded on the draft (ủy quyền).
+        if not (
+            _same_id(id_number, locked.applicant_national_id)
+            or _same_id(id_number, locked.representative_national_id)
+        ):
             raise IdentityMismatch(
                 _("This ID number is not the applicant's: the draft stays online.")
             )

@@ -18,7 +18,7 @@ from offices.geography import province_choices
 from procedures.models import Procedure
 
 from .. import providers
-from ..constants import Channel, DossierState, SlipKind
+from ..constants import Channel, DossierState, Representation, SlipKind
 from ..exceptions import DossierError
 from ..models import Dossier
 from ..selectors import citizen_online_drafts
@@ -72,6 +72,25 @@ class CounterStartForm(forms.Form):
         help_text=gettext_lazy("Where the person lives (or the employer, as the procedure says)."),
     )
     address = forms.CharField(label=gettext_lazy("Address"), max_length=300, required=False)
+    representation = forms.ChoiceField(
+        label=gettext_lazy("Filed by someone else for the applicant"),
+        choices=[("", gettext_lazy("No: the applicant files in person")), *Representation.choices],
+        required=False,
+        help_text=gettext_lazy(
+            "Check the letter of authorisation, or the birth certificate for a child, before "
+            "you go on."
+        ),
+    )
+    representative_name = forms.CharField(
+        label=gettext_lazy("Representative's full name"), max_length=150, required=False
+    )
+    representative_national_id = forms.CharField(
+        label=gettext_lazy("Representative's personal ID number (CCCD)"),
+        max_length=12,
+        required=False,
+        validators=[validate_national_id],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +139,10 @@ class CounterStartForm(forms.Form):
             cleaned["gender"] = self.citizen.gender
         if self.registry_person is not None and cleaned.get("gender") == "":
             cleaned["gender"] = self.registry_person.gender
+        if cleaned.get("representation"):
+            for name in ("representative_name", "representative_national_id"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("Needed when someone files for the applicant."))
         if national_id and cleaned.get("gender"):
             try:
                 validate_national_id(national_id, gender=cleaned["gender"])
@@ -153,6 +176,11 @@ def counter_home(request):
                     "address": data["address"] or (person.current_address if person else ""),
                     "province_code": data["province"]
                     or (person.current_province_code if person else None),
+                },
+                representative={
+                    "kind": data["representation"],
+                    "name": data["representative_name"],
+                    "national_id": data["representative_national_id"],
                 },
             )
         except DossierError as error:
