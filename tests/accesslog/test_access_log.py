@@ -8,6 +8,7 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accesslog.models import AccessRecord
@@ -218,7 +219,9 @@ def test_supervisors_search_the_log_a_page_at_a_time(client, dossier, people, mo
 
     unknown = client.get("/access-log/", {"username": "nobody"})
     assert unknown.status_code == 400
-    assert "No staff account has this username." in unknown.content.decode()
+    with translation.override("vi"):
+        message = translation.gettext("No staff account has this username.")
+    assert message in unknown.content.decode()
 
     client.force_login(people["officer"])
     assert client.get("/access-log/").status_code == 404

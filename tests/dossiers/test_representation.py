@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from accounts.constants import Role
 from beneficiaries.services import family_relation_add
@@ -86,7 +87,9 @@ def test_an_authorised_adult_files_and_the_principal_follows_it(
         {"for_whom": "authorisation", "principal_national_id": ADULT_ID},
     )
     assert missing.status_code == 400
-    assert "Upload the letter of authorisation." in missing.content.decode()
+    with translation.override("vi"):
+        message = translation.gettext("Upload the letter of authorisation.")
+    assert message in missing.content.decode()
 
     response = client.post(
         "/dossiers/new/sickness-benefit/",

@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 from django.test import override_settings
+from django.utils import translation
 
 from dossiers.constants import Channel, EventKind
 from dossiers.models import Dossier, TakeOverConsent
@@ -16,6 +17,11 @@ from tests.dossiers.test_intake_services import sickness_draft
 pytestmark = pytest.mark.django_db
 
 MORNING = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hà Nội
+
+
+def _vi(text: str) -> str:
+    with translation.override("vi"):
+        return translation.gettext(text)
 
 
 @pytest.fixture(autouse=True, name="clock")
@@ -67,7 +73,7 @@ def test_the_code_reaches_the_citizen_and_takes_the_draft_over_once(
     client.force_login(counter_hcm)
     other = client.post(url, {"action": "code", "code": code})
     assert other.status_code == 200
-    assert "No valid code" in other.content.decode()
+    assert _vi("No valid code: send the citizen a new code.") in other.content.decode()
 
     client.force_login(counter_hn)
     wrong = "000000" if code != "000000" else "111111"
@@ -93,7 +99,7 @@ def test_codes_expire_and_wrong_tries_are_limited(
     code = _sent_code(citizen)
     clock.shift(dt.timedelta(minutes=11))
     expired = client.post(url, {"action": "code", "code": code})
-    assert "No valid code" in expired.content.decode()
+    assert _vi("No valid code: send the citizen a new code.") in expired.content.decode()
 
     with override_settings(TAKEOVER_CODE_MAX_ATTEMPTS=2):
         with django_capture_on_commit_callbacks(execute=True):
@@ -103,12 +109,15 @@ def test_codes_expire_and_wrong_tries_are_limited(
         client.post(url, {"action": "code", "code": wrong})
         client.post(url, {"action": "code", "code": wrong})
         locked = client.post(url, {"action": "code", "code": code})
-    assert "Too many wrong codes" in locked.content.decode()
+    assert _vi("Too many wrong codes: send the citizen a new code.") in locked.content.decode()
     assert Dossier.objects.get(pk=draft.pk).channel == Channel.ONLINE
 
     client.post(url, {"action": "send"})
     fourth = client.post(url, {"action": "send"}, follow=True)
-    assert "Too many codes" in fourth.content.decode()
+    assert (
+        _vi("Too many codes were sent for this draft in the last hour. Try again later.")
+        in fourth.content.decode()
+    )
 
 
 def test_the_citizen_present_with_the_id_card(client, draft, counter_hn):
@@ -120,7 +129,9 @@ def test_the_citizen_present_with_the_id_card(client, draft, counter_hn):
         url, {"action": "presence", "present": "on", "id_number": "001090099999"}
     )
     assert mismatch.status_code == 400
-    assert "not the applicant" in mismatch.content.decode()
+    assert _vi("This ID number is not the applicant's: the draft stays online.") in (
+        mismatch.content.decode()
+    )
     assert not TakeOverConsent.objects.exists()
     taken = client.post(url, {"action": "presence", "present": "on", "id_number": "001090012345"})
     assert taken.status_code == 302
