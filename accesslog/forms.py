@@ -71,5 +71,7 @@ class AccessSearchForm(forms.Form):
             role=data.get("role") or "",
             kind=data.get("kind") or "",
             since=start_of(data.get("since")),
-            until=start_of(data["until"] + dt.timedelta(days=1)) if data.get("until") else None,
+            until=start_of(data["until"] + dt.timedelta(days=1))
+            if data.get("until") and data["until"] < dt.date.max
+            else None,
         )

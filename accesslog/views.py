@@ -24,7 +24,7 @@ def _cursor(value: str) -> tuple[dt.datetime, int] | None:
         number = int(pk)
     except ValueError:
         return None
-    if moment.tzinfo is None:
+    if moment.tzinfo is None or not 0 < number < 2**63:
         return None
     return moment, number
 

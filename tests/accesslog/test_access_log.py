@@ -236,3 +236,14 @@ def test_the_log_is_append_only(dossier, people):
     )
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessRecord.objects.filter(pk=record.pk).update(reason="rewritten")
+
+
+def test_the_search_takes_odd_input_without_failing(client, people):
+    client.force_login(people["supervisor_here"])
+    for query in (
+        {"after": "2026-11-24T05:00:00+00:00_99999999999999999999999"},
+        {"after": "not-a-cursor"},
+        {"until": "9999-12-31", "since": "0001-01-01"},
+        {"office": "x", "role": "nobody", "kind": "?"},
+    ):
+        assert client.get("/access-log/", query).status_code in (200, 400)
