@@ -29,6 +29,7 @@ class BeneficiariesConfig(AppConfig):
         providers.person_known_values.provide(selectors.person_known_values)
         providers.letter_preferences.provide(selectors.letter_preferences)
         providers.registry_person_by_identifier.provide(selectors.person_by_identifier)
+        providers.registry_children_of.provide(selectors.children_of)
         providers.registry_person_by_national_id.provide(
             lambda *, national_id: Person.objects.filter(national_id=national_id).first()
         )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from offices.geography import province_name
 from procedures.constants import PrefillKey
 
-from .constants import CardStatus, PaymentMethodKind
+from .constants import CardStatus, PaymentMethodKind, RelationKind
 from .models import (
     ContributionPeriod,
     Employment,
@@ -200,6 +200,7 @@ def hi_card_status(*, identifier: str) -> dict | None:
             "facility_code",
             "facility_name",
             "person__date_of_death",
+            "person_id",
         )[:1]
     )
     if not rows:
@@ -216,6 +217,7 @@ def hi_card_status(*, identifier: str) -> dict | None:
         "valid_to": row["valid_to"],
         "facility_code": row["facility_code"],
         "facility_name": row["facility_name"],
+        "person_id": row["person_id"],  # for the access log; not in the API's answer
     }
 
 
@@ -279,3 +281,29 @@ def health_facilities(*, province_code: int | None = None, query: str = ""):
     if query:
         facilities = facilities.filter(Q(name__icontains=query) | Q(code__iexact=query))
     return facilities
+
+
+def children_of(*, parent_national_id: str) -> list[dict]:
+    """The registry's children (with a personal ID number) of the parent with this CCCD,
+    for filing as their parent or guardian; one query."""
+    if not parent_national_id:
+        return []
+    rows = (
+        FamilyRelation.objects.filter(
+            person__national_id=parent_national_id,
+            kind=RelationKind.CHILD,
+            relative__national_id__isnull=False,
+            relative__date_of_death__isnull=True,
+        )
+        .exclude(relative__national_id="")
+        .order_by("relative__date_of_birth", "relative_id")
+        .values("relative__national_id", "relative__full_name", "relative__date_of_birth")
+    )
+    return [
+        {
+            "national_id": row["relative__national_id"],
+            "full_name": row["relative__full_name"],
+            "date_of_birth": row["relative__date_of_birth"],
+        }
+        for row in rows
+    ]

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accesslog.constants import AccessChannel, AccessKind
+from accesslog.services import access_record
 from accounts.constants import STAFF_ROLES, Role
 from dossiers.prefill import known_values
 from dossiers.uploads import UploadRejected
@@ -83,6 +85,9 @@ def person_detail(request, pk: int):
         person = person_record(person_id=pk)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
+    access_record(
+        actor=request.user, kind=AccessKind.REGISTRY, channel=AccessChannel.PAGE, object_id=pk
+    )
     return render(request, "beneficiaries/person_detail.html", {"person": person})
 
 

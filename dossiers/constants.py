@@ -114,6 +114,21 @@ class EventKind(models.TextChoices):
     APOLOGY_DRAFTED = "apology_drafted", _("Apology letter drafted")
     VERIFICATION_NEEDED = "verification_needed", _("Verification needed: longer time limit")
     RATED = "rated", _("Service rated")
+    TAKEOVER_CODE_SENT = "takeover_code_sent", _("Counter take-over code sent")
+
+
+class Representation(models.TextChoices):
+    """Filing for another person (ủy quyền): on what ground the filer acts."""
+
+    AUTHORISATION = "authorisation", _("Letter of authorisation")
+    GUARDIAN = "guardian", _("Parent or guardian of a child")
+
+
+class ConsentMethod(models.TextChoices):
+    """How the citizen agreed that a counter finishes their online draft."""
+
+    CODE = "code", _("One-time code from the citizen's inbox or SMS")
+    PRESENCE = "presence", _("Citizen present with the ID card")
 
 
 # Actions whose event returns the dossier to a state it was in before: the timeline names

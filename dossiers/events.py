@@ -14,6 +14,9 @@ Topics and their context (all JSON):
 - `STAFF_ALERT` (ref: the DossierEvent): recipients, the staff user ids to tell.
 - `COUNTS_CHANGED` (ref: the Dossier): dossier_id; the dossier's figures on the dashboards changed.
 - `RECEPTION_SLIP_ISSUED` (ref: the submission or reception event the slip confirms).
+- `TAKEOVER_CODE` (ref: the `takeover_code_sent` event): dossier_id, consent_id and the
+  one-time `code` a counter asks the applicant for; the subscriber delivers it to the
+  applicant's inbox and phone (the row is purged with the outbox; the code expires first).
 
 This module imports no app above `dossiers`.
 """
@@ -31,6 +34,7 @@ EVENT = "dossiers.event"
 STAFF_ALERT = "dossiers.staff_alert"
 COUNTS_CHANGED = "dossiers.counts_changed"
 RECEPTION_SLIP_ISSUED = "dossiers.reception_slip_issued"
+TAKEOVER_CODE = "dossiers.takeover_code"
 
 
 def event_publish(
@@ -112,4 +116,14 @@ def reception_slip_issued(*, event_id: int, dossier_id: int) -> None:
     """The reception slip of a submission or counter reception is stored."""
     message_publish(
         topic=RECEPTION_SLIP_ISSUED, ref_id=event_id, context={"dossier_id": dossier_id}
+    )
+
+
+def takeover_code_publish(*, event: DossierEvent, consent_id: int, code: str) -> None:
+    """The one-time code for the applicant (call in the transaction that wrote `event`)."""
+    message_publish(
+        topic=TAKEOVER_CODE,
+        ref_id=event.pk,
+        subject=event,
+        context={"dossier_id": event.dossier_id, "consent_id": consent_id, "code": code},
     )

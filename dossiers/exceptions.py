@@ -59,3 +59,18 @@ class NotAllowedInState(NotAllowed):
     code = "invalid_state"
     status = 409
     message = _("This action is not possible in the dossier's current state.")
+
+
+class AccessReasonRequired(DossierError):
+    """A supervisor opens a dossier of another office without having given a reason."""
+
+    code = "access_reason_required"
+    status = 403
+    message = _(
+        "This dossier belongs to another office: give the reason for opening it first. The "
+        "reason is kept in the access log."
+    )
+
+    def __init__(self, dossier):
+        self.dossier = dossier
+        super().__init__()

@@ -329,3 +329,101 @@ class TrackingBookForm(forms.Form):
                     _("Choose a period of at most %(days)d days.") % {"days": self.max_days},
                 )
         return cleaned
+
+
+class FilingForWhomForm(forms.Form):
+    """For whom a citizen files: themselves, a child of theirs in the registry (as parent or
+    guardian), or another adult under a letter of authorisation (ủy quyền, issue #18)."""
+
+    SELF = "self"
+    for_whom = forms.ChoiceField(
+        label=_("For whom do you file?"),
+        widget=forms.RadioSelect,
+        initial=SELF,
+    )
+    child = forms.ChoiceField(label=_("Your child (from the registry)"), required=False)
+    principal_national_id = forms.CharField(
+        label=_("Personal ID number (CCCD) of the person who authorised you"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    principal_name = forms.CharField(label=_("Their full name"), max_length=150, required=False)
+    scope = forms.CharField(
+        label=_("What the letter of authorisation covers"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: to file and receive the result of this dossier."),
+    )
+    letter = forms.FileField(
+        label=_("Letter of authorisation (PDF or photo)"),
+        required=False,
+        help_text=_("Bring the original to the office: it is checked at reception."),
+    )
+
+    def __init__(self, *args, children: list[dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .constants import Representation
+
+        self.children = {child["national_id"]: child for child in (children or [])}
+        self.fields["for_whom"].choices = [
+            (self.SELF, _("For myself")),
+            *(
+                [(Representation.GUARDIAN, _("For my child, as parent or guardian"))]
+                if self.children
+                else []
+            ),
+            (
+                Representation.AUTHORISATION,
+                _("For another adult, with their letter of authorisation"),
+            ),
+        ]
+        self.fields["child"].choices = [("", "—")] + [
+            (key, f"{child['full_name']} ({child['date_of_birth']:%d/%m/%Y})")
+            for key, child in self.children.items()
+        ]
+
+    def clean(self):
+        from .constants import Representation
+
+        cleaned = super().clean()
+        kind = cleaned.get("for_whom")
+        if kind == Representation.GUARDIAN and not cleaned.get("child"):
+            self.add_error("child", _("Choose the child."))
+        if kind == Representation.AUTHORISATION:
+            national_id = "".join((cleaned.get("principal_national_id") or "").split())
+            if not (national_id.isdigit() and len(national_id) == 12):
+                self.add_error(
+                    "principal_national_id", _("Enter the 12 digits of the personal ID number.")
+                )
+            cleaned["principal_national_id"] = national_id
+            for name, message in (
+                ("principal_name", _("Enter the full name of the person who authorised you.")),
+                ("scope", _("Say what the letter of authorisation covers.")),
+                ("letter", _("Upload the letter of authorisation.")),
+            ):
+                if not cleaned.get(name):
+                    self.add_error(name, message)
+        return cleaned
+
+    def principal(self):
+        from .constants import Representation
+        from .services.representation import Principal
+
+        kind = self.cleaned_data["for_whom"]
+        if kind == Representation.GUARDIAN:
+            child = self.children[self.cleaned_data["child"]]
+            return Principal(
+                kind=kind,
+                national_id=child["national_id"],
+                full_name=child["full_name"],
+                scope=str(_("As parent or guardian of the child")),
+            )
+        if kind == Representation.AUTHORISATION:
+            return Principal(
+                kind=kind,
+                national_id=self.cleaned_data["principal_national_id"],
+                full_name=self.cleaned_data["principal_name"].strip(),
+                scope=self.cleaned_data["scope"],
+            )
+        return None

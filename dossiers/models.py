@@ -12,11 +12,13 @@ from .constants import (
     EVENT_ACTION_LABELS,
     PORTAL_CODES,
     Channel,
+    ConsentMethod,
     DigitisationStatus,
     DocumentSource,
     DossierState,
     EventKind,
     Outcome,
+    Representation,
     ReturnMethod,
     SlipKind,
     Timeliness,
@@ -94,6 +96,32 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     applicant_address = models.CharField(_("applicant address"), max_length=300, blank=True)
     applicant_province_code = models.PositiveSmallIntegerField(
         _("applicant province"), null=True, blank=True
+    )
+    # Filing for another person (ủy quyền, issue #18): the applicant_* fields above name the
+    # person the dossier is for (the principal); `applicant` is the account that files and
+    # edits it, and the representative_* fields name who files. `principal` is the
+    # principal's own account when they have one: they see the dossier and are told of it.
+    representation = models.CharField(
+        _("filed for another person as"),
+        max_length=16,
+        choices=Representation.choices,
+        blank=True,
+    )
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("principal's account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="represented_dossiers",
+        db_index=False,  # a partial index, built concurrently (0021)
+    )
+    representative_name = models.CharField(_("representative"), max_length=150, blank=True)
+    representative_national_id = models.CharField(
+        _("representative's ID number"), max_length=12, blank=True
+    )
+    authorisation_scope = models.CharField(
+        _("what the authorisation covers"), max_length=300, blank=True
     )
     data = models.JSONField(_("form data"), default=dict, blank=True)
     return_method = models.CharField(
@@ -221,6 +249,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
         indexes = [
+            # "My dossiers" of a principal (filing for another person, issue #18); 0021.
+            models.Index(
+                fields=["principal", "-created_at"],
+                condition=Q(principal__isnull=False),
+                name="dossier_principal_idx",
+            ),
             models.Index(
                 fields=["competent_office", "state", "due_at"], name="dossier_worklist_idx"
             ),
@@ -790,3 +824,45 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TakeOverConsent(models.Model):
+    """The citizen's consent that a counter finishes their online draft (issue #18).
+
+    By code: the counter asks for a one-time code, sent to the citizen's inbox and phone;
+    only its keyed hash is kept; it expires, is used once, and allows a few wrong tries.
+    By presence: the officer records that the citizen stands at the counter with the ID
+    card whose number matches the draft's applicant. Either way `used_at` is the take-over.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consents")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("method"), max_length=16, choices=ConsentMethod.choices)
+    code_hash = models.CharField(max_length=128, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("take-over consent")
+        verbose_name_plural = _("take-over consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=ConsentMethod.values), name="takeover_consent_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=ConsentMethod.CODE)
+                | (~Q(code_hash="") & Q(expires_at__isnull=False)),
+                name="takeover_consent_code_has_hash",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["dossier", "officer", "-created_at"], name="takeover_consent_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.dossier_id}"

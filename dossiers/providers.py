@@ -72,6 +72,12 @@ registry_person_by_identifier: Provider[Any] = Provider(
     "registry_person_by_identifier", lambda **_: None
 )
 
+#: `(*, parent_national_id) -> list[dict]`: the registry's children of this parent, each
+#: {"national_id", "full_name", "date_of_birth"} (filing as a parent or guardian).
+registry_children_of: Provider[list[dict[str, Any]]] = Provider(
+    "registry_children_of", lambda **_: []
+)
+
 
 # --- partner systems (partners/apps.py) ------------------------------------------------
 

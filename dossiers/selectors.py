@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.constants import Role
+from accounts.constants import STAFF_ROLES, Role
 from accounts.models import User
 from procedures.models import DocumentComponent, ProcedureVersion
 from procedures.selectors import VersionDifferences, version_differences
@@ -24,7 +24,8 @@ def visible_dossiers(user: User) -> QuerySet[Dossier]:
     if not user.is_authenticated:
         return qs.none()
     if user.role == Role.CITIZEN:
-        return qs.filter(applicant=user)
+        # Their own, and those filed for them by someone else (issue #18).
+        return qs.filter(Q(applicant=user) | Q(principal=user))
     if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
         return qs
     if user.office_id is None:
@@ -90,8 +91,12 @@ def first_of_each_branch(
 
 
 def dossier_for_user(*, user: User, reference) -> Dossier:
-    """One dossier with what its pages show; raises Dossier.DoesNotExist when not visible."""
-    return (
+    """One dossier with what its pages show; raises Dossier.DoesNotExist when not visible.
+
+    A citizen's online draft is theirs alone: staff see that it exists (the counter's list)
+    but open it only after a take-over with the citizen's consent (services.consent).
+    """
+    dossier = (
         visible_dossiers(user)
         .select_related(
             "procedure",
@@ -111,6 +116,18 @@ def dossier_for_user(*, user: User, reference) -> Dossier:
             "slips",
         )
         .get(reference=reference)
+    )
+    if not staff_may_open(user, dossier):
+        raise Dossier.DoesNotExist
+    return dossier
+
+
+def staff_may_open(user: User, dossier: Dossier) -> bool:
+    """False for staff and an applicant's draft not (yet) at a counter."""
+    return not (
+        user.role in STAFF_ROLES
+        and dossier.state == DossierState.DRAFT
+        and dossier.channel != Channel.COUNTER
     )
 
 
@@ -170,8 +187,9 @@ def draft_expiry_status(dossier: Dossier) -> str:
 
 
 def citizen_dossiers(*, user: User) -> QuerySet[Dossier]:
+    """A citizen's dossiers: filed by them, or for them by a representative."""
     return (
-        Dossier.objects.filter(applicant=user)
+        Dossier.objects.filter(Q(applicant=user) | Q(principal=user))
         .select_related("procedure", "competent_office")
         .order_by("-created_at")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import book, counter, files, filing, processing
+from .views import access, book, counter, files, filing, processing
 
 app_name = "dossiers"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/<slug:slug>/", filing.start, name="start"),
     path("d/<uuid:reference>/", filing.detail, name="detail"),
     path("d/<uuid:reference>/resume/", filing.resume, name="resume"),
+    path("d/<uuid:reference>/reason/", access.access_reason, name="access_reason"),
+    path("d/<uuid:reference>/accesses/", access.access_history, name="access_history"),
     path("d/<uuid:reference>/step/<str:key>/", filing.step, name="step"),
     path(
         "d/<uuid:reference>/documents/<int:document_id>/remove/",

@@ -25,6 +25,13 @@ class NotificationsConfig(AppConfig):
             workload="notify",
             atomic=False,
         )
+        # The one-time code a counter asks for before finishing an online draft (#18).
+        subscribe(
+            events.TAKEOVER_CODE,
+            handler="notifications.handlers.takeover_code_notify",
+            atomic=False,
+            workload="notify",
+        )
         subscribe(
             events.STAFF_ALERT,
             handler="notifications.handlers.staff_notify",

@@ -13,6 +13,8 @@ class Audience(models.TextChoices):
 
     CITIZEN = "citizen", _("Applicant")
     STAFF = "staff", _("Staff")
+    # The person a dossier is filed for by someone else (ủy quyền): told of each step too.
+    PRINCIPAL = "principal", _("Person filed for")
 
 
 class DeliveryStatus(models.TextChoices):

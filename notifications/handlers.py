@@ -28,3 +28,11 @@ def staff_notify(message: OutboxMessage) -> None:
     # recipient) is enforced by a partial unique constraint and rows already sent are
     # skipped, so a row handed over twice sends nothing twice.
     staff_notify_task.delay(message.ref_id, message.payload["recipients"])
+
+
+def takeover_code_notify(message: OutboxMessage) -> None:
+    """Give the applicant the one-time code a counter officer asks for (inbox and SMS)."""
+    from .services import notify_takeover_code
+
+    # idempotency: one notification per (event, channel), rows already sent are skipped.
+    notify_takeover_code(event_id=message.ref_id, code=message.payload["code"])

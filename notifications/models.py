@@ -24,7 +24,7 @@ class Notification(models.Model):
         db_constraint=False,
     )
     audience = models.CharField(
-        _("audience"), max_length=8, choices=Audience.choices, default=Audience.CITIZEN
+        _("audience"), max_length=16, choices=Audience.choices, default=Audience.CITIZEN
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -58,6 +58,11 @@ class Notification(models.Model):
                 fields=["event", "channel"],
                 condition=Q(audience="citizen"),
                 name="notification_once_per_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "channel"],
+                condition=Q(audience="principal"),
+                name="notification_principal_once_per_channel",
             ),
             models.UniqueConstraint(
                 fields=["event", "channel", "recipient"],

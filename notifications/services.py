@@ -82,9 +82,9 @@ def notify_event(*, event_id: int) -> list[Notification]:
     """Create and deliver the notifications of a citizen-visible event (safe to repeat)."""
     from dossiers.models import DossierEvent
 
-    event = DossierEvent.objects.select_related("dossier__procedure", "dossier__applicant").get(
-        pk=event_id
-    )
+    event = DossierEvent.objects.select_related(
+        "dossier__procedure", "dossier__applicant", "dossier__principal"
+    ).get(pk=event_id)
     dossier = event.dossier
     if not event.citizen_visible or not dossier.code:
         return []
@@ -107,6 +107,75 @@ def notify_event(*, event_id: int) -> list[Notification]:
             audience=Audience.CITIZEN,
             recipient=user,
             defaults={"address": address, "language": language, "subject": subject, "body": text},
+        )
+        for channel, address, text in wanted
+    ]
+    principal = dossier.principal
+    if principal is not None and principal.pk != getattr(user, "pk", None):
+        # Filed for them by someone else (ủy quyền): the principal hears of each step too.
+        p_language = principal.preferred_language or language
+        p_subject, p_body, p_sms = _messages(event, p_language)
+        p_wanted = [(NotificationChannel.INBOX, "", p_body)]
+        if principal.email:
+            p_wanted.append((NotificationChannel.EMAIL, principal.email, p_body))
+        if principal.phone:
+            p_wanted.append((NotificationChannel.SMS, principal.phone, p_sms))
+        rows += [
+            _notification_get_or_create(
+                event=event,
+                channel=channel,
+                audience=Audience.PRINCIPAL,
+                recipient=principal,
+                defaults={
+                    "address": address,
+                    "language": p_language,
+                    "subject": p_subject,
+                    "body": text,
+                },
+            )
+            for channel, address, text in p_wanted
+        ]
+    return _deliver_all(rows)
+
+
+def notify_takeover_code(*, event_id: int, code: str) -> list[Notification]:
+    """The applicant's one-time code for a counter take-over: inbox and SMS, never e-mail
+    (the code is read out at the counter; safe to repeat)."""
+    from dossiers.models import DossierEvent
+
+    event = DossierEvent.objects.select_related(
+        "dossier__procedure", "dossier__applicant", "office"
+    ).get(pk=event_id)
+    dossier = event.dossier
+    user = dossier.applicant
+    if user is None:
+        return []
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "code": code,
+            "office": event.office,
+            "procedure": dossier.procedure,
+            "minutes": settings.TAKEOVER_CODE_TTL_MINUTES,
+        }
+        subject = render_to_string("notifications/takeover_subject.txt", context).strip()
+        body = render_to_string("notifications/takeover_body.txt", context).strip()
+    wanted = [(NotificationChannel.INBOX, "", body)]
+    phone = dossier.applicant_phone or user.phone
+    if phone:
+        wanted.append((NotificationChannel.SMS, phone, body))
+    rows = [
+        _notification_get_or_create(
+            event=event,
+            channel=channel,
+            audience=Audience.CITIZEN,
+            recipient=user,
+            defaults={
+                "address": address,
+                "language": language,
+                "subject": subject[:200],
+                "body": text,
+            },
         )
         for channel, address, text in wanted
     ]
@@ -186,7 +255,7 @@ def _notification_get_or_create(
     *, event, channel: str, audience: str, recipient, defaults: dict
 ) -> Notification:
     lookup = {"event": event, "channel": channel, "audience": audience}
-    if audience == Audience.STAFF:
+    if audience in (Audience.STAFF, Audience.PRINCIPAL):
         lookup["recipient"] = recipient
     else:
         defaults = {**defaults, "recipient": recipient}

@@ -23,6 +23,7 @@ urlpatterns = [
     path("registry/", include("beneficiaries.urls")),
     path("inbox/", include("notifications.urls")),
     path("queue/", include("queues.urls")),
+    path("access-log/", include("accesslog.urls")),
     path("", include("core.urls")),
 ]
 

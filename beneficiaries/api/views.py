@@ -12,6 +12,8 @@ from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accesslog.constants import AccessChannel, AccessKind
+from accesslog.services import access_record
 from dossiers.api.common import AUTH_PROBLEMS, ApiView, problem, problem_example
 from partners.constants import PartnerKind, Scope
 from partners.permissions import HasScope, PartnerOnly, request_token
@@ -129,4 +131,11 @@ class HiCardLookupApi(ApiView):
         )
         if status is None:
             raise NotFound(_("No active health insurance card for this number."))
+        access_record(
+            actor=request.user,
+            kind=AccessKind.REGISTRY,
+            channel=AccessChannel.API,
+            object_id=status["person_id"],
+            partner_id=request_token(request).partner_id,
+        )
         return Response(HiCardStatusOutputSerializer(status).data)

@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from accesslog.constants import AccessChannel, AccessKind
 from accounts.constants import Role
 from core.api import (
     PROBLEM_CONTENT_TYPE,
@@ -22,9 +23,15 @@ from core.api import (
 from core.api_access import HasScope, request_token
 from core.parsers import JSONParser
 
-from ..exceptions import DossierConflict, DossierError, DossierIncomplete
+from ..access import dossier_opened
+from ..exceptions import (
+    AccessReasonRequired,
+    DossierConflict,
+    DossierError,
+    DossierIncomplete,
+)
 from ..models import Dossier
-from ..selectors import visible_dossiers
+from ..selectors import staff_may_open, visible_dossiers
 from ..uploads import UploadRejected
 
 # --- the base view -------------------------------------------------------------------
@@ -104,10 +111,13 @@ def dossiers_for(request):
     return queryset
 
 
-def get_dossier(request, key: str, *, detail: bool = False) -> Dossier:
+def get_dossier(request, key: str, *, detail: bool = False, opened: bool = True) -> Dossier:
     """By dossier code, or by reference (UUID) for a draft, which has no code yet.
 
-    Another person's dossier is answered exactly like a missing one: 404.
+    Another person's dossier is answered exactly like a missing one: 404. A read (GET) by
+    staff or a partner is written to the access log (`opened=False`: already written by
+    this request); a supervisor outside the dossier's office names a reason in the
+    `X-Access-Reason` header, or gets a 403 problem `access_reason_required`.
     """
     queryset = dossiers_for(request).select_related(
         "procedure", "version", "competent_office", "receiving_office"
@@ -121,9 +131,34 @@ def get_dossier(request, key: str, *, detail: bool = False) -> Dossier:
     else:
         lookup = {"reference": reference}
     dossier = queryset.filter(**lookup).first()
+    if dossier is not None and request_token(request) is None:
+        dossier = dossier if staff_may_open(request.user, dossier) else None
     if dossier is None:
         raise NotFound(_("No dossier with this code that you may see."))
+    token = request_token(request)
+    header = " ".join(request.headers.get(ACCESS_REASON_HEADER, "").split())
+    try:
+        dossier_opened(
+            request=request,
+            dossier=dossier,
+            kind=AccessKind.DOSSIER if opened else None,
+            channel=AccessChannel.API,
+            partner_id=token.partner_id if token is not None else None,
+            reason=header or None,
+        )
+    except AccessReasonRequired as exc:
+        raise Problem(
+            status_code=exc.status,
+            code=exc.code,
+            title=exc.message,
+            detail=_("Send the reason in the %(header)s header.")
+            % {"header": ACCESS_REASON_HEADER},
+        ) from exc
     return dossier
+
+
+# A supervisor opening another office's dossier through the API gives the reason here.
+ACCESS_REASON_HEADER = "X-Access-Reason"
 
 
 # --- ETag / If-Match -----------------------------------------------------------------
@@ -330,6 +365,44 @@ ETAG_HEADER = OpenApiParameter(
         "in If-Match when changing the dossier."
     ),
 )
+
+
+ACCESS_REASON_PARAMETER = OpenApiParameter(
+    "X-Access-Reason",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Lý do mở hồ sơ, bắt buộc với giám sát viên mở hồ sơ của cơ quan khác; được ghi vào "
+        "nhật ký truy cập / Why you open the dossier: required from a supervisor opening "
+        "another office's dossier; written to the access log."
+    ),
+    examples=[OpenApiExample("Lý do / Reason", value="Thanh tra theo kế hoạch 12/KH-BHXH")],
+)
+
+# 403 of the operations that open a dossier: also a supervisor without a reason.
+OPENING_PROBLEMS = {
+    **AUTH_PROBLEMS,
+    (403, P): problem(
+        "Không có quyền, hoặc giám sát viên mở hồ sơ của cơ quan khác mà không nêu lý do "
+        "(X-Access-Reason) / Forbidden, or a supervisor opening another office's dossier "
+        "without a reason (X-Access-Reason).",
+        problem_example(
+            "Thiếu phạm vi / Missing scope",
+            403,
+            "permission_denied",
+            "This token does not have the scope this operation needs.",
+        ),
+        problem_example(
+            "Thiếu lý do / Reason required",
+            403,
+            "access_reason_required",
+            "This dossier belongs to another office: give the reason for opening it first. "
+            "The reason is kept in the access log.",
+            detail="Send the reason in the X-Access-Reason header.",
+        ),
+    ),
+}
 
 
 def if_match_parameter(*, required: bool) -> OpenApiParameter:

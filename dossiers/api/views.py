@@ -48,6 +48,7 @@ from ..services import (
 from ..uploads import UPLOAD_KINDS
 from . import examples
 from .common import (
+    ACCESS_REASON_PARAMETER,
     AUTH_PROBLEMS,
     BAD_REQUEST,
     CONFLICT,
@@ -58,6 +59,7 @@ from .common import (
     LOCATION_HEADER,
     NOT_ALLOWED_OR_INCOMPLETE,
     NOT_FOUND,
+    OPENING_PROBLEMS,
     SCOPE_NOTE,
     STALE,
     UNSUPPORTED_MEDIA,
@@ -102,7 +104,7 @@ DECISION_SHOWN_TO_APPLICANTS_IN = frozenset({DossierState.PROCESSED, DossierStat
 
 def detail_response(request, dossier: Dossier, *, status_code=200, replayed=False) -> Response:
     """The dossier as this client may see it, with its ETag."""
-    dossier = get_dossier(request, str(dossier.reference), detail=True)
+    dossier = get_dossier(request, str(dossier.reference), detail=True, opened=False)
     applicant_side = is_applicant_side(request)
     dossier.missing_items = dossier_missing_items(dossier) if dossier.is_draft else []
     dossier.missing = [item.as_dict() for item in dossier.missing_items]
@@ -331,14 +333,14 @@ class DossierDetailApi(ApiView):
             "may take. The ETag header is the version to send back in If-Match. "
             f"{SCOPE_NOTE['read']}"
         ),
-        parameters=[DOSSIER_KEY, ETAG_HEADER],
+        parameters=[DOSSIER_KEY, ACCESS_REASON_PARAMETER, ETAG_HEADER],
         responses={
             200: OpenApiResponse(
                 DossierDetailOutputSerializer,
                 description="Hồ sơ / The dossier.",
                 examples=[examples.DOSSIER_DETAIL],
             ),
-            **AUTH_PROBLEMS,
+            **OPENING_PROBLEMS,
             **NOT_FOUND,
         },
     )
@@ -552,14 +554,14 @@ class DossierTimelineApi(ApiView):
             "The dossier's events in order. Applicants and partner systems see the events "
             f"shown to applicants; officers see all of them. {SCOPE_NOTE['read']}"
         ),
-        parameters=[DOSSIER_KEY],
+        parameters=[DOSSIER_KEY, ACCESS_REASON_PARAMETER],
         responses={
             200: OpenApiResponse(
                 TimelineEventOutputSerializer(many=True),
                 description="Các sự kiện / The events.",
                 examples=examples.TIMELINE,
             ),
-            **AUTH_PROBLEMS,
+            **OPENING_PROBLEMS,
             **NOT_FOUND,
         },
     )

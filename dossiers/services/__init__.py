@@ -1,5 +1,11 @@
 """Writes to dossiers. Intake (drafts to reception) and the processing workflow."""
 
+from .consent import (
+    ConsentRefused,
+    dossier_takeover_in_person,
+    dossier_takeover_with_code,
+    takeover_code_send,
+)
 from .counter import (
     IdentityMismatch,
     can_refuse_at_counter,
@@ -19,7 +25,6 @@ from .intake import (
     dossier_draft_rebind,
     dossier_draft_save,
     dossier_hand_to_citizen,
-    dossier_hand_to_counter,
     dossier_missing_items,
     dossier_submit,
     draft_expired,
@@ -82,7 +87,10 @@ __all__ = [
     "dossier_draft_rebind",
     "dossier_draft_save",
     "dossier_hand_to_citizen",
-    "dossier_hand_to_counter",
+    "dossier_takeover_in_person",
+    "dossier_takeover_with_code",
+    "takeover_code_send",
+    "ConsentRefused",
     "dossier_missing_items",
     "dossier_refuse",
     "dossier_request_payment",

@@ -36,6 +36,7 @@ from ..constants import (
     DocumentSource,
     DossierState,
     EventKind,
+    Representation,
 )
 from ..events import counts_changed, event_publish
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete, IntakeRefused, NotAllowed
@@ -43,6 +44,7 @@ from ..missing import MissingItem
 from ..models import Dossier, DossierDocument, DossierEvent, PaperReceipt
 from ..prefill import known_values
 from ..uploads import display_name, inspect_upload
+from .representation import Principal, authorisation_letter_store, principal_check
 
 logger = structlog.get_logger(__name__)
 
@@ -137,8 +139,17 @@ def dossier_draft_create(
     applicant: User | None = None,
     applicant_details: dict[str, Any] | None = None,
     version: ProcedureVersion | None = None,
+    principal: Principal | None = None,
+    authorisation_letter=None,
+    representative: dict[str, str] | None = None,
 ) -> Dossier:
     """Start a draft under the version in force today, prefilled with what VSS knows.
+
+    `principal`: a citizen files for someone else (services.representation); the draft
+    names the principal as its applicant, the citizen as representative, and keeps the
+    letter of authorisation (`authorisation_letter`, required for that ground). At the
+    counter, `representative` ({"kind", "name", "national_id"}) records who stands there
+    for the applicant (the officer checks the papers).
 
     The version is provisional: submission and counter reception re-bind the dossier to the
     version in force on the day it is received. A caller filing many drafts of one
@@ -158,7 +169,34 @@ def dossier_draft_create(
             version = version_in_force(procedure=procedure)
         except NoVersionInForce as exc:
             raise IntakeRefused(_("This procedure is not open for filing today.")) from exc
-    known = known_values(applicant)
+    principal_user = None
+    represented: dict[str, Any] = {}
+    if principal is not None:
+        principal_user = principal_check(filer=actor, principal=principal)
+        if principal.kind == Representation.AUTHORISATION:
+            if authorisation_letter is None:
+                raise IntakeRefused(_("Upload the letter of authorisation."))
+        represented = {
+            "representation": principal.kind,
+            "principal": principal_user,
+            "representative_name": actor.full_name,
+            "representative_national_id": actor.national_id or "",
+            "authorisation_scope": principal.scope.strip()[:300],
+        }
+        applicant_details = {
+            **(applicant_details or {}),
+            "name": principal.full_name,
+            "national_id": "".join(principal.national_id.split()),
+        }
+    elif representative and representative.get("kind"):
+        represented = {
+            "representation": representative["kind"],
+            "representative_name": representative.get("name", ""),
+            "representative_national_id": representative.get("national_id", ""),
+            "authorisation_scope": representative.get("scope", "")[:300],
+        }
+    # The filer's own data is not the principal's: nothing is prefilled for them.
+    known = {} if principal is not None else known_values(applicant)
     data = {
         field["name"]: known[field["prefill"]]
         for field in version.field_definitions()
@@ -184,13 +222,25 @@ def dossier_draft_create(
             receiving_office=office,
             created_by=actor,
             draft_expires_at=_draft_expiry(now),
+            **represented,
         )
+        if principal is not None and authorisation_letter is not None:
+            DossierDocument.objects.create(
+                dossier=dossier,
+                uploaded_by=actor,
+                **authorisation_letter_store(
+                    dossier_reference=dossier.reference, uploaded=authorisation_letter
+                ),
+            )
         event_append(
             dossier=dossier,
             kind=EventKind.CREATED,
             actor=actor,
             to_state=DossierState.DRAFT,
-            payload={"channel": channel},
+            payload={
+                "channel": channel,
+                **({"representation": represented["representation"]} if represented else {}),
+            },
         )
     logger.info(
         "dossier_draft_created", dossier_id=dossier.pk, procedure=procedure.code, channel=channel
@@ -737,35 +787,6 @@ def dossier_counter_receive(
         dossier_auto_assign(locked=locked, by=officer)
     locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
     logger.info("dossier_received_at_counter", dossier_id=locked.pk, office=office.agency_code)
-    return locked
-
-
-def dossier_hand_to_counter(*, dossier: Dossier, officer: User) -> Dossier:
-    """A counter officer takes over a citizen's online draft to finish it at the counter."""
-    with transaction.atomic():
-        locked = _lock(dossier)
-        if locked.state != DossierState.DRAFT or locked.channel != Channel.ONLINE:
-            raise NotAllowed()
-        if officer.role != Role.COUNTER_OFFICER or officer.office_id is None:
-            raise NotAllowed()
-        if Channel.COUNTER not in locked.procedure.channels:
-            raise IntakeRefused(_("This procedure cannot be filed at the counter."))
-        locked.channel = Channel.COUNTER
-        locked.receiving_office = officer.office
-        locked.revision = F("revision") + 1
-        locked.save(update_fields=["channel", "receiving_office", "revision", "updated_at"])
-        event_append(
-            dossier=locked,
-            kind=EventKind.HANDED_OVER,
-            actor=officer,
-            payload={
-                "from": Channel.ONLINE,
-                "to": Channel.COUNTER,
-                "citizen_id": locked.applicant_id,
-            },
-            citizen_visible=True,
-        )
-    locked = Dossier.objects.get(pk=locked.pk)  # not refresh_from_db: see docs/adr/0003
     return locked
 
 

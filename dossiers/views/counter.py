@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accesslog.constants import AccessKind
 from accounts.constants import Gender, Role
 from accounts.models import User
 from core.identifiers import validate_national_id, validate_vn_phone
@@ -17,19 +18,22 @@ from offices.geography import province_choices
 from procedures.models import Procedure
 
 from .. import providers
-from ..constants import Channel, DossierState, SlipKind
+from ..constants import Channel, DossierState, Representation, SlipKind
 from ..exceptions import DossierError
 from ..models import Dossier
 from ..selectors import citizen_online_drafts
 from ..services import (
+    ConsentRefused,
     IdentityMismatch,
     can_refuse_at_counter,
     can_withdraw_in_person,
     dossier_counter_refuse,
     dossier_draft_create,
     dossier_hand_to_citizen,
-    dossier_hand_to_counter,
+    dossier_takeover_in_person,
+    dossier_takeover_with_code,
     dossier_withdraw_in_person,
+    takeover_code_send,
 )
 from ..wizard import wizard_steps
 from .common import get_visible_dossier
@@ -68,6 +72,25 @@ class CounterStartForm(forms.Form):
         help_text=gettext_lazy("Where the person lives (or the employer, as the procedure says)."),
     )
     address = forms.CharField(label=gettext_lazy("Address"), max_length=300, required=False)
+    representation = forms.ChoiceField(
+        label=gettext_lazy("Filed by someone else for the applicant"),
+        choices=[("", gettext_lazy("No: the applicant files in person")), *Representation.choices],
+        required=False,
+        help_text=gettext_lazy(
+            "Check the letter of authorisation, or the birth certificate for a child, before "
+            "you go on."
+        ),
+    )
+    representative_name = forms.CharField(
+        label=gettext_lazy("Representative's full name"), max_length=150, required=False
+    )
+    representative_national_id = forms.CharField(
+        label=gettext_lazy("Representative's personal ID number (CCCD)"),
+        max_length=12,
+        required=False,
+        validators=[validate_national_id],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +139,10 @@ class CounterStartForm(forms.Form):
             cleaned["gender"] = self.citizen.gender
         if self.registry_person is not None and cleaned.get("gender") == "":
             cleaned["gender"] = self.registry_person.gender
+        if cleaned.get("representation"):
+            for name in ("representative_name", "representative_national_id"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("Needed when someone files for the applicant."))
         if national_id and cleaned.get("gender"):
             try:
                 validate_national_id(national_id, gender=cleaned["gender"])
@@ -149,6 +176,11 @@ def counter_home(request):
                     "address": data["address"] or (person.current_address if person else ""),
                     "province_code": data["province"]
                     or (person.current_province_code if person else None),
+                },
+                representative={
+                    "kind": data["representation"],
+                    "name": data["representative_name"],
+                    "national_id": data["representative_national_id"],
                 },
             )
         except DossierError as error:
@@ -227,21 +259,94 @@ def _initial_from_person(person) -> dict:
     }
 
 
+class TakeOverCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code the citizen reads from their inbox or SMS"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
+        ),
+    )
+
+
+class TakeOverPresenceForm(forms.Form):
+    present = forms.BooleanField(
+        label=gettext_lazy(
+            "The citizen is here at the counter, showed their chip ID card and agrees that "
+            "the counter finishes the draft."
+        ),
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("ID number on the card shown"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_id_number(self) -> str:
+        value = "".join(self.cleaned_data["id_number"].split())
+        if not value.isdigit() or len(value) != 12:
+            raise forms.ValidationError(_("Enter the 12 digits of the personal ID number."))
+        return value
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def take_over(request, reference):
-    """Take a citizen's online draft to finish it at the counter."""
+    """Take a citizen's online draft to finish it at the counter, with their consent.
+
+    Until then the counter sees only that the draft exists (procedure and date), not its
+    contents or documents: the citizen reads out a one-time code sent to their inbox and
+    phone, or stands at the counter with the ID card (recorded by the officer).
+    """
     _counter_officer_required(request)
-    dossier = Dossier.objects.filter(reference=reference, state=DossierState.DRAFT).first()
+    dossier = (
+        Dossier.objects.filter(reference=reference, state=DossierState.DRAFT, channel="online")
+        .select_related("procedure")
+        .first()
+    )
     if dossier is None:
         raise Http404
-    try:
-        dossier = dossier_hand_to_counter(dossier=dossier, officer=request.user)
-    except DossierError as error:
-        messages.error(request, error.message)
-        return redirect("dossiers:counter_intake")
-    messages.success(request, _("The draft is now at your counter."))
-    return redirect(wizard_steps(dossier)[0].url)
+    action = request.POST.get("action", "")
+    code_form = TakeOverCodeForm(request.POST if action == "code" else None)
+    presence_form = TakeOverPresenceForm(request.POST if action == "presence" else None)
+    if request.method == "POST":
+        try:
+            if action == "send":
+                takeover_code_send(dossier=dossier, officer=request.user)
+                messages.success(
+                    request,
+                    _("A code was sent to the citizen's inbox and phone. Ask them to read it."),
+                )
+                return redirect("dossiers:take_over", reference=dossier.reference)
+            if action == "code" and code_form.is_valid():
+                dossier = dossier_takeover_with_code(
+                    dossier=dossier, officer=request.user, code=code_form.cleaned_data["code"]
+                )
+                messages.success(request, _("The draft is now at your counter."))
+                return redirect(wizard_steps(dossier)[0].url)
+            if action == "presence" and presence_form.is_valid():
+                dossier = dossier_takeover_in_person(
+                    dossier=dossier,
+                    officer=request.user,
+                    id_number=presence_form.cleaned_data["id_number"],
+                    confirmed=presence_form.cleaned_data["present"],
+                )
+                messages.success(request, _("The draft is now at your counter."))
+                return redirect(wizard_steps(dossier)[0].url)
+        except IdentityMismatch as error:
+            presence_form.add_error("id_number", error.message)
+        except ConsentRefused as error:
+            code_form.add_error("code", error.message)
+        except DossierError as error:
+            messages.error(request, error.message)
+    invalid = code_form.errors or presence_form.errors
+    return render(
+        request,
+        "dossiers/counter_takeover.html",
+        {"dossier": dossier, "code_form": code_form, "presence_form": presence_form},
+        status=400 if invalid else 200,
+    )
 
 
 @login_required
@@ -359,7 +464,7 @@ def refusal_slip_download(request, reference):
 
     if request.user.is_citizen:
         raise Http404
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=AccessKind.LETTER)
     event = (
         dossier.events.filter(to_state=DossierState.REFUSED)
         .select_related("dossier", "actor__office")

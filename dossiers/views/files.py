@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accesslog.constants import AccessKind
+
 from ..models import DossierDocument, Slip
 from ..selectors import dossier_document, dossier_slip, has_reception_slip
 from ..slips import reception_slip_when_ready
@@ -28,7 +30,9 @@ def _file_response(field_file, *, filename: str, content_type: str, inline: bool
 
 @login_required
 def document_download(request, reference, document_id):
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(
+        request, reference, opened=AccessKind.DOCUMENT, object_id=document_id
+    )
     try:
         document = dossier_document(dossier=dossier, document_id=document_id)
     except DossierDocument.DoesNotExist as exc:
@@ -48,7 +52,7 @@ def reception_slip_download(request, reference):
     While the worker may still be at it (`reception_slip_when_ready` says None) the answer
     is a short "being prepared" page that refreshes itself (202).
     """
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=AccessKind.LETTER)
     if not has_reception_slip(dossier):
         raise Http404  # refused at the counter, never received: no reception slip
     slip = reception_slip_when_ready(dossier=dossier)
@@ -73,7 +77,7 @@ def reception_slip_download(request, reference):
 @login_required
 def slip_download(request, reference, slip_id):
     """A letter or the signed result. Citizens get the result once it has been returned."""
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=AccessKind.LETTER, object_id=slip_id)
     try:
         slip = dossier_slip(dossier=dossier, user=request.user, slip_id=slip_id)
     except Slip.DoesNotExist as exc:
@@ -94,7 +98,7 @@ def control_sheet_download(request, reference):
 
     if request.user.is_citizen:
         raise Http404
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=AccessKind.LETTER)
     pdf = render_control_sheet(dossier, handovers=control_sheet_handovers(dossier))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{dossier.code}.pdf"'
@@ -107,7 +111,9 @@ def document_derived(request, reference, document_id, kind):
     """The searchable PDF or the page-1 thumbnail made by digitisation."""
     from ..digitisation import searchable_pdf_name, thumbnail_name
 
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(
+        request, reference, opened=AccessKind.DOCUMENT, object_id=document_id
+    )
     try:
         document = dossier_document(dossier=dossier, document_id=document_id)
     except DossierDocument.DoesNotExist as exc:
@@ -132,7 +138,7 @@ def document_derived(request, reference, document_id, kind):
 def document_status(request, reference, document_id):
     """A document's digitisation badge; while OCR runs it polls itself (htmx), so the page
     shows the result without a reload."""
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=None)
     document = get_object_or_404(
         DossierDocument.objects.only("pk", "dossier_id", "digitisation_status", "page_count"),
         pk=document_id,

@@ -18,7 +18,7 @@ from .. import providers
 from ..constants import Channel, DocumentSource, DossierState, Timeliness
 from ..control_sheet import control_sheet_handovers
 from ..exceptions import DossierConflict, DossierError, DossierIncomplete
-from ..forms import ApplicantPlaceForm, StepForm
+from ..forms import ApplicantPlaceForm, FilingForWhomForm, StepForm
 from ..models import DossierDocument
 from ..prediction import predicted_completion, predicted_completions
 from ..prefill import held_document_sources, known_values
@@ -70,18 +70,22 @@ def start(request, slug):
         version = version_in_force(procedure=procedure)
     except NoVersionInForce as exc:
         raise Http404 from exc
-    if request.method == "POST":
+    children = providers.registry_children_of(parent_national_id=request.user.national_id or "")
+    form = FilingForWhomForm(request.POST or None, request.FILES or None, children=children)
+    if request.method == "POST" and form.is_valid():
         try:
             dossier = dossier_draft_create(
                 procedure=procedure,
                 actor=request.user,
                 channel=Channel.ONLINE,
                 applicant=request.user,
+                principal=form.principal(),
+                authorisation_letter=form.cleaned_data.get("letter"),
             )
-        except DossierError as error:
-            messages.error(request, error.message)
-            return redirect("procedures:detail", slug=slug)
-        return redirect(wizard_steps(dossier)[0].url)
+        except (DossierError, UploadRejected) as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(wizard_steps(dossier)[0].url)
     return render(
         request,
         "dossiers/start.html",
@@ -90,7 +94,9 @@ def start(request, slug):
             "version": version,
             "components": version.components.all(),
             "held": held_document_sources(request.user.national_id),
+            "form": form,
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -118,7 +124,7 @@ def mine(request):
 
 @login_required
 def resume(request, reference):
-    dossier = get_visible_dossier(request, reference)
+    dossier = get_visible_dossier(request, reference, opened=None)
     if not can_edit_draft(request.user, dossier):
         return redirect("dossiers:detail", reference=dossier.reference)
     return redirect(resume_step(dossier).url)
@@ -290,7 +296,7 @@ def _documents_step(request, dossier):
                     request, _("“%(name)s” was added.") % {"name": display_name(uploaded.name)}
                 )
         if request.headers.get("HX-Request"):
-            dossier = get_visible_dossier(request, dossier.reference)
+            dossier = get_visible_dossier(request, dossier.reference, opened=None)
             return render(
                 request,
                 "dossiers/partials/documents.html",

@@ -104,6 +104,7 @@ def test_hi_card_status_answers_in_one_query(django_assert_num_queries):
         "valid_to": dt.date(2026, 12, 31),
         "facility_code": "01001",
         "facility_name": "Bệnh viện Bạch Mai",
+        "person_id": card.person_id,
     }
 
 

@@ -17,8 +17,8 @@ from dossiers.services import (
     dossier_draft_create,
     dossier_draft_save,
     dossier_hand_to_citizen,
-    dossier_hand_to_counter,
     dossier_submit,
+    dossier_takeover_in_person,
 )
 from outbox.constants import MessageStatus
 from outbox.models import OutboxMessage
@@ -249,7 +249,9 @@ def test_field_inspection_procedure_refused_at_a_foreign_office(
 
 def test_online_draft_handed_to_counter_and_back(catalogue, citizen, counter_hn):
     dossier = sickness_draft(catalogue, citizen)
-    at_counter = dossier_hand_to_counter(dossier=dossier, officer=counter_hn)
+    at_counter = dossier_takeover_in_person(
+        dossier=dossier, officer=counter_hn, id_number=citizen.national_id, confirmed=True
+    )
     assert at_counter.channel == Channel.COUNTER
     with pytest.raises(NotAllowed):
         dossier_submit(dossier=at_counter, actor=citizen)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "accounts",
     "offices",
     "workdays",
+    "accesslog",
     "procedures",
     "beneficiaries",
     "dossiers",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dossiers.middleware.AccessReasonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestLogMiddleware",
     "core.ratelimit.RateLimitHeadersMiddleware",
@@ -121,6 +123,12 @@ OFFICE_DAY_END = env.str("OFFICE_DAY_END", default="17:00")
 # Portal targets from VSS plans (Plan 4777/KH-BHXH 2025, Decision 38/QD-TTg).
 DRAFT_EXPIRY_DAYS = env.int("DRAFT_EXPIRY_DAYS", default=30)
 DRAFT_EXPIRY_WARNING_DAYS = env.int("DRAFT_EXPIRY_WARNING_DAYS", default=5)
+# Taking a citizen's online draft over at a counter needs their consent: a one-time code
+# sent to their inbox and phone (valid this many minutes, this many wrong tries, at most
+# this many codes per draft an hour), or their presence with the ID card (issue #18).
+TAKEOVER_CODE_TTL_MINUTES = env.int("TAKEOVER_CODE_TTL_MINUTES", default=10)
+TAKEOVER_CODE_MAX_ATTEMPTS = env.int("TAKEOVER_CODE_MAX_ATTEMPTS", default=5)
+TAKEOVER_CODES_PER_HOUR = env.int("TAKEOVER_CODES_PER_HOUR", default=3)
 DOSSIER_MAX_TOTAL_MB = env.int("DOSSIER_MAX_TOTAL_MB", default=100)
 # The worker renders the reception slip right after reception; for this long the download
 # answers "being prepared" instead of rendering it in the request (then renders it once).

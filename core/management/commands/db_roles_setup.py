@@ -21,13 +21,15 @@ from django.db import connection, transaction
 AUDIT_TABLES = (
     "dossiers_dossierevent",
     "beneficiaries_registryevent",
-    # Sign-in security events (two-factor resets, lockouts): accounts 0003.
+    # Sign-in security events (two-factor resets, lockouts): accounts 0004.
     "accounts_securityevent",
+    "accesslog_accessrecord",
 )
-# Owner-only purges of old audit rows (dossiers 0016, beneficiaries 0004).
+# Owner-only purges of old audit rows (dossiers 0016, beneficiaries 0004, accesslog 0002).
 PURGE_FUNCTIONS = (
     "dossiers_event_purge(timestamptz)",
     "beneficiaries_registry_event_purge(timestamptz)",
+    "accesslog_purge(timestamptz)",
 )
 
 
