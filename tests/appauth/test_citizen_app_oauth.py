@@ -123,7 +123,9 @@ def _bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_the_citizen_app_signs_in_files_a_dossier_refreshes_and_is_revoked(live_server, catalogue):
+def test_the_citizen_app_signs_in_files_a_dossier_refreshes_and_is_revoked(
+    live_server, catalogue, offices
+):
     base = live_server.url
     citizen_app_client_ensure()
     UserFactory(

@@ -31,7 +31,7 @@ def _parent():
     return citizen
 
 
-def test_a_parent_files_for_their_child(page, login, catalogue):
+def test_a_parent_files_for_their_child(page, login, catalogue, offices):
     _parent()
     login("001090012345", PASSWORD)
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
@@ -47,7 +47,7 @@ def test_a_parent_files_for_their_child(page, login, catalogue):
 
 
 def test_an_authorised_adult_files_and_the_principal_sees_it(
-    page, browser, live_server, login, catalogue, tmp_path
+    page, browser, live_server, login, catalogue, offices, tmp_path
 ):
     _parent()
     UserFactory(

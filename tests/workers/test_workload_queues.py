@@ -25,7 +25,9 @@ from tests.workers.conftest import wait_for
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_pdfs_wait_in_their_own_queue_while_notifications_go_on(worker, catalogue, settings):
+def test_pdfs_wait_in_their_own_queue_while_notifications_go_on(
+    worker, catalogue, offices, settings
+):
     from vss_portal.celery import app
 
     pdf_queue = f"vss-test-pdf-{uuid.uuid4().hex[:8]}"
