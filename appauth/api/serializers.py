@@ -31,6 +31,12 @@ class PartnerAccessOutputSerializer(serializers.Serializer):
     token_prefix = serializers.CharField(help_text="Phần đầu của mã / How the token starts.")
     scopes = serializers.ListField(child=serializers.CharField())
     rate_limit_per_minute = serializers.IntegerField()
+    expires_at = serializers.DateTimeField(
+        help_text=(
+            "Hạn dùng của khoá; xoay khoá trước hạn (POST /api/v1/token/rotate/) / When the "
+            "token expires; rotate it before then (POST /api/v1/token/rotate/)."
+        )
+    )
 
 
 class MeOutputSerializer(serializers.Serializer):

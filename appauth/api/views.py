@@ -53,6 +53,7 @@ PARTNER_EXAMPLE = OpenApiExample(
             "token_prefix": "vss_a1b2c3",
             "scopes": ["dossiers_read", "dossiers_write"],
             "rate_limit_per_minute": 120,
+            "expires_at": "2027-12-03T10:00:00+07:00",
         },
     },
     response_only=True,
@@ -101,6 +102,7 @@ class MeApi(ApiView):
                 "token_prefix": token.key_prefix,
                 "scopes": list(token.scopes),
                 "rate_limit_per_minute": token.rate_limit_per_minute,
+                "expires_at": token.expires_at,
             }
         elif user.role == Role.CITIZEN:
             body["kind"] = "citizen"

@@ -1,6 +1,8 @@
 """The token endpoint's rules (no password grant, failures throttled per address), who may
 consent, and what GET /api/v1/me/ tells each kind of caller."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -88,6 +90,11 @@ def test_me_tells_a_citizen_session_its_profile_and_a_partner_its_access(db):
     assert theirs["citizen"] is None
     assert theirs["partner"]["scopes"] == ["dossiers_read"]
     assert theirs["partner"]["rate_limit_per_minute"] == 1000
+    # When the token stops working, so the partner can rotate it in time.
+    assert (
+        theirs["partner"]["expires_at"]
+        == ivan.token.expires_at.astimezone(dt.timezone(dt.timedelta(hours=7))).isoformat()
+    )
 
     anonymous = APIClient().get("/api/v1/me/")
     assert anonymous.status_code == 401
