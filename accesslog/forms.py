@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,13 @@ from offices.models import Office
 
 from .constants import PARTNER_ROLE, AccessKind
 from .selectors import AccessFilters
+
+# Dates a search can mean (outside, a clear message instead of a moment the database cannot
+# hold: 0001-01-01 in Vietnam time is before year 1 in UTC).
+DATE_RANGE = [
+    MinValueValidator(dt.date(2000, 1, 1), message=_("Give a date from 2000 on.")),
+    MaxValueValidator(dt.date(2099, 12, 31), message=_("Give a date before 2100.")),
+]
 
 
 class AccessSearchForm(forms.Form):
@@ -28,10 +36,16 @@ class AccessSearchForm(forms.Form):
         label=_("What was opened"), choices=[("", "—"), *AccessKind.choices], required=False
     )
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "min": "2000-01-01", "max": "2099-12-31"}),
+        validators=DATE_RANGE,
     )
     until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "min": "2000-01-01", "max": "2099-12-31"}),
+        validators=DATE_RANGE,
     )
 
     def __init__(self, *args, **kwargs):
@@ -71,7 +85,5 @@ class AccessSearchForm(forms.Form):
             role=data.get("role") or "",
             kind=data.get("kind") or "",
             since=start_of(data.get("since")),
-            until=start_of(data["until"] + dt.timedelta(days=1))
-            if data.get("until") and data["until"] < dt.date.max
-            else None,
+            until=start_of(data["until"] + dt.timedelta(days=1)) if data.get("until") else None,
         )

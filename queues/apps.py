@@ -11,6 +11,7 @@ class QueuesConfig(AppConfig):
         from dossiers.constants import DossierState, EventKind
         from outbox.registry import subscribe
 
+        from . import statistics  # noqa: F401 - registers SQLite's percentile_disc
         from .handlers import ticket_link_dossier
         from .selectors import visit_panel_context
 

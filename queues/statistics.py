@@ -3,30 +3,77 @@
 A visitor's wait runs from the ticket's issue to its first call; an appointment ticket
 taken early waits from the appointment's time instead (coming early is not the office's
 delay). Tickets made by a transfer are the same visit and are not counted again.
-Percentiles are nearest-rank (PostgreSQL `percentile_disc`), in whole seconds.
+Percentiles are nearest-rank (PostgreSQL `percentile_disc`; a Python aggregate of the same
+name on SQLite), in whole seconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
+from django.db.backends.signals import connection_created
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q
 from django.db.models.functions import Abs, Coalesce, Greatest
+from django.dispatch import receiver
 
 from .constants import APPOINTMENT_GRACE, WAIT_TARGET, TicketSource, TicketState
 from .models import Ticket
 
 
 class EpochSeconds(Func):
+    """A duration in seconds."""
+
     template = "EXTRACT(EPOCH FROM %(expressions)s)"
     output_field = FloatField()
 
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite's durations are whole microseconds (Django's django_timestamp_diff).
+        return self.as_sql(
+            compiler, connection, template="((%(expressions)s) / 1000000.0)", **extra_context
+        )
+
 
 class PercentileDisc(Aggregate):
+    """The nearest-rank percentile of the values (`percentile_disc`)."""
+
     function = "percentile_disc"
     template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # The development database has no ordered-set aggregates: a Python aggregate of the
+        # same name does it (registered below on each SQLite connection).
+        clone = self.copy()
+        clone.template = "%(function)s(%(expressions)s, %(percentile)s)"
+        return clone.as_sql(compiler, connection, **extra_context)
+
+
+class _NearestRank:
+    """SQLite aggregate: percentile_disc(value, fraction), nearest rank, NULLs ignored."""
+
+    def __init__(self):
+        self.values: list[float] = []
+        self.fraction = 0.5
+
+    def step(self, value, fraction):
+        self.fraction = fraction
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        if not self.values:
+            return None
+        ordered = sorted(self.values)
+        rank = math.ceil(self.fraction * len(ordered))
+        return ordered[max(rank - 1, 0)]
+
+
+@receiver(connection_created)
+def _sqlite_percentile(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate("percentile_disc", 2, _NearestRank)
 
 
 @dataclass(frozen=True)

@@ -247,3 +247,7 @@ def test_the_search_takes_odd_input_without_failing(client, people):
         {"office": "x", "role": "nobody", "kind": "?"},
     ):
         assert client.get("/access-log/", query).status_code in (200, 400)
+    # A date the database cannot hold is named on the field, not a server error.
+    far = client.get("/access-log/", {"since": "0001-01-01"})
+    assert far.status_code in (200, 400)
+    assert "Hãy nhập ngày từ năm 2000 trở đi." in far.text
