@@ -336,10 +336,12 @@ class FilingForWhomForm(forms.Form):
     guardian), or another adult under a letter of authorisation (ủy quyền, issue #18)."""
 
     SELF = "self"
+    # Not answered (a client that only presses "Start"): the citizen files for themselves.
     for_whom = forms.ChoiceField(
         label=_("For whom do you file?"),
         widget=forms.RadioSelect,
         initial=SELF,
+        required=False,
     )
     child = forms.ChoiceField(label=_("Your child (from the registry)"), required=False)
     principal_national_id = forms.CharField(
@@ -387,6 +389,8 @@ class FilingForWhomForm(forms.Form):
         from .constants import Representation
 
         cleaned = super().clean()
+        if "for_whom" in cleaned and not cleaned["for_whom"]:
+            cleaned["for_whom"] = self.SELF
         kind = cleaned.get("for_whom")
         if kind == Representation.GUARDIAN and not cleaned.get("child"):
             self.add_error("child", _("Choose the child."))

@@ -71,8 +71,11 @@ def start(request, slug):
     except NoVersionInForce as exc:
         raise Http404 from exc
     children = providers.registry_children_of(parent_national_id=request.user.national_id or "")
-    form = FilingForWhomForm(request.POST or None, request.FILES or None, children=children)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"  # an empty POST ("Start" alone) is still a POST
+    form = FilingForWhomForm(
+        request.POST if posted else None, request.FILES if posted else None, children=children
+    )
+    if posted and form.is_valid():
         try:
             dossier = dossier_draft_create(
                 procedure=procedure,

@@ -95,7 +95,9 @@ def test_delivery_checks_the_address_it_connects_to(
     delivery.refresh_from_db()
     assert webhook_receiver.requests == []
     assert delivery.status != DeliveryStatus.DELIVERED
-    assert delivery.last_error == "ForbiddenAddress"
+    assert delivery.last_error == (
+        "ForbiddenAddress: host resolves to 127.0.0.1, which is not public"
+    )
     assert delivery.last_response_code is None
 
 
