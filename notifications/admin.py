@@ -51,6 +51,7 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["retry_failed"]
     fields = (
         "event",
+        "about",
         "audience",
         "recipient",
         "channel",
@@ -69,7 +70,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("dossier code"), ordering="event__dossier__code")
     def dossier_code(self, obj: Notification) -> str:
-        return obj.event.dossier.code or ""
+        return (obj.event.dossier.code or "") if obj.event_id else ""
 
     @admin.action(description=_("Retry failed deliveries"), permissions=["retry"])
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:

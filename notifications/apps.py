@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from dossiers import events
         from outbox.registry import subscribe
+        from queues import events as queue_events
 
         # The applicant hears of an event when its writer says so; the confirmation of a
         # submission or reception waits for its reception slip (so the e-mail carries it).
@@ -37,4 +38,20 @@ class NotificationsConfig(AppConfig):
             handler="notifications.handlers.staff_notify",
             atomic=False,
             workload="notify",
+        )
+        # A signed-in citizen's queue ticket: three people ahead, then called (#19).
+        subscribe(
+            queue_events.TICKET_EVENT,
+            handler="notifications.handlers.ticket_called_notify",
+            workload="notify",
+            when=lambda event, context: (
+                context.get("kind") == "called" and context.get("has_citizen", False)
+            ),
+            atomic=False,
+        )
+        subscribe(
+            queue_events.AHEAD_THREE,
+            handler="notifications.handlers.ticket_ahead_notify",
+            workload="notify",
+            atomic=False,
         )

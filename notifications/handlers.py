@@ -36,3 +36,19 @@ def takeover_code_notify(message: OutboxMessage) -> None:
 
     # idempotency: one notification per (event, channel), rows already sent are skipped.
     notify_takeover_code(event_id=message.ref_id, code=message.payload["code"])
+
+
+def ticket_called_notify(message: OutboxMessage) -> None:
+    """Tell a signed-in citizen their queue ticket is called (inbox and SMS)."""
+    from .services import notify_ticket_holder
+
+    # idempotency: one notification per (called event, channel), rows already sent skipped.
+    notify_ticket_holder(ticket_id=message.payload["ticket_id"], called_event_id=message.ref_id)
+
+
+def ticket_ahead_notify(message: OutboxMessage) -> None:
+    """Tell a signed-in citizen that three people are ahead of their ticket."""
+    from .services import notify_ticket_holder
+
+    # idempotency: one notification per (ticket, channel), rows already sent skipped.
+    notify_ticket_holder(ticket_id=message.ref_id)

@@ -8,7 +8,8 @@ from .constants import AttemptStatus, Audience, DeliveryStatus, NotificationChan
 
 
 class Notification(models.Model):
-    """One message about one dossier event on one channel, with its delivery record.
+    """One message about one dossier event (or one queue ticket) on one channel, with its
+    delivery record.
 
     Applicants get one message per (event, channel); officers and leaders one per
     (event, channel, recipient). Partial unique constraints enforce both, so a repeated
@@ -17,12 +18,17 @@ class Notification(models.Model):
 
     # No database constraint: the event trail is partitioned by month on PostgreSQL
     # (dossiers 0020); events are append-only, so the id holds.
+    # Null for a message about something else than a dossier (a queue ticket): `about`
+    # then names it ("queues.called:<ticket event id>") and keeps it to one per channel.
     event = models.ForeignKey(
         "dossiers.DossierEvent",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="notifications",
         db_constraint=False,
     )
+    about = models.CharField(_("about"), max_length=64, blank=True, default="")
     audience = models.CharField(
         _("audience"), max_length=16, choices=Audience.choices, default=Audience.CITIZEN
     )
@@ -68,6 +74,15 @@ class Notification(models.Model):
                 fields=["event", "channel", "recipient"],
                 condition=Q(audience="staff"),
                 name="notification_staff_once_per_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["about", "channel"],
+                condition=Q(event__isnull=True),
+                name="notification_about_once_per_channel",
+            ),
+            models.CheckConstraint(
+                condition=Q(event__isnull=False) | ~Q(about=""),
+                name="notification_event_or_about",
             ),
             models.CheckConstraint(
                 condition=Q(audience="citizen") | Q(recipient__isnull=False),

@@ -182,6 +182,61 @@ def notify_takeover_code(*, event_id: int, code: str) -> list[Notification]:
     return _deliver_all(rows)
 
 
+def notify_ticket_holder(*, ticket_id: int, called_event_id: int | None = None) -> list:
+    """Tell a signed-in citizen holding a queue ticket that three people are ahead of it, or
+    (with `called_event_id`) that it is called: inbox, and SMS when they gave a phone number.
+
+    One notification per (ticket notice, channel) (`about` with a partial unique constraint),
+    rows already sent are skipped: safe to repeat.
+    """
+    from queues.models import Ticket, TicketEvent
+
+    ticket = Ticket.objects.select_related("citizen", "office", "group").get(pk=ticket_id)
+    user = ticket.citizen
+    if user is None:
+        return []
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    counter = None
+    if called_event_id is not None:
+        called = TicketEvent.objects.select_related("counter").get(pk=called_event_id)
+        counter = called.counter.number if called.counter_id else None
+        about = f"queues.called:{called_event_id}"
+    else:
+        about = f"queues.ahead_three:{ticket_id}"
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "queues:ticket_phone", kwargs={"reference": ticket.reference}
+    )
+    with translation.override(language):
+        context = {
+            "ticket": ticket,
+            "counter": counter,
+            "url": url,
+            "called": called_event_id is not None,
+        }
+        subject = render_to_string("notifications/ticket_subject.txt", context).strip()
+        body = render_to_string("notifications/ticket_body.txt", context).strip()
+    wanted = [(NotificationChannel.INBOX, "")]
+    if user.phone:
+        wanted.append((NotificationChannel.SMS, user.phone))
+    rows = [
+        _notification_get_or_create(
+            event=None,
+            about=about,
+            channel=channel,
+            audience=Audience.CITIZEN,
+            recipient=user,
+            defaults={
+                "address": address,
+                "language": language,
+                "subject": subject[:200],
+                "body": body,
+            },
+        )
+        for channel, address in wanted
+    ]
+    return _deliver_all(rows)
+
+
 def notify_staff(*, event_id: int, recipient_ids: list[int]) -> list[Notification]:
     """Tell officers and leaders about a dossier event: inbox, and e-mail when they have one.
 
@@ -252,9 +307,11 @@ def _staff_messages(event, user, language: str) -> tuple[str, str]:
 
 
 def _notification_get_or_create(
-    *, event, channel: str, audience: str, recipient, defaults: dict
+    *, event, channel: str, audience: str, recipient, defaults: dict, about: str = ""
 ) -> Notification:
     lookup = {"event": event, "channel": channel, "audience": audience}
+    if event is None:
+        lookup["about"] = about
     if audience in (Audience.STAFF, Audience.PRINCIPAL):
         lookup["recipient"] = recipient
     else:

@@ -71,6 +71,13 @@ class TicketEventKind(models.TextChoices):
     LINKED = "linked", _("Dossier received")
 
 
+class CounterEventKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Officer assigned")
+    REMOVED = "removed", _("Officer taken off")
+    OPENED = "opened", _("Opened")
+    CLOSED = "closed", _("Closed")
+
+
 class BookingState(models.TextChoices):
     BOOKED = "booked", _("Booked")
     CANCELLED = "cancelled", _("Cancelled")

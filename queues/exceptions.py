@@ -73,3 +73,10 @@ class BookingNotAllowed(QueueError):
     status = 403
     field = "group"
     message = _("Collection of results can be booked once you have a submitted dossier.")
+
+
+class CounterBusy(QueueError):
+    code = "counter_busy"
+    status = 409
+    field = "officer"
+    message = _("A ticket is being served at this counter: finish it before moving the officer.")

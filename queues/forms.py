@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constants import Role
+from accounts.models import User
+
 from .constants import Priority
 from .models import Counter, ServiceGroup, Slot
 
@@ -101,3 +104,26 @@ class CheckInForm(forms.Form):
         help_text=_("The 8 characters shown on your booking."),
         error_messages={"required": _("Enter your booking code.")},
     )
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name or obj.username
+
+
+class CounterOfficerForm(forms.Form):
+    """The leader's choice of officer for a counter (empty: take the officer off)."""
+
+    officer = OfficerChoiceField(
+        label=_("Officer"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("(nobody)"),
+        error_messages={"invalid_choice": _("Choose a counter officer of this office.")},
+    )
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = User.objects.filter(
+            office=office, role=Role.COUNTER_OFFICER, is_active=True
+        ).order_by("full_name", "username")

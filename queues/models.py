@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from .constants import (
     BookingState,
     CallRule,
+    CounterEventKind,
     Priority,
     TicketEventKind,
     TicketSource,
@@ -333,6 +334,28 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
+
+
+class CounterEvent(models.Model):
+    """The audit trail of a counter (append-only): a leader opened or closed it, or moved
+    an officer onto it or off it."""
+
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16, choices=CounterEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["counter", "created_at"], name="queues_cevent_counter_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.counter_id} {self.kind}"
 
 
 class Slot(models.Model):

@@ -21,7 +21,15 @@ from accounts.models import User
 from offices.models import Office
 
 from . import events
-from .constants import ACTIVE_STATES, CallRule, Priority, TicketEventKind, TicketSource, TicketState
+from .constants import (
+    ACTIVE_STATES,
+    CallRule,
+    CounterEventKind,
+    Priority,
+    TicketEventKind,
+    TicketSource,
+    TicketState,
+)
 from .exceptions import (
     CounterNotReady,
     NoTicketWaiting,
@@ -32,7 +40,15 @@ from .exceptions import (
     TooEarlyForNoShow,
     UnknownGroup,
 )
-from .models import Counter, OfficeQueue, ServiceGroup, Ticket, TicketEvent, TicketSequence
+from .models import (
+    Counter,
+    CounterEvent,
+    OfficeQueue,
+    ServiceGroup,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+)
 from .ordering import annotate_rank, waiting_order
 
 logger = structlog.get_logger(__name__)
@@ -211,6 +227,12 @@ def counter_set_open(*, counter: Counter, actor: User, is_open: bool) -> Counter
             locked.officer = None
             fields.append("officer")
         locked.save(update_fields=fields)
+        CounterEvent.objects.create(
+            counter=locked,
+            kind=CounterEventKind.OPENED if is_open else CounterEventKind.CLOSED,
+            actor=actor,
+            created_at=timezone.now(),
+        )
         _bump(locked.office_id)
     return locked
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db.backends.signals import connection_created
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q
-from django.db.models.functions import Abs, Coalesce, Greatest
+from django.db.models.functions import Abs, Coalesce, Greatest, TruncMonth
 from django.dispatch import receiver
 
 from .constants import APPOINTMENT_GRACE, WAIT_TARGET, TicketSource, TicketState
@@ -163,3 +163,38 @@ def wait_by_office_day_group(**filters) -> list[dict]:
         .order_by("day", "office_id", "group__code")
     )
     return [{**row, "summary": _summary(row)} for row in rows]
+
+
+def wait_by_province_month(*, year: int, province_code: int | None = None) -> dict:
+    """Visitors called, called within 15 minutes, median and 90th percentile wait (seconds)
+    per (province code, first day of the month) of `year`: one grouped query (open data)."""
+    rows = (
+        _with_wait(
+            _visits(
+                start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), province_code=province_code
+            )
+        )
+        .annotate(month_start=TruncMonth("day"))
+        .values("office__province_code", "month_start")
+        .annotate(
+            visitors=Count("pk", filter=Q(called_at__isnull=False)),
+            within_target=Count(
+                "pk",
+                filter=Q(called_at__isnull=False, wait_s__lte=WAIT_TARGET.total_seconds()),
+            ),
+            median=PercentileDisc("wait_s", percentile=0.5, filter=Q(called_at__isnull=False)),
+            p90=PercentileDisc("wait_s", percentile=0.9, filter=Q(called_at__isnull=False)),
+        )
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        month = row["month_start"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        result[(row["office__province_code"], month)] = {
+            "visitors": row["visitors"],
+            "within_target": row["within_target"],
+            "median_seconds": None if row["median"] is None else round(row["median"]),
+            "p90_seconds": None if row["p90"] is None else round(row["p90"]),
+        }
+    return result

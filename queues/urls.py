@@ -24,4 +24,9 @@ urlpatterns = [
     path("counter/<str:action>/", staff.counter_act, name="counter_act"),
     path("live/", staff.live, name="live"),
     path("live/counters/<int:counter_id>/", staff.live_counter, name="live_counter"),
+    path(
+        "live/counters/<int:counter_id>/officer/",
+        staff.live_counter_officer,
+        name="live_counter_officer",
+    ),
 ]

@@ -61,6 +61,10 @@ class OpenDataRowSerializer(serializers.Serializer):
     rated_satisfied = _int("rated_satisfied")
     satisfied_share = _rate("satisfied_share")
     average_score = _rate("average_score")
+    counter_visitors = _int("counter_visitors")
+    called_within_15_min_share = _rate("called_within_15_min_share")
+    median_wait_minutes = _rate("median_wait_minutes")
+    p90_wait_minutes = _rate("p90_wait_minutes")
 
 
 class OpenDataOutputSerializer(serializers.Serializer):

@@ -17,11 +17,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 from core.db import replica_reads
 from dossiers.constants import Channel
 from offices.geography import province_name
+from queues.statistics import wait_by_province_month
 
 from ..constants import ELECTRONIC_CHANNELS, OPEN_DATA_MIN_CELL
 from ..models import RollupDay
 from .figures import round_1, share
 from .summary import summary_parts
+from .waiting import minutes_1
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,15 @@ class DictionaryEntry:
 
 _WITHHELD_VI = f"; để trống khi tính từ dưới {OPEN_DATA_MIN_CELL} hồ sơ"
 _WITHHELD_EN = f"; null when computed from fewer than {OPEN_DATA_MIN_CELL} dossiers"
+_WAIT_WITHHELD_VI = f"; để trống khi tính từ dưới {OPEN_DATA_MIN_CELL} lượt khách"
+_WAIT_WITHHELD_EN = f"; null when computed from fewer than {OPEN_DATA_MIN_CELL} visitors"
+_WAIT_VI = (
+    " (thời gian chờ: từ lúc lấy số đến lúc được gọi, với lịch hẹn đến sớm thì tính từ giờ hẹn)"
+)
+_WAIT_EN = (
+    " (wait: from taking a ticket to being called, from the appointment's time for a "
+    "booking taken early)"
+)
 
 DICTIONARY: tuple[DictionaryEntry, ...] = (
     DictionaryEntry(
@@ -162,6 +173,34 @@ DICTIONARY: tuple[DictionaryEntry, ...] = (
         "Điểm hài lòng trung bình" + _WITHHELD_VI,
         "Average overall score" + _WITHHELD_EN,
     ),
+    DictionaryEntry(
+        "counter_visitors",
+        "integer",
+        "Số lượt khách được gọi tại quầy một cửa theo số thứ tự (không tính lượt chuyển quầy)",
+        "Visitors called at the one-stop-shop counters from the queue (transfers not counted)",
+    ),
+    DictionaryEntry(
+        "called_within_15_min_share",
+        "number (%)",
+        "Tỷ lệ khách được gọi trong vòng 15 phút" + _WAIT_VI + _WAIT_WITHHELD_VI,
+        "Share of visitors called within 15 minutes" + _WAIT_EN + _WAIT_WITHHELD_EN,
+    ),
+    DictionaryEntry(
+        "median_wait_minutes",
+        "number",
+        "Thời gian chờ trung vị, tính bằng phút" + _WAIT_VI + _WAIT_WITHHELD_VI,
+        "Median wait, in minutes" + _WAIT_EN + _WAIT_WITHHELD_EN,
+    ),
+    DictionaryEntry(
+        "p90_wait_minutes",
+        "number",
+        "Thời gian chờ phân vị 90 (9 trên 10 khách chờ không quá), tính bằng phút"
+        + _WAIT_VI
+        + _WAIT_WITHHELD_VI,
+        "90th percentile wait (9 visitors in 10 waited no longer), in minutes"
+        + _WAIT_EN
+        + _WAIT_WITHHELD_EN,
+    ),
 )
 
 DICTIONARY_FIELDS = tuple(entry.name for entry in DICTIONARY)
@@ -228,6 +267,11 @@ def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]
             sums = merged.setdefault(key, {})
             for name, value in item.items():
                 sums[name] = sums.get(name, 0) + value
+    # The counter wait: one grouped query over the queue's tickets (issue #19).
+    waits = wait_by_province_month(year=year, province_code=province_code)
+    zeros = dict.fromkeys(_sums(), 0)
+    for key in waits:
+        merged.setdefault(key, dict(zeros))
     rows = [
         {"t_province_code": code, "t_month": month, **sums}
         for (code, month), sums in sorted(merged.items())
@@ -235,6 +279,13 @@ def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]
     result = []
     for totals in rows:
         r = {k.removeprefix("t_"): v for k, v in totals.items()}
+        wait = waits.get((r["province_code"], r["month"])) or {
+            "visitors": 0,
+            "within_target": 0,
+            "median_seconds": None,
+            "p90_seconds": None,
+        }
+        visitors = wait["visitors"]
         electronic = sum(r[f"ch_{c}"] for c in ELECTRONIC_CHANNELS)
         timed = r["returned_early"] + r["returned_on_time"] + r["returned_late"]
         count = r["processing_count"]
@@ -270,6 +321,12 @@ def open_data_rows(*, year: int, province_code: int | None = None) -> list[dict]
             "average_score": _withheld(
                 round_1(r["score_sum"] / r["rated"]) if r["rated"] else None, r["rated"]
             ),
+            "counter_visitors": visitors,
+            "called_within_15_min_share": _withheld(
+                share(wait["within_target"], visitors), visitors
+            ),
+            "median_wait_minutes": _withheld(minutes_1(wait["median_seconds"]), visitors),
+            "p90_wait_minutes": _withheld(minutes_1(wait["p90_seconds"]), visitors),
         }
         result.append({name: row[name] for name in DICTIONARY_FIELDS})
     return result

@@ -20,14 +20,20 @@ class InboxMessageOutputSerializer(serializers.Serializer):
     event = serializers.ChoiceField(
         choices=EventKind.choices,
         source="event.kind",
-        help_text="Loại sự kiện của hồ sơ / The dossier event's kind.",
+        allow_null=True,
+        help_text=(
+            "Loại sự kiện của hồ sơ; null với tin về số thứ tự tại quầy / The dossier event's "
+            "kind; null for a message about a counter queue ticket."
+        ),
     )
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True, help_text="Null khi chưa đọc / Null.")
     dossier = serializers.SerializerMethodField()
 
-    @extend_schema_field(InboxDossierOutputSerializer)
-    def get_dossier(self, notification) -> dict:
+    @extend_schema_field(InboxDossierOutputSerializer(allow_null=True))
+    def get_dossier(self, notification) -> dict | None:
+        if notification.event_id is None:
+            return None  # a counter queue notice
         dossier = notification.event.dossier
         key = dossier.code or dossier.reference
         path = reverse("dossiers_api:detail", args=[key])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..exceptions import QueueError
-from ..forms import CounterSignInForm, TransferForm
+from ..forms import CounterOfficerForm, CounterSignInForm, TransferForm
 from ..models import Counter
 from ..selectors import counter_current, counter_of, office_live, waiting_in_order
 from ..services import (
@@ -23,6 +23,7 @@ from ..services import (
     ticket_start,
     ticket_transfer,
 )
+from ..staffing import counter_officer_assign, counter_officer_remove
 from .common import counter_officer_required, leader_required, minutes
 
 
@@ -127,6 +128,7 @@ def live(request):
             "office": request.user.office,
             "longest_minutes": minutes(data["longest"]),
             "mean_service_minutes": minutes(data["mean_service"]),
+            "officers": CounterOfficerForm(office=request.user.office).fields["officer"].queryset,
         },
     )
 
@@ -141,6 +143,35 @@ def live_counter(request, counter_id):
         counter_set_open(
             counter=counter, actor=request.user, is_open=request.POST.get("open") == "1"
         )
+    except QueueError as error:
+        messages.error(request, str(error.message))
+    return redirect("queues:live")
+
+
+@login_required
+@require_POST
+def live_counter_officer(request, counter_id):
+    """A leader puts an officer of their office at a counter, or takes them off it."""
+    leader_required(request)
+    counter = get_object_or_404(Counter, pk=counter_id, office=request.user.office)
+    form = CounterOfficerForm(request.POST, office=request.user.office)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["officer"]))
+        return redirect("queues:live")
+    officer = form.cleaned_data["officer"]
+    try:
+        if officer is None:
+            counter_officer_remove(counter=counter, actor=request.user)
+            messages.success(
+                request, _("Counter %(number)s: officer taken off.") % {"number": counter.number}
+            )
+        else:
+            counter_officer_assign(counter=counter, officer=officer, actor=request.user)
+            messages.success(
+                request,
+                _("%(officer)s now works at counter %(number)s.")
+                % {"officer": officer.full_name or officer.username, "number": counter.number},
+            )
     except QueueError as error:
         messages.error(request, str(error.message))
     return redirect("queues:live")

@@ -17,6 +17,7 @@ from tests.dossiers.test_counter_desk import walk_in_draft
 from tests.dossiers.test_intake_services import paper_lines
 from tests.factories import PASSWORD, UserFactory
 from tests.queues.conftest import make_counter, service_groups
+from tests.two_factor import browser_sign_in
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = dt.datetime(2026, 11, 23, 9, 0, tzinfo=HCM)
@@ -88,6 +89,20 @@ def test_kiosk_ticket_is_shown_called_and_carried_by_the_dossier(
         expect(page.get_by_test_id("visit-wait")).to_be_visible()
         kiosk.context.close()
         board.context.close()
+
+        # The leader cannot move the officer away while the citizen is being served.
+        make_counter(office, 2, [groups["benefits"]])
+        UserFactory(username="truong-browser", role="office_leader", office=office)
+        leader = _second_page(page, live_server)
+        browser_sign_in(leader, "truong-browser", PASSWORD)
+        leader.goto("/queue/live/")
+        move = leader.get_by_test_id("move-officer-2")
+        move.get_by_label(_vi("Officer at counter %(number)s") % {"number": 2}).select_option(
+            label="Lê Văn Quầy"
+        )
+        move.get_by_role("button").click()
+        expect(leader.locator(".message-error")).to_be_visible()
+        leader.context.close()
     ticket = Ticket.objects.get(number=2001)
     assert ticket.dossier_id == dossier.pk
     assert ticket.wait is not None

@@ -48,6 +48,10 @@ def test_rows_per_province_and_month(rolled_up):
         "rated_satisfied": 1,  # d1
         "satisfied_share": None,  # from 3 ratings: withheld
         "average_score": None,
+        "counter_visitors": 0,  # no queue tickets in this data set
+        "called_within_15_min_share": None,
+        "median_wait_minutes": None,
+        "p90_wait_minutes": None,
     }
     assert hanoi["province_name"]
     assert rows[(1, "2026-10")]["received"] == 2  # d7, d9
@@ -123,3 +127,39 @@ def test_open_data_csv(client, rolled_up):
     assert tuple(rows[0]) == (*DICTIONARY_FIELDS, "computed_at")
     assert len(rows) == 2
     assert rows[1][:4] == ["79", rows[1][1], "2026-11", "1"]
+
+
+def test_counter_wait_per_province_and_month(offices, django_assert_max_num_queries):
+    """Five visitors in Hà Nội called after 2, 4, 10, 16 and 20 minutes; one in HCM."""
+    import datetime as dt
+    import zoneinfo
+
+    import time_machine
+
+    from queues.services import ticket_call_next, ticket_issue
+    from tests.factories import UserFactory
+    from tests.queues.conftest import make_counter, service_groups
+
+    hcm_tz = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+    start = dt.datetime(2026, 11, 24, 8, 0, tzinfo=hcm_tz)
+    group = service_groups()["benefits"]
+    for code, waits in ((1, (2, 4, 10, 16, 20)), (79, (3,))):
+        officer = UserFactory(counter_officer=True, office=offices[code], username=f"q{code}")
+        counter = make_counter(offices[code], 1, [group], officer)
+        with time_machine.travel(start, tick=False):
+            for _ in waits:
+                ticket_issue(office=offices[code], group=group)
+        for minutes in waits:
+            with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+                ticket_call_next(counter=counter, officer=officer)
+
+    with django_assert_max_num_queries(3):
+        rows = {(r["province_code"], r["month"]): r for r in open_data_rows(year=2026)}
+    hanoi, hcm = rows[(1, "2026-11")], rows[(79, "2026-11")]
+    assert (hanoi["received"], hanoi["counter_visitors"]) == (0, 5)
+    assert hanoi["called_within_15_min_share"] == 60.0  # 2, 4 and 10 minutes
+    assert (hanoi["median_wait_minutes"], hanoi["p90_wait_minutes"]) == (10.0, 20.0)
+    assert hcm["counter_visitors"] == 1
+    assert hcm["called_within_15_min_share"] is None  # one visitor: withheld
+    assert hcm["median_wait_minutes"] is None
+    assert list(open_data_rows(year=2026, province_code=79)[0]) == list(DICTIONARY_FIELDS)

@@ -164,3 +164,58 @@ def test_a_second_remote_ticket_gets_a_field_message(client, office, groups):
     assert second.status_code == 400
     assert 'data-testid="remote-error"' in second.content.decode()
     assert client.post(url, {"group": "x"}).status_code == 400
+
+
+def test_leader_moves_officers_between_counters(client, office, groups, counter, officer):
+    from queues.constants import CounterEventKind
+    from queues.models import Counter, CounterEvent
+    from tests.factories import UserFactory
+    from tests.queues.conftest import make_counter
+
+    leader = UserFactory(office_leader=True, office=office, username="truong")
+    second = make_counter(office, 2, [groups["benefits"]])
+    client.force_login(leader)
+    page = client.get(reverse("queues:live")).content.decode()
+    assert 'data-testid="move-officer-2"' in page
+
+    def move(target, officer_id):
+        url = reverse("queues:live_counter_officer", args=[target.pk])
+        return client.post(url, {"officer": officer_id}, follow=True).content.decode()
+
+    moved = move(second, officer.pk)
+    assert "quầy 2" in moved or "counter 2" in moved
+    assert Counter.objects.get(pk=counter.pk).officer_id is None
+    assert Counter.objects.get(pk=second.pk).officer_id == officer.pk
+    assert list(
+        CounterEvent.objects.order_by("pk").values_list("counter__number", "kind", "actor")
+    ) == [(1, CounterEventKind.REMOVED, leader.pk), (2, CounterEventKind.ASSIGNED, leader.pk)]
+
+    # A ticket being served at the counter: the officer stays until it is finished.
+    from queues.services import ticket_call_next
+
+    ticket_issue(office=office, group=groups["benefits"])
+    ticket_call_next(counter=second, officer=officer)
+    refused = move(counter, officer.pk)
+    assert "message-error" in refused
+    assert Counter.objects.get(pk=second.pk).officer_id == officer.pk
+    assert "message-error" in move(second, "")
+
+    # Someone from another office cannot be put at a counter here; a closed counter takes nobody.
+    stranger = UserFactory(counter_officer=True, username="khac")
+    assert "message-error" in move(counter, stranger.pk)
+    client.post(reverse("queues:live_counter", args=[counter.pk]), {"open": "0"})
+    other = UserFactory(counter_officer=True, office=office, username="quay9")
+    assert "message-error" in move(counter, other.pk)
+    assert Counter.objects.get(pk=counter.pk).officer_id is None
+
+    # Taking an officer off a free counter.
+    client.post(reverse("queues:live_counter", args=[counter.pk]), {"open": "1"})
+    move(counter, other.pk)
+    assert Counter.objects.get(pk=counter.pk).officer_id == other.pk
+    move(counter, "")
+    assert Counter.objects.get(pk=counter.pk).officer_id is None
+
+    # Only a leader of the office.
+    client.force_login(officer)
+    url = reverse("queues:live_counter_officer", args=[counter.pk])
+    assert client.post(url, {"officer": other.pk}).status_code == 404
