@@ -133,9 +133,7 @@ class DocumentComponentFormSet(forms.BaseInlineFormSet):
                 )
                 continue
             try:
-                validate_required_when(
-                    rule, fields, code=form.cleaned_data.get("code") or "?"
-                )
+                validate_required_when(rule, fields, code=form.cleaned_data.get("code") or "?")
             except ValidationError as exc:
                 form.add_error("required_when", exc)
 
