@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 
@@ -159,4 +160,16 @@ def test_admin_refuses_a_condition_it_could_not_apply(client):
     assert response.status_code == 302
     component.refresh_from_db()
     assert component.required_when == {"field": "treatment_type", "in": ["inpatient"]}
-    assert ProcedureVersion.objects.count() == 1
+
+    # A new version published from this one keeps the condition and the form field.
+    with time_machine.travel(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC), tick=False):
+        client.post(
+            reverse("admin:procedures_procedureversion_changelist"),
+            {
+                "action": "publish_new_version",
+                "_selected_action": [version.pk],
+                "effective_from": "2026-02-01",
+            },
+        )
+    new = ProcedureVersion.objects.get(procedure=procedure, effective_from=dt.date(2026, 2, 1))
+    assert new.components.get().required_when == {"field": "treatment_type", "in": ["inpatient"]}
