@@ -2,6 +2,7 @@
 refuses a condition it could not apply."""
 
 import datetime as dt
+import importlib
 import json
 import re
 
@@ -173,3 +174,30 @@ def test_admin_refuses_a_condition_it_could_not_apply(client):
         )
     new = ProcedureVersion.objects.get(procedure=procedure, effective_from=dt.date(2026, 2, 1))
     assert new.components.get().required_when == {"field": "treatment_type", "in": ["inpatient"]}
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_conditions_in_on_stored_versions(catalogue):
+    # A version stored before issue #20: no machine conditions, no `filing_route` question.
+    from django.apps import apps
+
+    from procedures.models import DocumentComponent
+
+    migration = importlib.import_module("procedures.migrations.0006_cond_required_when_everywhere")
+    version = ProcedureVersion.objects.get(procedure__code="VSS-PEN-01")
+    version.fields = [f for f in version.fields if f["name"] != "filing_route"]
+    version.save()
+    DocumentComponent.objects.update(required_when=None)
+
+    migration.fill_conditions(apps, None)
+
+    version.refresh_from_db()
+    assert "filing_route" in [field["name"] for field in version.fields]
+    assert version.components.get(code="retirement_decision").required_when == {
+        "field": "filing_route",
+        "in": ["employer"],
+    }
+    prose_only = DocumentComponent.objects.filter(
+        requirement="conditional", required_when__isnull=True, version__procedure__is_demo=False
+    )
+    assert not prose_only.exists()
