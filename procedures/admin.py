@@ -24,7 +24,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .constants import Channel
 from .models import DocumentComponent, Procedure, ProcedureVersion
-from .services import procedure_save, procedure_version_check, procedure_version_create
+from .services import (
+    procedure_save,
+    procedure_version_check,
+    procedure_version_create,
+    validate_required_when,
+)
 
 LOCKED_HELP = _(
     "Dossiers have been received under this version, so it can no longer be changed: "
@@ -105,8 +110,37 @@ class ProcedureAdmin(admin.ModelAdmin):
         procedure_save(procedure=obj)
 
 
+class DocumentComponentFormSet(forms.BaseInlineFormSet):
+    """Each document's machine condition must name a field of this version's form.
+
+    The formset's `instance` is the version with the form fields as just edited, so a
+    condition may name a field added in the same save.
+    """
+
+    def clean(self):
+        super().clean()
+        fields = self.instance.field_definitions() if self.instance is not None else []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            rule = form.cleaned_data.get("required_when")
+            if rule in (None, {}):
+                continue
+            if form.cleaned_data.get("requirement") != "conditional":
+                form.add_error(
+                    "required_when",
+                    gettext("Only a conditional document has a condition."),
+                )
+                continue
+            try:
+                validate_required_when(rule, fields, code=form.cleaned_data.get("code") or "?")
+            except ValidationError as exc:
+                form.add_error("required_when", exc)
+
+
 class DocumentComponentInline(admin.TabularInline):
     model = DocumentComponent
+    formset = DocumentComponentFormSet
     extra = 0
     fields = (
         "position",
@@ -118,6 +152,7 @@ class DocumentComponentInline(admin.TabularInline):
         "requirement",
         "condition_vi",
         "condition_en",
+        "required_when",
         "file_types",
         "max_size_mb",
         "prefill_source",
@@ -354,6 +389,8 @@ def _copy_of(source: ProcedureVersion, *, effective_from: dt.date) -> dict:
                 "file_types": list(c.file_types),
                 "max_size_mb": c.max_size_mb,
                 "prefill_source": c.prefill_source,
+                "one_of_group": c.one_of_group,
+                "required_when": c.required_when,
             }
             for c in source.components.all()
         ],

@@ -42,8 +42,10 @@ def validate_required_when(rule, fields: list[dict[str, Any]], *, code: str) -> 
     if (
         not isinstance(rule, dict)
         or set(rule) != {"field", "in"}
+        or not isinstance(rule["field"], str)
         or not isinstance(rule["in"], list)
         or not rule["in"]
+        or not all(isinstance(value, (str, int)) for value in rule["in"])
     ):
         raise ValidationError(
             _('Document %(code)s: the condition must be {"field": ..., "in": [...]}.')
