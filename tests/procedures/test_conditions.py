@@ -183,7 +183,7 @@ def test_the_migration_fills_conditions_in_on_stored_versions(catalogue):
 
     from procedures.models import DocumentComponent
 
-    migration = importlib.import_module("procedures.migrations.0006_cond_required_when_everywhere")
+    migration = importlib.import_module("procedures.migrations.0006_required_when_everywhere")
     version = ProcedureVersion.objects.get(procedure__code="VSS-PEN-01")
     version.fields = [f for f in version.fields if f["name"] != "filing_route"]
     version.save()
