@@ -47,11 +47,14 @@ def counter(offices):
     return UserFactory(counter_officer=True, full_name="Trần Thị Bình", office=offices[1])
 
 
-def walk_in_draft(catalogue, officer, *, national_id=WALK_IN_ID, dob=WALK_IN_DOB, **details):
+def walk_in_draft(
+    catalogue, officer, *, national_id=WALK_IN_ID, dob=WALK_IN_DOB, representative=None, **details
+):
     dossier = dossier_draft_create(
         procedure=catalogue["sickness-benefit"],
         actor=officer,
         channel=Channel.COUNTER,
+        representative=representative,
         applicant_details={
             "name": WALK_IN_NAME,
             "national_id": national_id,
@@ -108,6 +111,21 @@ def test_walk_in_with_an_unknown_cccd_is_registered_with_the_dossier_data(catalo
     assert event.actor == counter
     assert event.dossier_id == received.pk
     assert event.payload == {"source": f"dossier:{received.code}"}
+
+
+@pytest.mark.django_db
+def test_a_representative_at_the_counter_teaches_nothing_about_the_principal(catalogue, counter):
+    """The officer checked the representative's ID card, not the principal's."""
+    representative = {
+        "kind": Representation.AUTHORISATION,
+        "name": "Nguyễn Văn Nam",
+        "national_id": "001090012345",
+    }
+    received = receive(walk_in_draft(catalogue, counter, representative=representative), counter)
+
+    assert received.state == DossierState.RECEIVED
+    assert received.representation == Representation.AUTHORISATION
+    assert not Person.objects.exists()
 
 
 @pytest.mark.django_db
