@@ -32,6 +32,11 @@ _ROLE_LINKS = {
             _("Appointments at an office"),
             _("Book a time at the counter; collect results."),
         ),
+        (
+            "oauth2_provider:authorised_apps",
+            _("Apps with access to your account"),
+            _("Apps you allowed to use your account; withdraw their access."),
+        ),
     ],
     Role.COUNTER_OFFICER: [
         ("queues:counter", _("Counter queue"), _("Call the next ticket, recall, transfer.")),

@@ -11,5 +11,6 @@ app_name = "oauth2_provider"
 urlpatterns = [
     path("authorize/", views.CitizenAuthorizationView.as_view(), name="authorize"),
     path("token/", views.ThrottledTokenView.as_view(), name="token"),
+    path("apps/", views.authorised_apps, name="authorised_apps"),
     path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
 ]

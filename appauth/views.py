@@ -11,8 +11,11 @@ from __future__ import annotations
 import structlog
 from csp.decorators import csp_update
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from oauth2_provider import views as oauth_views
@@ -20,6 +23,8 @@ from oauth2_provider import views as oauth_views
 from core.api import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
 from core.http import client_ip
 
+from .selectors import citizen_authorised_apps
+from .services import citizen_app_access_withdraw
 from .throttling import token_failure_record, token_failures_exceeded
 
 logger = structlog.get_logger(__name__)
@@ -71,3 +76,28 @@ class ThrottledTokenView(oauth_views.TokenView):
         if response.status_code >= 400:
             token_failure_record(request)
         return response
+
+
+@login_required
+def authorised_apps(request):
+    """The apps a citizen allowed to use their account; POST `application` withdraws one."""
+    if not request.user.is_citizen:
+        raise PermissionDenied(_("Only citizens give apps access to their account."))
+    if request.method == "POST":
+        try:
+            application_id = int(request.POST.get("application", ""))
+        except ValueError:
+            application_id = None
+        if application_id is not None and citizen_app_access_withdraw(
+            user=request.user, application_id=application_id
+        ):
+            messages.success(request, _("The app's access was withdrawn."))
+        else:
+            messages.info(request, _("That app had no access to your account."))
+        return redirect("oauth2_provider:authorised_apps")
+    scopes = settings.OAUTH2_PROVIDER.get("SCOPES", {})
+    apps = [
+        {"entry": entry, "scopes": [scopes.get(name, name) for name in entry.scopes]}
+        for entry in citizen_authorised_apps(user=request.user)
+    ]
+    return render(request, "appauth/authorised_apps.html", {"apps": apps})

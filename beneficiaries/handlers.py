@@ -6,7 +6,8 @@ from outbox.models import OutboxMessage
 
 
 def person_learn(event, context) -> None:
-    """Inline, in the submitting or receiving transaction: learn an unknown applicant."""
+    """Inline, in the submitting or receiving transaction: learn an unknown applicant
+    whose identity was verified (counter, or a VNeID-verified account filing for itself)."""
     from .services import person_learn_from_dossier
 
     # Synchronous on purpose (ADR 0006): the person and the dossier commit together, so the

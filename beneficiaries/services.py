@@ -187,19 +187,47 @@ def _street_without_province(address: str, province_code: int | None) -> str:
     return street[: Person._meta.get_field("current_street").max_length]
 
 
+# Channels on which an officer met the applicant and checked their ID card.
+_CHECKED_AT_COUNTER = "counter"
+_ONLINE = "online"
+
+
+def _verified_holder(dossier, national_id: str) -> User | None:
+    """The account whose VNeID-verified identity the dossier's applicant is, if any.
+
+    Only an online dossier filed by the account holder for themselves (no representation)
+    from an account VNeID verified, with the account's CCCD as the applicant's.
+    """
+    if dossier.channel != _ONLINE or dossier.representation or not dossier.applicant_id:
+        return None
+    account = dossier.applicant
+    if account.identity_verified_at is None or account.national_id != national_id:
+        return None
+    return account
+
+
 def person_learn_from_dossier(*, dossier, actor: User | None = None) -> Person | None:
     """Once-only: register the applicant of a dossier the registry does not know yet.
 
-    Called inside the transaction that receives (counter) or submits (online) the dossier.
-    The person is built from the applicant snapshot and the form: name, CCCD, date of
-    birth, gender (from the form or the account, else read from the CCCD), phone, e-mail
-    and current address, with a `person_registered` event that names the dossier.
+    The registry learns a verified identity, never a typed one (issue #18). So only:
+    - a counter reception of a person filing for themselves (the officer checked the ID
+      card): name, CCCD, date of birth and gender (from the form, else read from the CCCD)
+      as the officer entered them after the check;
+    - an online dossier filed by the holder of a VNeID-verified account for themselves:
+      name, date of birth and gender are the account's verified ones, not the form's.
+    Anything else (a typed online dossier from an unverified account, a representative
+    filing for someone, post, I-VAN) teaches nothing. Phone, e-mail and current address
+    come from the dossier (contact details, not identity).
 
-    Returns the new person, or None when nothing was learned: the CCCD is already in the
-    registry (what VSS holds is never overwritten), or the details are missing or do not
-    agree (malformed CCCD, no date of birth, birth year or gender contradicting the CCCD).
-    Never raises for bad data, so the dossier is received all the same; safe to repeat and
-    to run concurrently (the unique CCCD decides, inside a savepoint).
+    Called inside the transaction that receives (counter) or submits (online) the dossier,
+    with a `person_registered` event that names the dossier.
+
+    Returns the new person, or None when nothing was learned: the source is not verified,
+    the CCCD is already in the registry (what VSS holds is never overwritten), or the
+    details are missing or do not agree (malformed CCCD, no date of birth, birth year or
+    gender contradicting the CCCD). Never raises for bad data, so the dossier is received
+    all the same; safe to repeat and to run concurrently (the unique CCCD decides, inside
+    a savepoint).
     """
     national_id = "".join((dossier.applicant_national_id or "").split()) or "".join(
         _dossier_field(dossier, "national_id").split()
@@ -211,18 +239,23 @@ def person_learn_from_dossier(*, dossier, actor: User | None = None) -> Person |
     if not national_id:
         logger.info("registry_person_not_learned", dossier_id=dossier.pk, reason="no_valid_id")
         return None
+    verified = _verified_holder(dossier, national_id)
+    checked = dossier.channel == _CHECKED_AT_COUNTER and not dossier.representation
+    if verified is None and not checked:
+        logger.info("registry_person_not_learned", dossier_id=dossier.pk, reason="unverified")
+        return None
     if Person.objects.filter(national_id=national_id).exists():
         return None  # known already: leave what VSS holds alone
-    account = dossier.applicant if dossier.applicant_id else None
-    if account is not None and account.national_id != national_id:
-        account = None  # filed for someone else: the account's details are not theirs
-    date_of_birth = _date(_dossier_field(dossier, "date_of_birth")) or (
-        account.date_of_birth if account is not None else None
-    )
-    gender = _dossier_field(dossier, "gender") or (account.gender if account else "")
+    if verified is not None:
+        date_of_birth = verified.date_of_birth
+        gender = verified.gender
+        full_name = verified.full_name.strip()
+    else:
+        date_of_birth = _date(_dossier_field(dossier, "date_of_birth"))
+        gender = _dossier_field(dossier, "gender")
+        full_name = (dossier.applicant_name or _dossier_field(dossier, "full_name")).strip()
     if gender not in (MALE, FEMALE):
         gender = parse_national_id(national_id).gender
-    full_name = (dossier.applicant_name or _dossier_field(dossier, "full_name")).strip()
     if not full_name or date_of_birth is None:
         logger.info("registry_person_not_learned", dossier_id=dossier.pk, reason="incomplete")
         return None

@@ -36,6 +36,32 @@ CREATE_REQUEST = OpenApiExample(
     request_only=True,
 )
 
+CREATE_FOR_CHILD_REQUEST = OpenApiExample(
+    "Nộp thay cho con / Filing for a child",
+    value={
+        "procedure": "sickness-benefit",
+        "province_code": 1,
+        "principal": {"kind": "guardian", "national_id": "001224012345"},
+    },
+    request_only=True,
+)
+
+CREATE_WITH_AUTHORISATION_REQUEST = OpenApiExample(
+    "Nộp thay theo giấy ủy quyền / Filing under a letter of authorisation",
+    value={
+        "procedure": "sickness-benefit",
+        "province_code": 1,
+        "principal": {
+            "kind": "authorisation",
+            "national_id": "001185012345",
+            "full_name": "Lê Thị Hoa",
+            "scope": "Nộp và nhận kết quả hồ sơ ốm đau / File and collect the sickness dossier",
+            "authorisation_letter": {"name": "giay-uy-quyen.pdf", "content": "JVBERi0xLjQK"},
+        },
+    },
+    request_only=True,
+)
+
 UPDATE_REQUEST = OpenApiExample(
     "Sửa ngày nghỉ / Change the leave dates",
     value={"data": {"leave_start_date": "2026-11-17", "leave_end_date": "2026-11-21"}},

@@ -16,6 +16,7 @@ from ..constants import (
     DossierState,
     EventKind,
     Outcome,
+    Representation,
     ReturnMethod,
     Timeliness,
 )
@@ -70,6 +71,89 @@ class DossierListInputSerializer(serializers.Serializer):
     )
 
 
+class AuthorisationLetterInputSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=150,
+        help_text="Tên tệp, ví dụ giay-uy-quyen.pdf / File name, e.g. letter.pdf.",
+    )
+    content = serializers.CharField(
+        max_length=14_000_000,
+        help_text=(
+            "Nội dung tệp PDF, JPEG hoặc PNG mã hóa base64, tối đa 10 MB / The PDF, JPEG or "
+            "PNG file encoded in base64, at most 10 MB."
+        ),
+    )
+
+    def validate_content(self, value):
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise serializers.ValidationError(
+                "Không phải base64 hợp lệ / Not valid base64.", code="invalid"
+            ) from exc
+
+
+class PrincipalInputSerializer(serializers.Serializer):
+    kind = _inline_enum(
+        Representation.choices,
+        help_text=(
+            "`guardian`: cha, mẹ hoặc người giám hộ của trẻ có trong cơ sở dữ liệu; "
+            "`authorisation`: người được ủy quyền, kèm giấy ủy quyền (kiểm tra khi tiếp nhận) "
+            "/ `guardian`: parent or guardian of a child in the registry; `authorisation`: "
+            "authorised by an adult, with the letter of authorisation (checked at reception)."
+        ),
+    )
+    national_id = serializers.RegexField(
+        r"^\d{12}$",
+        help_text="Số CCCD 12 chữ số của người được nộp thay / The principal's 12-digit CCCD.",
+    )
+    full_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text=(
+            "Họ tên người ủy quyền (bắt buộc với `authorisation`; với `guardian` lấy theo cơ "
+            "sở dữ liệu) / The authorising person's name (required for `authorisation`; for "
+            "`guardian` the registry's name is used)."
+        ),
+    )
+    scope = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text=(
+            "Phạm vi ủy quyền (bắt buộc với `authorisation`) / What the letter covers "
+            "(required for `authorisation`)."
+        ),
+    )
+    authorisation_letter = AuthorisationLetterInputSerializer(
+        required=False,
+        help_text=(
+            "Giấy ủy quyền (bắt buộc với `authorisation`) / The letter (for `authorisation`)."
+        ),
+    )
+
+    def validate(self, attrs):
+        if attrs["kind"] == Representation.AUTHORISATION:
+            errors = {}
+            if not attrs.get("full_name", "").strip():
+                errors["full_name"] = ["Nhập họ tên / Enter the full name."]
+            if not attrs.get("scope", "").strip():
+                errors["scope"] = [
+                    "Nêu phạm vi ủy quyền / Say what the letter of authorisation covers."
+                ]
+            if not attrs.get("authorisation_letter"):
+                errors["authorisation_letter"] = [
+                    "Gửi giấy ủy quyền / Send the letter of authorisation."
+                ]
+            if errors:
+                raise serializers.ValidationError(errors, code="required")
+        return attrs
+
+
 class DossierCreateInputSerializer(serializers.Serializer):
     procedure = serializers.SlugField(
         max_length=80, help_text="Mã định danh thủ tục / Procedure slug, e.g. sickness-benefit."
@@ -95,6 +179,15 @@ class DossierCreateInputSerializer(serializers.Serializer):
         help_text=(
             "Mã tham chiếu của hệ thống đối tác (chỉ với mã truy cập đối tác) / The partner "
             "system's own reference (partner tokens only)."
+        ),
+    )
+    principal = PrincipalInputSerializer(
+        required=False,
+        help_text=(
+            "Nộp thay người khác (chỉ công dân): trẻ em có trong cơ sở dữ liệu hoặc người lớn "
+            "ủy quyền. Hồ sơ mang tên người được nộp thay; họ thấy hồ sơ trong tài khoản của "
+            "mình / Filing for another person (citizens only): a child in the registry or an "
+            "authorising adult. The dossier is the principal's; they see it in their account."
         ),
     )
 

@@ -239,15 +239,23 @@ class DossierCollectionApi(ApiView, ListModelMixin, GenericAPIView):
         description=(
             "Tạo bản nháp theo phiên bản thủ tục đang có hiệu lực, có thể kèm giá trị các "
             "trường. Công dân nộp cho chính mình; hệ thống đối tác nộp thay người lao động "
-            "(ghi nhận là hồ sơ do đối tác nộp). Hỗ trợ Idempotency-Key.\n\n"
+            "(ghi nhận là hồ sơ do đối tác nộp). Công dân có thể nộp thay (`principal`) cho "
+            "con có trong cơ sở dữ liệu hoặc cho người lớn ủy quyền, như trên trang nộp hồ sơ. "
+            "Hỗ trợ Idempotency-Key.\n\n"
             "Starts a draft under the procedure version in force today, optionally with field "
-            "values. Citizens file for themselves; partner systems file on behalf of the "
-            "person concerned (the dossier is recorded as filed by the partner). Honours "
+            "values. Citizens file for themselves, or for another person (`principal`): a "
+            "child of theirs in the registry, or an adult who authorised them in a letter "
+            "(checked at reception), as on the filing page. Partner systems file on behalf of "
+            "the person concerned (the dossier is recorded as filed by the partner). Honours "
             f"Idempotency-Key. {SCOPE_NOTE['write']}"
         ),
         request=DossierCreateInputSerializer,
         parameters=[IDEMPOTENCY_KEY, ETAG_HEADER, IDEMPOTENT_REPLAYED_HEADER, LOCATION_HEADER],
-        examples=[examples.CREATE_REQUEST],
+        examples=[
+            examples.CREATE_REQUEST,
+            examples.CREATE_FOR_CHILD_REQUEST,
+            examples.CREATE_WITH_AUTHORISATION_REQUEST,
+        ],
         responses={
             201: OpenApiResponse(
                 DossierDetailOutputSerializer,
@@ -278,6 +286,10 @@ class DossierCollectionApi(ApiView, ListModelMixin, GenericAPIView):
             version=version, values=data.get("data", {}), known=_known(request)
         )
         token = request_token(request)
+        if token is not None and data.get("principal"):
+            raise ValidationError(
+                {"principal": [_("Partner systems file on behalf of people already.")]}
+            )
 
         def create():
             if token is not None:
@@ -290,12 +302,15 @@ class DossierCollectionApi(ApiView, ListModelMixin, GenericAPIView):
                     external_id=data.get("external_id", ""),
                 )
                 return dossier, None
+            principal, letter = _principal(request, data.get("principal"))
             with transaction.atomic():
                 dossier = dossier_draft_create(
                     procedure=procedure,
                     actor=request.user,
                     channel=Channel.ONLINE,
                     applicant=request.user,
+                    principal=principal,
+                    authorisation_letter=letter,
                 )
                 if values or "province_code" in data or "address" in data:
                     dossier = dossier_draft_save(
@@ -314,6 +329,29 @@ class DossierCollectionApi(ApiView, ListModelMixin, GenericAPIView):
         return detail_response(
             request, dossier, status_code=status.HTTP_201_CREATED, replayed=replayed
         )
+
+
+def _principal(request, principal: dict | None):
+    """The page's representation, from the API's `principal` object (same service)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..constants import Representation
+    from ..services.representation import Principal, guardian_principal
+
+    if not principal:
+        return None, None
+    if principal["kind"] == Representation.GUARDIAN:
+        return guardian_principal(filer=request.user, national_id=principal["national_id"]), None
+    letter = principal["authorisation_letter"]
+    return (
+        Principal(
+            kind=Representation.AUTHORISATION,
+            national_id=principal["national_id"],
+            full_name=principal["full_name"].strip(),
+            scope=principal["scope"].strip(),
+        ),
+        SimpleUploadedFile(letter["name"], letter["content"]),
+    )
 
 
 # --- one dossier ---------------------------------------------------------------------

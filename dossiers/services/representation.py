@@ -32,6 +32,23 @@ class Principal:
     scope: str = ""
 
 
+def guardian_principal(*, filer: User, national_id: str) -> Principal:
+    """The principal for a parent or guardian filing for `national_id`, named as the
+    registry names the child (the API names the child by CCCD only). The check that the
+    child is the filer's is `principal_check`'s: an unknown child keeps an empty name."""
+    national_id = "".join((national_id or "").split())
+    children = providers.registry_children_of(parent_national_id=filer.national_id or "")
+    name = next(
+        (child["full_name"] for child in children if child["national_id"] == national_id), ""
+    )
+    return Principal(
+        kind=Representation.GUARDIAN,
+        national_id=national_id,
+        full_name=name,
+        scope=str(_("As parent or guardian of the child")),
+    )
+
+
 def principal_check(*, filer: User, principal: Principal) -> User | None:
     """Check that `filer` may file for `principal`; return the principal's account if any.
 

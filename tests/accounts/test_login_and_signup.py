@@ -321,6 +321,7 @@ ROLE_LINKS = {
         "procedures:list",
         "tracking:track",
         "queues:appointments",
+        "oauth2_provider:authorised_apps",
     ],
     Role.COUNTER_OFFICER: [
         "queues:counter",

@@ -1,9 +1,15 @@
-"""Once-only: the registry learns the people met at the counter and online."""
+"""Once-only: the registry learns the people met at the counter and online.
+
+It learns a verified identity, never a typed one (issue #18): a counter reception (the
+officer checked the ID card) or an online dossier filed for themselves by the holder of a
+VNeID-verified account.
+"""
 
 import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models.query import QuerySet
@@ -11,7 +17,7 @@ from django.db.models.query import QuerySet
 from beneficiaries.constants import RegistryEventKind
 from beneficiaries.models import Person, RegistryEvent
 from beneficiaries.services import person_learn_from_dossier
-from dossiers.constants import Channel, DossierState
+from dossiers.constants import Channel, DossierState, Representation
 from dossiers.exceptions import DossierIncomplete
 from dossiers.models import Dossier
 from dossiers.services import (
@@ -22,6 +28,7 @@ from dossiers.services import (
     dossier_draft_save,
     dossier_submit,
 )
+from dossiers.services.representation import Principal
 from dossiers.wizard import wizard_steps
 from tests.dossiers.conftest import complete_values, png_file
 from tests.factories import UserFactory
@@ -40,11 +47,14 @@ def counter(offices):
     return UserFactory(counter_officer=True, full_name="Trần Thị Bình", office=offices[1])
 
 
-def walk_in_draft(catalogue, officer, *, national_id=WALK_IN_ID, dob=WALK_IN_DOB, **details):
+def walk_in_draft(
+    catalogue, officer, *, national_id=WALK_IN_ID, dob=WALK_IN_DOB, representative=None, **details
+):
     dossier = dossier_draft_create(
         procedure=catalogue["sickness-benefit"],
         actor=officer,
         channel=Channel.COUNTER,
+        representative=representative,
         applicant_details={
             "name": WALK_IN_NAME,
             "national_id": national_id,
@@ -101,6 +111,21 @@ def test_walk_in_with_an_unknown_cccd_is_registered_with_the_dossier_data(catalo
     assert event.actor == counter
     assert event.dossier_id == received.pk
     assert event.payload == {"source": f"dossier:{received.code}"}
+
+
+@pytest.mark.django_db
+def test_a_representative_at_the_counter_teaches_nothing_about_the_principal(catalogue, counter):
+    """The officer checked the representative's ID card, not the principal's."""
+    representative = {
+        "kind": Representation.AUTHORISATION,
+        "name": "Nguyễn Văn Nam",
+        "national_id": "001090012345",
+    }
+    received = receive(walk_in_draft(catalogue, counter, representative=representative), counter)
+
+    assert received.state == DossierState.RECEIVED
+    assert received.representation == Representation.AUTHORISATION
+    assert not Person.objects.exists()
 
 
 @pytest.mark.django_db
@@ -249,25 +274,32 @@ def test_concurrent_receptions_of_one_new_person_register_them_once(catalogue, o
     assert RegistryEvent.objects.filter(kind=RegistryEventKind.PERSON_REGISTERED).count() == 1
 
 
-@pytest.mark.django_db
-def test_online_submission_teaches_the_registry_and_the_next_form_is_prefilled(
-    client, catalogue, offices
-):
-    citizen = UserFactory(
+VERIFIED_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def online_citizen(*, verified: bool, **fields):
+    return UserFactory(
         citizen=True,
         national_id=WALK_IN_ID,
         username=f"cd{WALK_IN_ID}",
         full_name=WALK_IN_NAME,
         phone="",
         email="",
-        date_of_birth=None,
-        gender="",
+        date_of_birth=dt.date(1985, 3, 14) if verified else None,
+        gender="female" if verified else "",
+        identity_verified_at=VERIFIED_AT if verified else None,
+        **fields,
     )
+
+
+def submit_online(catalogue, citizen, *, typed_name=WALK_IN_NAME, principal=None, letter=None):
     dossier = dossier_draft_create(
         procedure=catalogue["sickness-benefit"],
         actor=citizen,
         channel=Channel.ONLINE,
         applicant=citizen,
+        principal=principal,
+        authorisation_letter=letter,
     )
     dossier = dossier_draft_save(
         dossier=dossier,
@@ -275,8 +307,8 @@ def test_online_submission_teaches_the_registry_and_the_next_form_is_prefilled(
         values=complete_values(
             dossier.version,
             {
-                "full_name": WALK_IN_NAME,
-                "national_id": WALK_IN_ID,
+                "full_name": typed_name,
+                "national_id": dossier.applicant_national_id or WALK_IN_ID,
                 "date_of_birth": WALK_IN_DOB,
                 "phone": WALK_IN_PHONE,
                 "email": "trang@example.vn",
@@ -288,13 +320,27 @@ def test_online_submission_teaches_the_registry_and_the_next_form_is_prefilled(
     )
     component = dossier.version.components.get(code="medical_leave_certificate")
     dossier_document_add(dossier=dossier, component=component, uploaded=png_file(), actor=citizen)
-    submitted = dossier_submit(dossier=dossier, actor=citizen)
+    return dossier_submit(dossier=dossier, actor=citizen)
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_online_submission_from_a_verified_account_teaches_the_verified_identity(
+    client, catalogue, offices
+):
+    citizen = online_citizen(verified=True)
+    # The form's name is typed: the registry takes the name VNeID verified instead.
+    submitted = submit_online(catalogue, citizen, typed_name="Le Thi Thu Trang (typed)")
     assert submitted.state == DossierState.SUBMITTED
 
     person = Person.objects.get(national_id=WALK_IN_ID)
+    assert person.full_name == WALK_IN_NAME
+    assert person.date_of_birth == dt.date(1985, 3, 14)
+    assert person.gender == "female"
+    assert person.phone == WALK_IN_PHONE  # contact details come from the dossier
     assert RegistryEvent.objects.get(person=person).actor == citizen
 
-    # The next form: what the citizen typed once is now known to VSS and not asked again.
+    # The next form: what the citizen gave once is now known to VSS and not asked again.
     following = dossier_draft_create(
         procedure=catalogue["sickness-benefit"],
         actor=citizen,
@@ -311,6 +357,46 @@ def test_online_submission_teaches_the_registry_and_the_next_form_is_prefilled(
     assert "trang@example.vn" in known
     assert 'name="date_of_birth"' not in html
     assert 'name="phone"' not in html
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_online_submission_from_an_unverified_account_teaches_nothing(catalogue, offices):
+    """A local-password account typed its identity: the registry does not learn it."""
+    submitted = submit_online(catalogue, online_citizen(verified=False))
+
+    assert submitted.state == DossierState.SUBMITTED
+    assert not Person.objects.filter(national_id=WALK_IN_ID).exists()
+    assert not RegistryEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_a_verified_representative_filing_for_someone_teaches_nothing_about_them(
+    catalogue, offices
+):
+    """The representative's account is verified, the principal's identity is typed."""
+    representative = UserFactory(
+        citizen=True,
+        national_id="001090012345",
+        username="cd001090012345",
+        full_name="Nguyễn Văn Nam",
+        date_of_birth=dt.date(1990, 5, 1),
+        gender="male",
+        identity_verified_at=VERIFIED_AT,
+    )
+    principal = Principal(
+        kind=Representation.AUTHORISATION,
+        national_id=WALK_IN_ID,
+        full_name=WALK_IN_NAME,
+        scope="Nộp hồ sơ ốm đau",
+    )
+    submitted = submit_online(catalogue, representative, principal=principal, letter=png_file())
+
+    assert submitted.state == DossierState.SUBMITTED
+    assert submitted.representation == Representation.AUTHORISATION
+    assert not Person.objects.exists()
+    assert not RegistryEvent.objects.exists()
 
 
 @pytest.mark.django_db
