@@ -37,6 +37,8 @@ OFFICERS = 8
 
 def _stats(samples: list[float]) -> dict:
     ordered = sorted(samples)
+    if not ordered:
+        return {"n": 0}
     return {
         "n": len(ordered),
         "median_ms": round(statistics.median(ordered), 2),
@@ -166,6 +168,50 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     unchanged = _for(args.seconds, lambda: client.get(url, HTTP_IF_NONE_MATCH=etag))
     full = _for(args.seconds, lambda: client.get(url))
     per_second = SCREENS / POLL_SECONDS
+
+    # 30 screens at once, each polling every 1.5 s with its ETag (its own thread and client),
+    # while an officer calls a ticket every 3 s: what each poll costs, and how many follow a
+    # change (200) rather than not (304).
+    top_up()
+    screen_latencies: dict[int, list[float]] = {200: [], 304: []}
+    screen_errors: list[Exception] = []
+    stop = threading.Event()
+
+    def screen():
+        own = Client()
+        tag = ""
+        try:
+            while not stop.is_set():
+                started = time.perf_counter()
+                answer = own.get(url, HTTP_IF_NONE_MATCH=tag) if tag else own.get(url)
+                screen_latencies.setdefault(answer.status_code, []).append(
+                    (time.perf_counter() - started) * 1000
+                )
+                tag = answer.get("ETag", tag)
+                stop.wait(max(POLL_SECONDS - (time.perf_counter() - started), 0))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            screen_errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def caller():
+        try:
+            while not stop.wait(3.0):
+                ticket_call_next(counter=counter, officer=officer)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=screen) for _ in range(SCREENS)]
+    workers.append(threading.Thread(target=caller))
+    screens_started = time.perf_counter()
+    for thread in workers:
+        thread.start()
+    stop.wait(max(args.seconds * 3, 9.0))
+    stop.set()
+    for thread in workers:
+        thread.join()
+    screens_seconds = time.perf_counter() - screens_started
+    polls = screen_latencies[200] + screen_latencies[304]
     result = {
         "benchmark": "queue",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -181,6 +227,15 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
         },
         "board_poll_304": _stats(unchanged),
         "board_poll_200": _stats(full),
+        "board_30_screens_measured": {
+            "screens": SCREENS,
+            "seconds": round(screens_seconds, 1),
+            "polls_per_second": round(len(polls) / screens_seconds, 1),
+            "all_polls": _stats(polls),
+            "unchanged_304": _stats(screen_latencies[304]),
+            "changed_200": _stats(screen_latencies[200]),
+            "errors": len(screen_errors),
+        },
         "board_30_screens": {
             "requests_per_second": per_second,
             "share_of_one_process_if_unchanged": round(

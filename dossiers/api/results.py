@@ -100,6 +100,8 @@ INLINE = OpenApiParameter(
         "instead of downloading (PDF only)."
     ),
 )
+# What every download declares beside its keys: inline or not, the conditional GET, caching.
+DOWNLOAD_HEADERS = [INLINE, IF_NONE_MATCH, ETAG, CACHE_CONTROL, CONTENT_DISPOSITION]
 
 
 def _id_parameter(name: str, what_vi: str, what_en: str) -> OpenApiParameter:
@@ -285,11 +287,7 @@ class DossierDocumentFileApi(DownloadApi):
         parameters=[
             DOSSIER_KEY,
             DOCUMENT_ID,
-            INLINE,
-            IF_NONE_MATCH,
-            ETAG,
-            CACHE_CONTROL,
-            CONTENT_DISPOSITION,
+            *DOWNLOAD_HEADERS,
         ],
         responses={
             **binary("Tệp / The file.", *_DOCUMENT_MEDIA),
@@ -323,11 +321,7 @@ class DossierDocumentSearchablePdfApi(DownloadApi):
         parameters=[
             DOSSIER_KEY,
             DOCUMENT_ID,
-            INLINE,
-            IF_NONE_MATCH,
-            ETAG,
-            CACHE_CONTROL,
-            CONTENT_DISPOSITION,
+            *DOWNLOAD_HEADERS,
         ],
         responses={
             **binary("PDF tìm kiếm được / The searchable PDF.", "application/pdf"),
@@ -443,11 +437,7 @@ class DossierSlipPdfApi(DownloadApi):
         parameters=[
             DOSSIER_KEY,
             SLIP_ID,
-            INLINE,
-            IF_NONE_MATCH,
-            ETAG,
-            CACHE_CONTROL,
-            CONTENT_DISPOSITION,
+            *DOWNLOAD_HEADERS,
         ],
         responses={
             **binary("Tệp PDF / The PDF.", "application/pdf"),
@@ -484,11 +474,7 @@ class DossierReceptionSlipApi(DownloadApi):
         ),
         parameters=[
             DOSSIER_KEY,
-            INLINE,
-            IF_NONE_MATCH,
-            ETAG,
-            CACHE_CONTROL,
-            CONTENT_DISPOSITION,
+            *DOWNLOAD_HEADERS,
             OpenApiParameter(
                 "Retry-After",
                 OpenApiTypes.INT,
