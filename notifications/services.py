@@ -160,26 +160,14 @@ def notify_takeover_code(*, event_id: int, code: str) -> list[Notification]:
         }
         subject = render_to_string("notifications/takeover_subject.txt", context).strip()
         body = render_to_string("notifications/takeover_body.txt", context).strip()
-    wanted = [(NotificationChannel.INBOX, "", body)]
-    phone = dossier.applicant_phone or user.phone
-    if phone:
-        wanted.append((NotificationChannel.SMS, phone, body))
-    rows = [
-        _notification_get_or_create(
-            event=event,
-            channel=channel,
-            audience=Audience.CITIZEN,
-            recipient=user,
-            defaults={
-                "address": address,
-                "language": language,
-                "subject": subject[:200],
-                "body": text,
-            },
-        )
-        for channel, address, text in wanted
-    ]
-    return _deliver_all(rows)
+    return _inbox_and_sms(
+        user=user,
+        phone=dossier.applicant_phone or user.phone,
+        language=language,
+        subject=subject,
+        body=body,
+        event=event,
+    )
 
 
 def notify_ticket_holder(*, ticket_id: int, called_event_id: int | None = None) -> list:
@@ -215,12 +203,22 @@ def notify_ticket_holder(*, ticket_id: int, called_event_id: int | None = None) 
         }
         subject = render_to_string("notifications/ticket_subject.txt", context).strip()
         body = render_to_string("notifications/ticket_body.txt", context).strip()
+    return _inbox_and_sms(
+        user=user, phone=user.phone, language=language, subject=subject, body=body, about=about
+    )
+
+
+def _inbox_and_sms(
+    *, user, phone: str, language: str, subject: str, body: str, event=None, about: str = ""
+) -> list[Notification]:
+    """A citizen's notice in their inbox, and by SMS when there is a phone number (never
+    e-mail): one row per channel, found again rather than sent twice on a repeat."""
     wanted = [(NotificationChannel.INBOX, "")]
-    if user.phone:
-        wanted.append((NotificationChannel.SMS, user.phone))
+    if phone:
+        wanted.append((NotificationChannel.SMS, phone))
     rows = [
         _notification_get_or_create(
-            event=None,
+            event=event,
             about=about,
             channel=channel,
             audience=Audience.CITIZEN,
