@@ -1,6 +1,9 @@
 """Workflow actions over the API follow the same rules as the officers' pages."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from dossiers.constants import DossierState
@@ -200,10 +203,20 @@ def test_every_workflow_action_has_its_endpoint():
     assert set(ACTIONS) <= set(ACTION_VIEWS)
 
 
+def _verified(citizen) -> None:
+    """The citizen signed in with VNeID: the registry learns them from their first dossier
+    (it never learns a typed identity)."""
+    citizen.identity_verified_at = timezone.now()
+    citizen.date_of_birth = dt.date(1990, 5, 17)
+    citizen.gender = "male"
+    citizen.save(update_fields=["identity_verified_at", "date_of_birth", "gender"])
+
+
 def test_a_processing_officer_takes_the_next_dossier_due_first(
-    citizen_client, sickness, officers, ivan
+    citizen, citizen_client, sickness, officers, ivan
 ):
     _procedure, version = sickness
+    _verified(citizen)
     counter = session_client(officers["counter"])
     first_code = _submitted(citizen_client, version, known=CITIZEN_KNOWN)["code"]
     # The registry learnt the citizen from the first dossier: since 1 July 2025 their CCCD is
@@ -230,8 +243,11 @@ def test_a_processing_officer_takes_the_next_dossier_due_first(
     assert ivan.client.post("/api/v1/worklist/take-next/").status_code == 403
 
 
-def test_a_known_value_sent_again_is_accepted_and_a_different_one_refused(citizen_client, sickness):
+def test_a_known_value_sent_again_is_accepted_and_a_different_one_refused(
+    citizen, citizen_client, sickness
+):
     _procedure, version = sickness
+    _verified(citizen)
     _submitted(citizen_client, version, known=CITIZEN_KNOWN)  # the registry learns the citizen
 
     def draft(si_code):
